@@ -1,0 +1,141 @@
+/**
+ * The only module that reads process.env. Parses the environment with zod once at start; a bad variable stops
+ * the server with one line naming it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuthConfig, PasswordHasherOptions } from '@lifeos/core/server';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
+  SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes long'),
+  APP_ORIGIN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : undefined))
+    .refine(
+      (origins) => origins === undefined || origins.every((o) => URL.canParse(o) && new URL(o).origin === o),
+      'expected a comma-separated list of origins such as https://life.example.com (scheme, host and port only)',
+    ),
+  COOKIE_SECURE: bool.default(false),
+  ALLOW_SIGNUP: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): boolean | number | string => {
+      if (v === undefined || v === '' || v === 'false') return false;
+      if (v === 'true') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      if (v.split(',').every((part) => /^[0-9a-fA-F:./]+$/.test(part.trim()))) return v;
+      ctx.addIssue({ code: 'custom', message: 'expected false, true, a hop count, or a list of proxy addresses' });
+      return z.NEVER;
+    }),
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+  LOGIN_MAX_PER_USERNAME: positiveInt(5),
+  LOGIN_MAX_PER_IP: positiveInt(50),
+  LOGIN_WINDOW_SECONDS: positiveInt(900),
+});
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Origins allowed to send cookie-authenticated requests (CSRF) and to read answers (CORS). */
+  appOrigins: string[];
+  cookieSecure: boolean;
+  allowSignup: boolean;
+  logLevel: string;
+  trustProxy: boolean | number | string;
+  auth: AuthConfig;
+  argon2: PasswordHasherOptions;
+  limits: { bodyBytes: number; maxBatchSize: number; requestTimeoutMs: number; statementTimeoutMs: number };
+}
+
+export class EnvError extends Error {}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || '(environment)';
+  return `Invalid environment variable ${name}: ${issue.message}`;
+}
+
+/**
+ * The signing key: SECRET_KEY when set, otherwise one generated on first start and kept in DATA_DIR (mode 0600)
+ * so that restarts keep sessions valid.
+ */
+function loadOrCreateSecret(dataDir: string): Uint8Array {
+  const file = path.join(dataDir, 'secret.key');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (Buffer.byteLength(secret) < 32) throw new EnvError(`Invalid secret key file ${file}: must hold at least 32 bytes`);
+  return new TextEncoder().encode(secret);
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) throw new EnvError(parsed.error.issues.map(formatIssue).join('\n'));
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const secretKey = env.SECRET_KEY ? new TextEncoder().encode(env.SECRET_KEY) : loadOrCreateSecret(dataDir);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    appOrigins: env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+    cookieSecure: env.COOKIE_SECURE,
+    allowSignup: env.ALLOW_SIGNUP,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    auth: {
+      secretKey,
+      issuer: 'lifeos',
+      audience: 'lifeos-api',
+      accessTtlSeconds: 15 * 60,
+      refreshTtlSeconds: 7 * 24 * 60 * 60,
+      refreshGraceSeconds: 10,
+      throttle: {
+        windowSeconds: env.LOGIN_WINDOW_SECONDS,
+        maxPerUsername: env.LOGIN_MAX_PER_USERNAME,
+        maxPerIp: env.LOGIN_MAX_PER_IP,
+      },
+    },
+    argon2: {
+      memoryCost: env.ARGON2_MEMORY_KIB,
+      timeCost: env.ARGON2_TIME_COST,
+      parallelism: env.ARGON2_PARALLELISM,
+      concurrency: 2,
+    },
+    limits: { bodyBytes: 1024 * 1024, maxBatchSize: 20, requestTimeoutMs: 30_000, statementTimeoutMs: 15_000 },
+  };
+}

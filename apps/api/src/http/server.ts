@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
+import type { Database } from '@lifeos/db';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../env.js';
+import { type AppRouter, appRouter } from '../routers/_app.js';
+import { createContextFactory } from '../trpc/context.js';
+import { registerHealth } from './health.js';
+import { registerPanel } from './panel.js';
+import { registerWebApp } from './web-app.js';
+
+export interface BuildServerOptions {
+  config: AppConfig;
+  database: Database;
+  clock?: Clock;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
+  /** The built web app; defaults to apps/web/dist beside this app. `null` serves no web app. */
+  webDistDir?: string | null;
+}
+
+export interface LifeOsServer {
+  app: FastifyInstance;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  shutdown(): Promise<void>;
+}
+
+const defaultWebDist = () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/http (tsx) or dist (bundle): both sit under apps/api.
+  const candidates = [path.resolve(here, '../../../web/dist'), path.resolve(here, '../../web/dist')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? null;
+};
+
+/** The path of a request without its query string, which may carry tRPC inputs. */
+export function redactUrl(url: string): string {
+  return url.split('?')[0] ?? url;
+}
+
+export async function buildServer(options: BuildServerOptions): Promise<LifeOsServer> {
+  const { config, database } = options;
+  const clock = options.clock ?? systemClock;
+  const state = { shuttingDown: false };
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Never a password, token or key in a log line: no bodies, no query strings, no auth headers.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      },
+    },
+    bodyLimit: config.limits.bodyBytes,
+    requestTimeout: config.limits.requestTimeoutMs,
+    // A hop count trusts that many proxies in front of us; X-Forwarded-For is ignored unless configured.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    routerOptions: { maxParamLength: 5000 },
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCors, { origin: config.appOrigins, credentials: true });
+
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/trpc') || request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+  });
+
+  const hasher = createPasswordHasher(config.argon2);
+  const services = { db: database.db, clock, config, hasher };
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: createContextFactory(services),
+      maxBatchSize: config.limits.maxBatchSize,
+      responseMeta({ errors }) {
+        const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
+        return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
+      },
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  registerHealth(app, database, state);
+  if (config.nodeEnv !== 'production') registerPanel(app);
+  const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
+  await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });
+
+  let closed: Promise<void> | undefined;
+  const shutdown = () => {
+    closed ??= (async () => {
+      state.shuttingDown = true;
+      await app.close();
+      await database.close();
+    })();
+    return closed;
+  };
+  return { app, shutdown };
+}

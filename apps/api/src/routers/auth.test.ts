@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserClient, createUser, expectCode, keyClient, OWNER, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('auth', () => {
+  it('first run: needs setup, creates the owner, then closes setup', async () => {
+    const anonymous = browserClient(server);
+    expect(await anonymous.client.auth.setupStatus.query()).toEqual({ needsSetup: true, signupOpen: true });
+
+    const owner = await setupOwner(server);
+    const me = await owner.client.auth.me.query();
+    expect(me).toMatchObject({ username: OWNER.username, email: OWNER.email, displayName: OWNER.username, authMethod: 'session' });
+
+    expect(await anonymous.client.auth.setupStatus.query()).toEqual({ needsSetup: false, signupOpen: false });
+    await expectCode(
+      anonymous.client.auth.setup.mutate({ username: 'intruder', email: 'x@example.com', password: 'another long password' }),
+      'FORBIDDEN',
+    );
+  });
+
+  it('logs in by username (any case) or email, and refuses a wrong password', async () => {
+    const browser = browserClient(server);
+    const result = await browser.client.auth.login.mutate({ identifier: 'OWNER', password: OWNER.password });
+    expect(result.user.username).toBe(OWNER.username);
+    const byEmail = browserClient(server);
+    await byEmail.client.auth.login.mutate({ identifier: OWNER.email.toUpperCase(), password: OWNER.password });
+    expect((await byEmail.client.auth.me.query()).username).toBe(OWNER.username);
+    await expectCode(browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'wrong password!' }), 'UNAUTHORIZED');
+  });
+
+  it('sets httpOnly cookies with the right SameSite', async () => {
+    const response = await fetch(`${server.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://lifeos.test', 'x-lifeos-csrf': '1' },
+      body: JSON.stringify({ json: { identifier: OWNER.username, password: OWNER.password } }),
+    });
+    expect(response.status).toBe(200);
+    const cookies = response.headers.getSetCookie();
+    const access = cookies.find((c) => c.startsWith('lifeos_at='));
+    const refresh = cookies.find((c) => c.startsWith('lifeos_rt='));
+    expect(access).toMatch(/HttpOnly/i);
+    expect(access).toMatch(/SameSite=Lax/i);
+    expect(refresh).toMatch(/HttpOnly/i);
+    expect(refresh).toMatch(/SameSite=Strict/i);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('refresh rotates the refresh token and keeps the session', async () => {
+    const browser = await browserClient(server);
+    await browser.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const before = browser.jar.cookies.get('lifeos_rt');
+    await browser.client.auth.refresh.mutate();
+    const after = browser.jar.cookies.get('lifeos_rt');
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect((await browser.client.auth.me.query()).username).toBe(OWNER.username);
+  });
+
+  it('logout ends the session; sessions list and revoke', async () => {
+    const a = browserClient(server, { userAgent: 'device-a' });
+    await a.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const b = browserClient(server, { userAgent: 'device-b' });
+    await b.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+
+    const sessions = await a.client.auth.sessions.list.query();
+    const current = sessions.filter((s) => s.current);
+    expect(current).toHaveLength(1);
+    expect(current[0]?.userAgent).toBe('device-a');
+    expect(current[0]?.createdAt).toBeInstanceOf(Date);
+    const other = sessions.find((s) => s.userAgent === 'device-b');
+    expect(other).toBeDefined();
+
+    await a.client.auth.sessions.revoke.mutate({ id: other?.id as string });
+    await expectCode(b.client.auth.me.query(), 'UNAUTHORIZED');
+
+    await a.client.auth.logout.mutate();
+    await expectCode(a.client.auth.me.query(), 'UNAUTHORIZED');
+  });
+
+  it('API keys: created once, listed by prefix, scoped, revocable', async () => {
+    const owner = browserClient(server);
+    await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const { key, apiKey } = await owner.client.apiKeys.create.mutate({ name: 'script', scope: 'write' });
+    expect(key).toMatch(/^lifeos_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(apiKey.prefix)).toBe(true);
+    const listed = await owner.client.apiKeys.list.query();
+    expect(listed.find((k) => k.id === apiKey.id)).toMatchObject({ name: 'script', scope: 'write', revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(key);
+
+    const script = keyClient(server, key);
+    expect(await script.auth.me.query()).toMatchObject({ username: OWNER.username, authMethod: 'apiKey', scope: 'write' });
+    await script.settings.update.mutate({ theme: 'dark' });
+    // Keys cannot manage credentials.
+    await expectCode(script.apiKeys.create.mutate({ name: 'escalate', scope: 'write' }), 'FORBIDDEN');
+
+    await owner.client.apiKeys.revoke.mutate({ id: apiKey.id });
+    await expectCode(script.auth.me.query(), 'UNAUTHORIZED');
+  });
+
+  it('another user cannot see or revoke my keys or sessions', async () => {
+    const owner = browserClient(server);
+    await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const { apiKey } = await owner.client.apiKeys.create.mutate({ name: 'mine', scope: 'read' });
+    const [mySession] = await owner.client.auth.sessions.list.query();
+
+    const mallory = await createUser(server, { username: 'mallory', email: 'mallory@example.com', password: 'mallory password 123' });
+    expect(await mallory.client.apiKeys.list.query()).toEqual([]);
+    await expectCode(mallory.client.apiKeys.revoke.mutate({ id: apiKey.id }), 'NOT_FOUND');
+    await expectCode(mallory.client.auth.sessions.revoke.mutate({ id: mySession?.id as string }), 'NOT_FOUND');
+    expect((await owner.client.apiKeys.list.query()).find((k) => k.id === apiKey.id)?.revokedAt).toBeNull();
+  });
+
+  it('change password: needs the current one, signs out every other session, keeps this one', async () => {
+    const here = browserClient(server);
+    await here.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const elsewhere = browserClient(server);
+    await elsewhere.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+
+    await expectCode(
+      here.client.auth.changePassword.mutate({ currentPassword: 'not my password', newPassword: 'a brand new passphrase' }),
+      'FORBIDDEN',
+    );
+    await expectCode(here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'short' }), 'BAD_REQUEST');
+    await here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'a brand new passphrase' });
+    expect((await here.client.auth.me.query()).username).toBe(OWNER.username);
+    await expectCode(elsewhere.client.auth.me.query(), 'UNAUTHORIZED');
+    await expectCode(browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: OWNER.password }), 'UNAUTHORIZED');
+    await browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'a brand new passphrase' });
+  });
+});

@@ -1,0 +1,36 @@
+import { AppError, type AppErrorKind } from '@lifeos/core/server';
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/** The one table from domain errors to tRPC codes. */
+const codeForKind: Record<AppErrorKind, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+};
+
+/** PostgreSQL error codes a user's input can still reach (races, out-of-range values). */
+const codeForSqlState: Record<string, { code: TRPC_ERROR_CODE_KEY; message: string }> = {
+  '23505': { code: 'CONFLICT', message: 'That already exists' },
+  '23503': { code: 'NOT_FOUND', message: 'A referenced item does not exist' },
+  '22P02': { code: 'BAD_REQUEST', message: 'Invalid value' },
+  '22003': { code: 'BAD_REQUEST', message: 'A number is out of range' },
+  '22001': { code: 'BAD_REQUEST', message: 'A value is too long' },
+  '22007': { code: 'BAD_REQUEST', message: 'Invalid date' },
+  '22008': { code: 'BAD_REQUEST', message: 'Date out of range' },
+};
+
+/** Turns what a service threw into the TRPCError the caller sees, or null for an unexpected failure. */
+export function toTRPCError(cause: unknown): TRPCError | null {
+  if (cause instanceof TRPCError) return cause;
+  if (cause instanceof AppError) return new TRPCError({ code: codeForKind[cause.kind], message: cause.message, cause });
+  const sqlState = (cause as { code?: unknown } | null)?.code;
+  if (typeof sqlState === 'string' && codeForSqlState[sqlState]) {
+    const { code, message } = codeForSqlState[sqlState];
+    return new TRPCError({ code, message, cause });
+  }
+  return null;
+}

@@ -1,0 +1,84 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import { resolveCaller } from '../auth/caller.js';
+import type { Context } from './context.js';
+import { toTRPCError } from './errors.js';
+
+export interface Meta {
+  /** One line for the dev panel and generated docs. */
+  description?: string;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      return {
+        ...shape,
+        message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side' : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          // Field-level messages for forms; never a stack.
+          fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+/** Domain errors become their TRPCError; anything else stays an internal error (logged, never shown). */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+/**
+ * CSRF (DESIGN.md §4): a request that may carry the session cookie must come from our own pages. tRPC also
+ * accepts form and octet-stream bodies, so a cross-site form could otherwise reach a mutation without input.
+ * Bearer (API key) requests carry no ambient credential and are exempt.
+ */
+const csrfGuard = t.middleware(({ ctx, type, next }) => {
+  const req = ctx.req;
+  const usesCookies = Object.keys(req.cookies).length > 0;
+  if (ctx.res && req.authorization === undefined && (type === 'mutation' || usesCookies)) {
+    const sameSite = req.secFetchSite !== undefined ? req.secFetchSite === 'same-origin' : req.origin !== undefined && ctx.config.appOrigins.includes(req.origin);
+    if (!sameSite || req.csrfHeader !== '1') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
+    }
+  }
+  return next();
+});
+
+const authenticate = t.middleware(async ({ ctx, type, next }) => {
+  const caller = await resolveCaller(ctx);
+  if (!caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  if (caller.scope === 'read' && type !== 'query') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This API key is read-only' });
+  }
+  return next({ ctx: { ...ctx, caller, user: caller.user } });
+});
+
+/** Anyone may call it (login, setup status). */
+export const publicProcedure = t.procedure.use(mapErrors).use(csrfGuard);
+/** A signed-in user or an API key; `ctx.user` is set. */
+export const protectedProcedure = publicProcedure.use(authenticate);
+/** Credential management (keys, password, sessions): a browser session only, never an API key. */
+export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.method !== 'session') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Sign in with your password to manage credentials' });
+  }
+  return next({ ctx: { sessionId: ctx.caller.sessionId } });
+});

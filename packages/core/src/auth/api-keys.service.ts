@@ -1,0 +1,53 @@
+import { authQueries, type DB, type Kysely } from '@lifeos/db';
+import type { Clock } from '../clock.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { TApiKey, TCreateApiKeyInput } from './auth.schemas.js';
+import { randomSecret, sha256 } from './tokens.js';
+
+export const API_KEY_PREFIX = 'lifeos_';
+/** How much of a key is kept in clear to tell keys apart in a list. */
+const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 6;
+
+interface Deps {
+  db: Kysely<DB>;
+  clock: Clock;
+}
+
+export async function createApiKey(deps: Deps, userId: string, input: TCreateApiKeyInput): Promise<{ key: string; apiKey: TApiKey }> {
+  const now = deps.clock.now();
+  if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
+    throw new ValidationError('The expiry date must be in the future');
+  }
+  const key = `${API_KEY_PREFIX}${randomSecret()}`;
+  const apiKey = await authQueries.insertApiKey(deps.db, {
+    userId,
+    name: input.name,
+    scope: input.scope,
+    prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+    keyHash: sha256(key),
+    expiresAt: input.expiresAt ?? null,
+  });
+  return { key, apiKey };
+}
+
+export function listApiKeys(deps: Deps, userId: string): Promise<TApiKey[]> {
+  return authQueries.listApiKeys(deps.db, userId);
+}
+
+export async function revokeApiKey(deps: Deps, userId: string, keyId: string): Promise<void> {
+  if (await authQueries.revokeApiKey(deps.db, userId, keyId, deps.clock.now())) return;
+  // Revoking an already revoked key of one's own is a no-op; anyone else's key does not exist.
+  if (!(await authQueries.apiKeyExists(deps.db, userId, keyId))) throw new NotFoundError('API key');
+}
+
+/** The user behind a presented key, with its scope, or null for an unknown, revoked or expired key. */
+export async function authenticateApiKey(deps: Deps, presented: string) {
+  if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
+  const row = await authQueries.findUserForApiKey(deps.db, sha256(presented), deps.clock.now());
+  if (!row) return null;
+  return {
+    user: { id: row.id, username: row.username, email: row.email, displayName: row.displayName },
+    keyId: row.keyId,
+    scope: row.scope,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Domain errors. Services throw these; the API maps each `kind` to one HTTP/tRPC status in a single table, so
+ * every caller (web, client, scripts) sees the same code for the same failure.
+ */
+export type AppErrorKind =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS';
+
+export abstract class AppError extends Error {
+  abstract readonly kind: AppErrorKind;
+}
+
+export class ValidationError extends AppError {
+  readonly kind = 'BAD_REQUEST';
+}
+
+export class UnauthorizedError extends AppError {
+  readonly kind = 'UNAUTHORIZED';
+}
+
+export class ForbiddenError extends AppError {
+  readonly kind = 'FORBIDDEN';
+}
+
+export class NotFoundError extends AppError {
+  readonly kind = 'NOT_FOUND';
+  constructor(what: string) {
+    super(`${what} not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly kind = 'CONFLICT';
+}
+
+export class RateLimitedError extends AppError {
+  readonly kind = 'TOO_MANY_REQUESTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+  }
+}

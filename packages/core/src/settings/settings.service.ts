@@ -1,0 +1,31 @@
+import { type DB, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
+import { UserExistsError } from '../auth/auth.errors.js';
+import type { Clock } from '../clock.js';
+import { NotFoundError } from '../errors.js';
+import type { TSettings, TUpdateSettingsInput } from './settings.schemas.js';
+
+interface Deps {
+  db: Kysely<DB>;
+  clock: Clock;
+}
+
+export async function getSettings(deps: Deps, userId: string): Promise<TSettings> {
+  const settings = await settingsQueries.getSettings(deps.db, userId);
+  if (!settings) throw new NotFoundError('Settings');
+  return settings;
+}
+
+export async function updateSettings(deps: Deps, userId: string, input: TUpdateSettingsInput): Promise<TSettings> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    if (input.email !== undefined && (await userQueries.isEmailTakenByOther(trx, userId, input.email))) {
+      throw new UserExistsError('email');
+    }
+    const { displayName, email, ...preferences } = input;
+    if (displayName !== undefined || email !== undefined) {
+      await userQueries.updateUserProfile(trx, userId, { displayName, email }, now);
+    }
+    await settingsQueries.updateSettings(trx, userId, { ...preferences, updatedAt: now });
+  });
+  return getSettings(deps, userId);
+}

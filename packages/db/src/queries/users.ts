@@ -1,0 +1,71 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, NewUser } from '../database.js';
+
+export async function countUsers(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Finds a user by username (any case) or email, for login. */
+export async function findUserByIdentifier(db: Kysely<DB>, identifier: string) {
+  const needle = identifier.trim().toLowerCase();
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'email', 'displayName', 'passwordHash'])
+    .where((eb) => eb.or([eb(sql<string>`lower(username)`, '=', needle), eb('email', '=', needle)]))
+    .executeTakeFirst();
+}
+
+export async function findUserById(db: Kysely<DB>, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'email', 'displayName', 'passwordHash', 'createdAt'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findUserConflicts(db: Kysely<DB>, username: string, email: string) {
+  return db
+    .selectFrom('users')
+    .select(['username', 'email'])
+    .where((eb) =>
+      eb.or([eb(sql<string>`lower(username)`, '=', username.toLowerCase()), eb('email', '=', email.toLowerCase())]),
+    )
+    .execute();
+}
+
+export async function insertUser(db: Kysely<DB>, user: NewUser) {
+  const row = await db
+    .insertInto('users')
+    .values({ ...user, email: user.email.toLowerCase() })
+    .returning(['id', 'username', 'email', 'displayName', 'createdAt'])
+    .executeTakeFirstOrThrow();
+  await db.insertInto('userSettings').values({ userId: row.id, icsFeedTokenHash: null }).execute();
+  return row;
+}
+
+export async function updateUserPasswordHash(db: Kysely<DB>, userId: string, passwordHash: string, now: Date) {
+  await db.updateTable('users').set({ passwordHash, updatedAt: now }).where('id', '=', userId).execute();
+}
+
+export async function updateUserProfile(
+  db: Kysely<DB>,
+  userId: string,
+  profile: { displayName?: string | undefined; email?: string | undefined },
+  now: Date,
+) {
+  const set: { displayName?: string; email?: string; updatedAt: Date } = { updatedAt: now };
+  if (profile.displayName !== undefined) set.displayName = profile.displayName;
+  if (profile.email !== undefined) set.email = profile.email.toLowerCase();
+  await db.updateTable('users').set(set).where('id', '=', userId).execute();
+}
+
+export async function isEmailTakenByOther(db: Kysely<DB>, userId: string, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email.toLowerCase())
+    .where('id', '<>', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

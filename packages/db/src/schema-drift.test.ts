@@ -1,0 +1,87 @@
+import { CamelCasePlugin, Kysely, PGliteDialect } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from './migrate.js';
+import type { SchemaSpec } from './schema-drift.js';
+
+const spec: SchemaSpec = {
+  users: {
+    id: { type: 'uuid', nullable: false },
+    username: { type: 'text', nullable: false },
+    email: { type: 'text', nullable: false },
+    displayName: { type: 'text', nullable: false },
+    passwordHash: { type: 'text', nullable: false },
+    createdAt: { type: 'timestamptz', nullable: false },
+    updatedAt: { type: 'timestamptz', nullable: false },
+  },
+  refreshTokens: {
+    id: { type: 'uuid', nullable: false },
+    userId: { type: 'uuid', nullable: false },
+    tokenHash: { type: 'text', nullable: false },
+    familyId: { type: 'uuid', nullable: false },
+    userAgent: { type: 'text', nullable: true },
+    ip: { type: 'text', nullable: true },
+    createdAt: { type: 'timestamptz', nullable: false },
+    lastUsedAt: { type: 'timestamptz', nullable: true },
+    expiresAt: { type: 'timestamptz', nullable: false },
+    revokedAt: { type: 'timestamptz', nullable: true },
+    replacedBy: { type: 'uuid', nullable: true },
+  },
+  apiKeys: {
+    id: { type: 'uuid', nullable: false },
+    userId: { type: 'uuid', nullable: false },
+    name: { type: 'text', nullable: false },
+    prefix: { type: 'text', nullable: false },
+    keyHash: { type: 'text', nullable: false },
+    scope: { type: 'text', nullable: false },
+    createdAt: { type: 'timestamptz', nullable: false },
+    lastUsedAt: { type: 'timestamptz', nullable: true },
+    expiresAt: { type: 'timestamptz', nullable: true },
+    revokedAt: { type: 'timestamptz', nullable: true },
+  },
+  authAttempts: {
+    key: { type: 'text', nullable: false },
+    windowStart: { type: 'timestamptz', nullable: false },
+    count: { type: 'int4', nullable: false },
+  },
+  userSettings: {
+    userId: { type: 'uuid', nullable: false },
+    timezone: { type: 'text', nullable: false },
+    weekStart: { type: 'text', nullable: false },
+    units: { type: 'text', nullable: false },
+    journalWordGoal: { type: 'int4', nullable: false },
+    theme: { type: 'text', nullable: false },
+    icsFeedTokenHash: { type: 'text', nullable: true },
+    updatedAt: { type: 'timestamptz', nullable: false },
+  },
+};
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+describe('the Database type and the migrated schema', () => {
+  let db: Kysely<any>;
+  beforeAll(async () => {
+    db = new Kysely<any>({ dialect: new PGliteDialect({ pglite: new PGlite() }), plugins: [new CamelCasePlugin()] });
+    await migrateToLatest(db);
+  });
+  afterAll(() => db.destroy());
+
+  it('agree on every table, column, type and nullability', async () => {
+    const tables = await db.introspection.getTables();
+    const actual = Object.fromEntries(
+      tables
+        .filter((t) => t.schema === 'public')
+        .map((t) => [
+          t.name,
+          Object.fromEntries(t.columns.map((c) => [c.name, { type: c.dataType, nullable: c.isNullable }])),
+        ]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(spec).map(([table, columns]) => [
+        snake(table),
+        Object.fromEntries(Object.entries(columns).map(([column, s]) => [snake(column), s])),
+      ]),
+    );
+    expect(actual).toEqual(expected);
+  });
+});
