@@ -4,9 +4,7 @@ import { createDatabase } from './src/client.js';
 // `pnpm --filter @lifeos/db kysely migrate:latest` (or :down, :list, :make) against the same database the server
 // uses: PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite under DATA_DIR (default ./data).
 const { db } = createDatabase({
-  // biome-ignore lint/style/noProcessEnv: kysely-ctl's config is a CLI entry point, read from the environment.
   databaseUrl: process.env.DATABASE_URL || undefined,
-  // biome-ignore lint/style/noProcessEnv: as above.
   dataDir: process.env.DATA_DIR ?? '../../data',
 });
 

@@ -18,7 +18,9 @@ function fail(message: string): never {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function openDatabase(config: AppConfig) {
@@ -44,7 +46,8 @@ async function createUserCommand(config: AppConfig, args: string[]) {
   };
   const username = await ask('Username', values.username);
   const email = await ask('Email', values.email);
-  const displayName = values['display-name'] ?? (interactive ? await input({ message: 'Display name:', default: username }) : undefined);
+  const displayName =
+    values['display-name'] ?? (interactive ? await input({ message: 'Display name:', default: username }) : undefined);
   let password: string;
   if (values['password-stdin']) {
     password = await readStdin();
@@ -62,7 +65,10 @@ async function createUserCommand(config: AppConfig, args: string[]) {
   const database = openDatabase(config);
   try {
     await migrateToLatest(database.db);
-    const user = await authService.createUser({ db: database.db, hasher: createPasswordHasher(config.argon2) }, parsed.data);
+    const user = await authService.createUser(
+      { db: database.db, hasher: createPasswordHasher(config.argon2) },
+      parsed.data,
+    );
     process.stdout.write(`Created user ${user.username} <${user.email}>.\n`);
   } catch (error) {
     if (error instanceof UserExistsError) fail(`${error.message}.`);
@@ -79,11 +85,15 @@ async function migrateCommand(config: AppConfig, args: string[]) {
     const migrator = createMigrator(database.db);
     if (action === 'latest') {
       const { results } = await migrateToLatest(database.db);
-      process.stdout.write(results?.length ? results.map((r) => `${r.status}: ${r.migrationName}\n`).join('') : 'Already up to date.\n');
+      process.stdout.write(
+        results?.length ? results.map((r) => `${r.status}: ${r.migrationName}\n`).join('') : 'Already up to date.\n',
+      );
     } else if (action === 'down') {
       const { error, results } = await migrator.migrateDown();
       if (error) throw error;
-      process.stdout.write(results?.length ? results.map((r) => `undone: ${r.migrationName}\n`).join('') : 'Nothing to undo.\n');
+      process.stdout.write(
+        results?.length ? results.map((r) => `undone: ${r.migrationName}\n`).join('') : 'Nothing to undo.\n',
+      );
     } else if (action === 'list') {
       for (const m of await migrator.getMigrations()) {
         process.stdout.write(`${m.executedAt ? '[x]' : '[ ]'} ${m.name}\n`);
@@ -107,7 +117,9 @@ async function main() {
   }
   if (command === 'user:create') return createUserCommand(config, args);
   if (command === 'migrate') return migrateCommand(config, args);
-  fail('Usage: lifeos user:create [--username U --email E --display-name N --password-stdin] | migrate [latest|down|list]');
+  fail(
+    'Usage: lifeos user:create [--username U --email E --display-name N --password-stdin] | migrate [latest|down|list]',
+  );
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

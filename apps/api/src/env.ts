@@ -32,7 +32,14 @@ const ZEnv = z.object({
   APP_ORIGIN: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : undefined))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : undefined,
+    )
     .refine(
       (origins) => origins === undefined || origins.every((o) => URL.canParse(o) && new URL(o).origin === o),
       'expected a comma-separated list of origins such as https://life.example.com (scheme, host and port only)',
@@ -96,7 +103,8 @@ function loadOrCreateSecret(dataDir: string): Uint8Array {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const secret = readFileSync(file, 'utf8').trim();
-  if (Buffer.byteLength(secret) < 32) throw new EnvError(`Invalid secret key file ${file}: must hold at least 32 bytes`);
+  if (Buffer.byteLength(secret) < 32)
+    throw new EnvError(`Invalid secret key file ${file}: must hold at least 32 bytes`);
   return new TextEncoder().encode(secret);
 }
 

@@ -50,7 +50,9 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   });
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; webDistDir?: string | null } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: Record<string, string>; webDistDir?: string | null } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(inject('dbTemplate'));
   const config = testConfig(options.env);
   const clock = new TestClock();
@@ -78,7 +80,10 @@ export class CookieJar {
       if (!pair || eq < 0) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()));
+      const expired = attributes.some(
+        (a) =>
+          /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

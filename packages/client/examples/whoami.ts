@@ -17,6 +17,8 @@ try {
   const settings = await lifeos.settings.get.query();
   console.log(`${me.displayName} (@${me.username}), key scope: ${me.scope}, time zone: ${settings.timezone}`);
 } catch (error) {
-  console.error(`Life OS answered ${errorCode(error) ?? 'an error'}: ${error instanceof Error ? error.message : error}`);
+  console.error(
+    `Life OS answered ${errorCode(error) ?? 'an error'}: ${error instanceof Error ? error.message : error}`,
+  );
   process.exit(1);
 }

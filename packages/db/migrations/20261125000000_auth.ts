@@ -52,11 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await db.schema
-    .createIndex('api_keys_user_created_idx')
-    .on('api_keys')
-    .columns(['user_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('api_keys_user_created_idx').on('api_keys').columns(['user_id', 'created_at']).execute();
 
   await db.schema
     .createTable('auth_attempts')
@@ -77,9 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('journal_word_goal', 'integer', (c) =>
       c.notNull().defaultTo(750).check(sql`journal_word_goal between 1 and 100000`),
     )
-    .addColumn('theme', 'text', (c) =>
-      c.notNull().defaultTo('system').check(sql`theme in ('system', 'light', 'dark')`),
-    )
+    .addColumn('theme', 'text', (c) => c.notNull().defaultTo('system').check(sql`theme in ('system', 'light', 'dark')`))
     .addColumn('ics_feed_token_hash', 'text', (c) => c.unique())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

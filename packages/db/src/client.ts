@@ -54,7 +54,11 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     });
     // An idle client losing its server must not crash the process: the pool replaces it on the next checkout.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: kyselyPlugins(), ...(log ? { log } : {}) });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool }),
+      plugins: kyselyPlugins(),
+      ...(log ? { log } : {}),
+    });
     return { db, driver: 'postgres', close: () => db.destroy() };
   }
 
@@ -68,7 +72,11 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     relaxedDurability: true,
   });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }), plugins: kyselyPlugins(), ...(log ? { log } : {}) });
+  const db = new Kysely<DB>({
+    dialect: new PGliteDialect({ pglite }),
+    plugins: kyselyPlugins(),
+    ...(log ? { log } : {}),
+  });
   return {
     db,
     driver: 'pglite',

@@ -3,19 +3,23 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { migrations } from './migrations.js';
 import { createMigrator, migrateAllDown, migrateToLatest } from './migrate.js';
+import { migrations } from './migrations.js';
 
 async function userTables(db: Kysely<any>): Promise<string[]> {
   const result = await sql<{ tablename: string }>`
-    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1`.execute(db);
+    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1`.execute(
+    db,
+  );
   return result.rows.map((r) => r.tablename);
 }
 
 async function upDownUp(db: Kysely<any>) {
   await migrateToLatest(db);
   const tablesAfterUp = await userTables(db);
-  expect(tablesAfterUp).toEqual(expect.arrayContaining(['users', 'refresh_tokens', 'api_keys', 'auth_attempts', 'user_settings']));
+  expect(tablesAfterUp).toEqual(
+    expect.arrayContaining(['users', 'refresh_tokens', 'api_keys', 'auth_attempts', 'user_settings']),
+  );
   const applied = (await createMigrator(db).getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
   expect(applied).toEqual(Object.keys(migrations));
 
@@ -44,7 +48,9 @@ describe('migrations up → all the way down → up again', () => {
     await admin.connect();
     await admin.query(`create database ${name}`);
     url.pathname = `/${name}`;
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) }) });
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) }),
+    });
     try {
       await upDownUp(db);
       // Two servers starting together: the migrator's lock lets one run the migrations and the other find them done.

@@ -1,5 +1,5 @@
-import { CamelCasePlugin, Kysely, PGliteDialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PGliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import type { SchemaSpec } from './schema-drift.js';

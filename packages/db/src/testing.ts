@@ -45,7 +45,9 @@ export async function setupTestTemplate(testDatabaseUrl = process.env.TEST_DATAB
     const name = `lifeos_tpl_${suffix}`;
     await adminQuery(testDatabaseUrl, `create database ${name}`);
     const db = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(testDatabaseUrl, name), max: 1 }) }),
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: withDatabase(testDatabaseUrl, name), max: 1 }),
+      }),
     });
     await migrateToLatest(db);
     await db.destroy();

@@ -1,5 +1,5 @@
-import { apiKeysService, authService } from '@lifeos/core/server';
 import type { TApiKeyScope, TUser } from '@lifeos/core/schemas';
+import { apiKeysService, authService } from '@lifeos/core/server';
 import type { Context } from '../trpc/context.js';
 import { cookieNames } from './cookies.js';
 
@@ -21,6 +21,9 @@ export async function resolveCaller(ctx: Context): Promise<Caller | null> {
   }
   const accessToken = ctx.req.cookies[cookieNames(ctx.config).access];
   if (!accessToken) return null;
-  const session = await authService.authenticateAccessToken({ db: ctx.db, clock: ctx.clock, config: ctx.config.auth }, accessToken);
+  const session = await authService.authenticateAccessToken(
+    { db: ctx.db, clock: ctx.clock, config: ctx.config.auth },
+    accessToken,
+  );
   return session ? { method: 'session', user: session.user, sessionId: session.sessionId, scope: 'write' } : null;
 }

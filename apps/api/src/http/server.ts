@@ -53,7 +53,10 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
       level: config.logLevel,
       ...(options.logStream ? { stream: options.logStream } : {}),
       // Never a password, token or key in a log line: no bodies, no query strings, no auth headers.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
       },
@@ -110,7 +113,8 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
         return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
       },
       onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 const API_PREFIXES = ['/trpc', '/api', '/panel'];
 
 /** Serves the built SPA: hashed assets cached for a year, every other page path falls back to index.html. */
-export async function registerWebApp(app: FastifyInstance, options: { webDistDir: string | null; production: boolean }) {
+export async function registerWebApp(
+  app: FastifyInstance,
+  options: { webDistDir: string | null; production: boolean },
+) {
   const { webDistDir } = options;
   if (webDistDir) {
     await app.register(fastifyStatic, {

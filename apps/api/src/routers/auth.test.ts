@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserClient, createUser, expectCode, keyClient, OWNER, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import {
+  browserClient,
+  createUser,
+  expectCode,
+  keyClient,
+  OWNER,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+} from '../../test/harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,11 +23,20 @@ describe('auth', () => {
 
     const owner = await setupOwner(server);
     const me = await owner.client.auth.me.query();
-    expect(me).toMatchObject({ username: OWNER.username, email: OWNER.email, displayName: OWNER.username, authMethod: 'session' });
+    expect(me).toMatchObject({
+      username: OWNER.username,
+      email: OWNER.email,
+      displayName: OWNER.username,
+      authMethod: 'session',
+    });
 
     expect(await anonymous.client.auth.setupStatus.query()).toEqual({ needsSetup: false, signupOpen: false });
     await expectCode(
-      anonymous.client.auth.setup.mutate({ username: 'intruder', email: 'x@example.com', password: 'another long password' }),
+      anonymous.client.auth.setup.mutate({
+        username: 'intruder',
+        email: 'x@example.com',
+        password: 'another long password',
+      }),
       'FORBIDDEN',
     );
   });
@@ -30,7 +48,10 @@ describe('auth', () => {
     const byEmail = browserClient(server);
     await byEmail.client.auth.login.mutate({ identifier: OWNER.email.toUpperCase(), password: OWNER.password });
     expect((await byEmail.client.auth.me.query()).username).toBe(OWNER.username);
-    await expectCode(browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'wrong password!' }), 'UNAUTHORIZED');
+    await expectCode(
+      browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'wrong password!' }),
+      'UNAUTHORIZED',
+    );
   });
 
   it('sets httpOnly cookies with the right SameSite', async () => {
@@ -93,7 +114,11 @@ describe('auth', () => {
     expect(JSON.stringify(listed)).not.toContain(key);
 
     const script = keyClient(server, key);
-    expect(await script.auth.me.query()).toMatchObject({ username: OWNER.username, authMethod: 'apiKey', scope: 'write' });
+    expect(await script.auth.me.query()).toMatchObject({
+      username: OWNER.username,
+      authMethod: 'apiKey',
+      scope: 'write',
+    });
     await script.settings.update.mutate({ theme: 'dark' });
     // Keys cannot manage credentials.
     await expectCode(script.apiKeys.create.mutate({ name: 'escalate', scope: 'write' }), 'FORBIDDEN');
@@ -108,7 +133,11 @@ describe('auth', () => {
     const { apiKey } = await owner.client.apiKeys.create.mutate({ name: 'mine', scope: 'read' });
     const [mySession] = await owner.client.auth.sessions.list.query();
 
-    const mallory = await createUser(server, { username: 'mallory', email: 'mallory@example.com', password: 'mallory password 123' });
+    const mallory = await createUser(server, {
+      username: 'mallory',
+      email: 'mallory@example.com',
+      password: 'mallory password 123',
+    });
     expect(await mallory.client.apiKeys.list.query()).toEqual([]);
     await expectCode(mallory.client.apiKeys.revoke.mutate({ id: apiKey.id }), 'NOT_FOUND');
     await expectCode(mallory.client.auth.sessions.revoke.mutate({ id: mySession?.id as string }), 'NOT_FOUND');
@@ -122,14 +151,26 @@ describe('auth', () => {
     await elsewhere.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
 
     await expectCode(
-      here.client.auth.changePassword.mutate({ currentPassword: 'not my password', newPassword: 'a brand new passphrase' }),
+      here.client.auth.changePassword.mutate({
+        currentPassword: 'not my password',
+        newPassword: 'a brand new passphrase',
+      }),
       'FORBIDDEN',
     );
-    await expectCode(here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'short' }), 'BAD_REQUEST');
-    await here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'a brand new passphrase' });
+    await expectCode(
+      here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'short' }),
+      'BAD_REQUEST',
+    );
+    await here.client.auth.changePassword.mutate({
+      currentPassword: OWNER.password,
+      newPassword: 'a brand new passphrase',
+    });
     expect((await here.client.auth.me.query()).username).toBe(OWNER.username);
     await expectCode(elsewhere.client.auth.me.query(), 'UNAUTHORIZED');
-    await expectCode(browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: OWNER.password }), 'UNAUTHORIZED');
+    await expectCode(
+      browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: OWNER.password }),
+      'UNAUTHORIZED',
+    );
     await browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'a brand new passphrase' });
   });
 });

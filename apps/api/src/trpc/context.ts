@@ -53,7 +53,11 @@ const noRequest: RequestInfo = {
 };
 
 /** A context without HTTP, for `createCaller` in tests and scripts. */
-export function createContextInner(services: AppServices, req: Partial<RequestInfo> = {}, res: ResponseHooks | null = null): Context {
+export function createContextInner(
+  services: AppServices,
+  req: Partial<RequestInfo> = {},
+  res: ResponseHooks | null = null,
+): Context {
   return { ...services, req: { ...noRequest, ...req }, res };
 }
 

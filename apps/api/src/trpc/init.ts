@@ -54,7 +54,10 @@ const csrfGuard = t.middleware(({ ctx, type, next }) => {
   const req = ctx.req;
   const usesCookies = Object.keys(req.cookies).length > 0;
   if (ctx.res && req.authorization === undefined && (type === 'mutation' || usesCookies)) {
-    const sameSite = req.secFetchSite !== undefined ? req.secFetchSite === 'same-origin' : req.origin !== undefined && ctx.config.appOrigins.includes(req.origin);
+    const sameSite =
+      req.secFetchSite !== undefined
+        ? req.secFetchSite === 'same-origin'
+        : req.origin !== undefined && ctx.config.appOrigins.includes(req.origin);
     if (!sameSite || req.csrfHeader !== '1') {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
     }

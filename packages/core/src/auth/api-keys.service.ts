@@ -13,7 +13,11 @@ interface Deps {
   clock: Clock;
 }
 
-export async function createApiKey(deps: Deps, userId: string, input: TCreateApiKeyInput): Promise<{ key: string; apiKey: TApiKey }> {
+export async function createApiKey(
+  deps: Deps,
+  userId: string,
+  input: TCreateApiKeyInput,
+): Promise<{ key: string; apiKey: TApiKey }> {
   const now = deps.clock.now();
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new ValidationError('The expiry date must be in the future');

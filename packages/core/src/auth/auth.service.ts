@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { authQueries, type DB, type Kysely, sql, userQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { NotFoundError, RateLimitedError } from '../errors.js';
-import { InvalidCredentialsError, SessionExpiredError, SetupClosedError, UserExistsError, WrongPasswordError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  SessionExpiredError,
+  SetupClosedError,
+  UserExistsError,
+  WrongPasswordError,
+} from './auth.errors.js';
 import type { TChangePasswordInput, TLoginInput, TSession, TSetupInput, TUser } from './auth.schemas.js';
 import type { PasswordHasher } from './password.js';
 import { randomSecret, sha256, signAccessToken, type TokenConfig, verifyAccessToken } from './tokens.js';
@@ -145,7 +151,11 @@ export async function login(deps: AuthDeps, input: TLoginInput, client: ClientIn
  * Rotates a refresh token. A token presented again after it was rotated means it leaked: the whole family is
  * revoked — unless the second use comes within the grace period, which is two tabs refreshing at once.
  */
-export async function refresh(deps: AuthDeps, rawToken: string | undefined, client: ClientInfo): Promise<IssuedSession> {
+export async function refresh(
+  deps: AuthDeps,
+  rawToken: string | undefined,
+  client: ClientInfo,
+): Promise<IssuedSession> {
   if (!rawToken) throw new SessionExpiredError();
   const now = deps.clock.now();
   const token = await authQueries.findRefreshTokenByHash(deps.db, sha256(rawToken));
@@ -209,7 +219,10 @@ export async function authenticateAccessToken(deps: Pick<AuthDeps, 'db' | 'clock
 }
 
 /** Ends the session behind the access token and/or the refresh token (whichever is still readable). */
-export async function logout(deps: AuthDeps, tokens: { accessToken?: string | undefined; refreshToken?: string | undefined }) {
+export async function logout(
+  deps: AuthDeps,
+  tokens: { accessToken?: string | undefined; refreshToken?: string | undefined },
+) {
   const now = deps.clock.now();
   if (tokens.accessToken) {
     const claims = await verifyAccessToken(deps.config, tokens.accessToken, now);

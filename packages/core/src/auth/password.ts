@@ -10,7 +10,12 @@ export interface PasswordHasherOptions {
   concurrency: number;
 }
 
-export const OWASP_ARGON2_MINIMUM: PasswordHasherOptions = { memoryCost: 19_456, timeCost: 2, parallelism: 1, concurrency: 2 };
+export const OWASP_ARGON2_MINIMUM: PasswordHasherOptions = {
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+  concurrency: 2,
+};
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -10,7 +10,10 @@ export const ZTimezone = z
     try {
       return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
     } catch {
-      ctx.addIssue({ code: 'custom', message: `Unknown time zone "${value}" (expected an IANA name such as Europe/Berlin)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Unknown time zone "${value}" (expected an IANA name such as Europe/Berlin)`,
+      });
       return z.NEVER;
     }
   });

@@ -1,0 +1,2 @@
+// Placeholder: the dev panel is built in its own change.
+export {};
