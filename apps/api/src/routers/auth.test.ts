@@ -127,6 +127,21 @@ describe('auth', () => {
     await expectCode(script.auth.me.query(), 'UNAUTHORIZED');
   });
 
+  it('dates cross the wire as Date, through the typed client', async () => {
+    const owner = browserClient(server);
+    await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000);
+    const { key, apiKey } = await owner.client.apiKeys.create.mutate({ name: 'expiring', scope: 'read', expiresAt });
+    expect(apiKey.expiresAt).toBeInstanceOf(Date);
+    expect(apiKey.expiresAt?.getTime()).toBe(expiresAt.getTime());
+    expect(apiKey.createdAt).toBeInstanceOf(Date);
+    await expectCode(
+      owner.client.apiKeys.create.mutate({ name: 'past', scope: 'read', expiresAt: new Date(Date.now() - 1000) }),
+      'BAD_REQUEST',
+    );
+    expect((await keyClient(server, key).auth.me.query()).scope).toBe('read');
+  });
+
   it('another user cannot see or revoke my keys or sessions', async () => {
     const owner = browserClient(server);
     await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });

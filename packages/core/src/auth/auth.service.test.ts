@@ -1,0 +1,114 @@
+import { createDatabase, type Database, migrateToLatest } from '@lifeos/db';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../clock.js';
+import { RateLimitedError } from '../errors.js';
+import { InvalidCredentialsError, SessionExpiredError, SetupClosedError, UserExistsError } from './auth.errors.js';
+import * as auth from './auth.service.js';
+import { createPasswordHasher, OWASP_ARGON2_MINIMUM } from './password.js';
+
+class FakeClock implements Clock {
+  constructor(public current = new Date('2026-01-10T08:00:00Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(seconds: number) {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+const client = { ip: '10.0.0.1', userAgent: 'test' };
+const owner = { username: 'ada', email: 'ada@example.com', password: 'analytical engine 1843' };
+
+let database: Database;
+let deps: auth.AuthDeps & { clock: FakeClock };
+
+beforeAll(async () => {
+  database = createDatabase({ dataDir: null });
+  await migrateToLatest(database.db);
+  deps = {
+    db: database.db,
+    clock: new FakeClock(),
+    hasher: createPasswordHasher(OWASP_ARGON2_MINIMUM),
+    config: {
+      secretKey: new TextEncoder().encode('k'.repeat(48)),
+      issuer: 'lifeos',
+      audience: 'lifeos-api',
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 7 * 86_400,
+      refreshGraceSeconds: 10,
+      throttle: { windowSeconds: 900, maxPerUsername: 5, maxPerIp: 50 },
+    },
+  };
+  await auth.setup(deps, owner, client, false);
+});
+afterAll(() => database.close());
+beforeEach(async () => {
+  await database.db.deleteFrom('authAttempts').execute();
+});
+
+describe('setup and users', () => {
+  it('refuses a second owner and duplicate usernames or emails', async () => {
+    await expect(
+      auth.setup(deps, { ...owner, username: 'eve', email: 'eve@example.com' }, client, false),
+    ).rejects.toBeInstanceOf(SetupClosedError);
+    await expect(auth.createUser(deps, { ...owner, email: 'other@example.com', username: 'ADA' })).rejects.toEqual(
+      new UserExistsError('username'),
+    );
+    await expect(auth.createUser(deps, { ...owner, username: 'ada2' })).rejects.toEqual(new UserExistsError('email'));
+  });
+});
+
+describe('refresh-token rotation', () => {
+  it('rotates, and a rotated token reused after the grace revokes the family', async () => {
+    const first = await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+    const second = await auth.refresh(deps, first.refreshToken, client);
+    expect(second.sessionId).toBe(first.sessionId);
+    deps.clock.advance(11);
+    await expect(auth.refresh(deps, first.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
+    // The thief's reuse killed the legitimate holder's newer token too.
+    await expect(auth.refresh(deps, second.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(await auth.authenticateAccessToken(deps, second.accessToken)).toBeNull();
+  });
+
+  it('a second use within the grace (two tabs) keeps the session', async () => {
+    const first = await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+    const a = await auth.refresh(deps, first.refreshToken, client);
+    deps.clock.advance(2);
+    const b = await auth.refresh(deps, first.refreshToken, client);
+    expect(b.sessionId).toBe(a.sessionId);
+    expect(await auth.authenticateAccessToken(deps, a.accessToken)).not.toBeNull();
+    expect(await auth.authenticateAccessToken(deps, b.accessToken)).not.toBeNull();
+  });
+
+  it('never extends a login beyond its absolute lifetime', async () => {
+    let session = await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+    for (let day = 0; day < 6; day++) {
+      deps.clock.advance(86_400);
+      session = await auth.refresh(deps, session.refreshToken, client);
+    }
+    deps.clock.advance(86_400);
+    await expect(auth.refresh(deps, session.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
+  });
+});
+
+describe('login throttling', () => {
+  it('refuses the sixth failure in a window and lets the user in again after it', async () => {
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.login(deps, { identifier: 'ada', password: 'wrong password' }, client)).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+    }
+    const limited = await auth
+      .login(deps, { identifier: 'ada', password: owner.password }, client)
+      .catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect((limited as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
+    expect((limited as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(900);
+    deps.clock.advance(901);
+    await expect(auth.login(deps, { identifier: 'ada', password: owner.password }, client)).resolves.toBeDefined();
+  });
+
+  it('successful logins do not count against the address', async () => {
+    for (let i = 0; i < 60; i++) await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+  });
+});
