@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, PGliteDialect } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import type { SchemaSpec } from './schema-drift.js';
 
@@ -58,30 +60,60 @@ const spec: SchemaSpec = {
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-describe('the Database type and the migrated schema', () => {
-  let db: Kysely<any>;
-  beforeAll(async () => {
-    db = new Kysely<any>({ dialect: new PGliteDialect({ pglite: new PGlite() }), plugins: [new CamelCasePlugin()] });
-    await migrateToLatest(db);
-  });
-  afterAll(() => db.destroy());
-
-  it('agree on every table, column, type and nullability', async () => {
-    const tables = await db.introspection.getTables();
-    const actual = Object.fromEntries(
-      tables
-        .filter((t) => t.schema === 'public')
-        .map((t) => [
-          t.name,
-          Object.fromEntries(t.columns.map((c) => [c.name, { type: c.dataType, nullable: c.isNullable }])),
-        ]),
-    );
-    const expected = Object.fromEntries(
-      Object.entries(spec).map(([table, columns]) => [
-        snake(table),
-        Object.fromEntries(Object.entries(columns).map(([column, s]) => [snake(column), s])),
+async function migratedSchema(db: Kysely<any>) {
+  await migrateToLatest(db);
+  const tables = await db.introspection.getTables();
+  return Object.fromEntries(
+    tables
+      .filter((t) => t.schema === 'public')
+      .map((t) => [
+        t.name,
+        Object.fromEntries(t.columns.map((c) => [c.name, { type: c.dataType, nullable: c.isNullable }])),
       ]),
-    );
-    expect(actual).toEqual(expected);
+  );
+}
+
+const expected = Object.fromEntries(
+  Object.entries(spec).map(([table, columns]) => [
+    snake(table),
+    Object.fromEntries(Object.entries(columns).map(([column, s]) => [snake(column), s])),
+  ]),
+);
+
+describe('the Database type and the migrated schema agree on every table, column, type and nullability', () => {
+  it('on PGlite', async () => {
+    const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite: new PGlite() }) });
+    try {
+      expect(await migratedSchema(db)).toEqual(expected);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  it.runIf(serverUrl)('on PostgreSQL', async () => {
+    const name = `lifeos_drift_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(serverUrl as string);
+    url.pathname = `/${name}`;
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: quietPool(url.toString()) }),
+    });
+    try {
+      expect(await migratedSchema(db)).toEqual(expected);
+    } finally {
+      await db.destroy();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 });
+
+/** A pool whose idle clients may be cut off by `drop database … with (force)` without crashing the run. */
+function quietPool(connectionString: string) {
+  const pool = new pg.Pool({ connectionString });
+  pool.on('error', () => {});
+  return pool;
+}
