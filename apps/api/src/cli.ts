@@ -8,7 +8,7 @@ import { input, password as passwordPrompt } from '@inquirer/prompts';
 import { ZSetupInput } from '@lifeos/core/schemas';
 import { authService, createPasswordHasher, UserExistsError } from '@lifeos/core/server';
 import { createDatabase, createMigrator, migrateToLatest } from '@lifeos/db';
-import { type AppConfig, EnvError, loadConfig } from './env.js';
+import { type AppConfig, DataDirLockedError, EnvError, loadConfig, lockDataDir } from './env.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -24,6 +24,15 @@ async function readStdin(): Promise<string> {
 }
 
 function openDatabase(config: AppConfig) {
+  if (!config.databaseUrl) {
+    // Embedded PGlite cannot be shared with a running server: it would write over the server's files.
+    try {
+      lockDataDir(config.dataDir, `the command line (${process.argv.slice(2, 3).join(' ')})`);
+    } catch (error) {
+      if (error instanceof DataDirLockedError) fail(error.message);
+      throw error;
+    }
+  }
   return createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 }
 

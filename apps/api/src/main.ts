@@ -1,12 +1,15 @@
 import { createDatabase, migrateToLatest } from '@lifeos/db';
-import { type AppConfig, EnvError, loadConfig } from './env.js';
+import { type AppConfig, DataDirLockedError, EnvError, loadConfig, lockDataDir } from './env.js';
 import { buildServer } from './http/server.js';
 
 function configOrExit(): AppConfig {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    // Embedded PGlite is one process's: refuse to open it twice (released when this process exits).
+    if (!config.databaseUrl) lockDataDir(config.dataDir, 'the Life OS server');
+    return config;
   } catch (error) {
-    if (error instanceof EnvError) {
+    if (error instanceof EnvError || error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

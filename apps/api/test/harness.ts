@@ -8,10 +8,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createLifeOsClient, type LifeOsClient } from '@lifeos/client';
 import type { Clock } from '@lifeos/core/server';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import { inject } from 'vitest';
+// The typed client by path: it depends on this package's types, so a package dependency back would be a cycle.
+import { createLifeOsClient, type LifeOsClient } from '../../../packages/client/src/index.js';
 import { type AppConfig, loadConfig } from '../src/env.js';
 import { buildServer } from '../src/http/server.js';
 
@@ -144,7 +145,7 @@ export async function createUser(server: TestServer, user: { username: string; e
 
 /** Asserts that a promise fails with the given tRPC code. */
 export async function expectCode(promise: Promise<unknown>, code: string) {
-  const { errorCode } = await import('@lifeos/client');
+  const { errorCode } = await import('../../../packages/client/src/index.js');
   try {
     await promise;
   } catch (error) {

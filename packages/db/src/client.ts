@@ -54,6 +54,9 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     });
     // An idle client losing its server must not crash the process: the pool replaces it on the next checkout.
     pool.on('error', () => {});
+    // A checked-out client whose connection drops mid-query emits 'error' too; the query itself rejects, and the
+    // pool discards the broken client on release. Unhandled, that event would take the whole server down.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({
       dialect: new PostgresDialect({ pool }),
       plugins: kyselyPlugins(),

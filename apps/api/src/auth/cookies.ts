@@ -5,7 +5,7 @@ import type { CookieOptions, ResponseHooks } from '../trpc/context.js';
 /** With COOKIE_SECURE the cookies get the `__Host-` prefix: Secure, Path=/ and no Domain, pinned to this host. */
 export function cookieNames(config: Pick<AppConfig, 'cookieSecure'>) {
   const prefix = config.cookieSecure ? '__Host-' : '';
-  return { access: `${prefix}lifeos_at`, refresh: `${prefix}lifeos_rt` };
+  return { access: `${prefix}lifeos_at`, refresh: `${prefix}lifeos_rt`, present: `${prefix}lifeos_session` };
 }
 
 function accessOptions(config: AppConfig): CookieOptions {
@@ -22,6 +22,14 @@ export function setSessionCookies(res: ResponseHooks | null, config: AppConfig, 
   res.setCookie(names.access, session.accessToken, { ...accessOptions(config), maxAge: config.auth.accessTtlSeconds });
   const refreshSeconds = Math.max(0, Math.floor((session.refreshExpiresAt.getTime() - now.getTime()) / 1000));
   res.setCookie(names.refresh, session.refreshToken, { ...refreshOptions(config), maxAge: refreshSeconds });
+  // Not a credential: a flag the page can read, so a signed-out visitor's first load skips two doomed calls
+  // (auth.me, then auth.refresh). It lives exactly as long as the refresh token.
+  res.setCookie(names.present, '1', {
+    ...refreshOptions(config),
+    httpOnly: false,
+    sameSite: 'lax',
+    maxAge: refreshSeconds,
+  });
 }
 
 export function clearSessionCookies(res: ResponseHooks | null, config: AppConfig) {
@@ -29,4 +37,5 @@ export function clearSessionCookies(res: ResponseHooks | null, config: AppConfig
   const names = cookieNames(config);
   res.clearCookie(names.access, accessOptions(config));
   res.clearCookie(names.refresh, refreshOptions(config));
+  res.clearCookie(names.present, { ...refreshOptions(config), httpOnly: false, sameSite: 'lax' });
 }

@@ -7,7 +7,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { createContextFactory } from '../trpc/context.js';
@@ -95,8 +95,20 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
   await app.register(fastifyCors, { origin: config.appOrigins, credentials: true });
 
+  // Judged by the matched route too: `/%74rpc/…` reaches the tRPC route but does not start with `/trpc`.
+  const isApi = (request: FastifyRequest) =>
+    [request.url, request.routeOptions.url ?? ''].some((url) => url.startsWith('/trpc') || url.startsWith('/api'));
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/trpc') || request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    if (isApi(request)) reply.header('cache-control', 'no-store');
+  });
+  // The API speaks JSON only. tRPC's multipart parser streams the body past Fastify's bodyLimit (a huge form would
+  // be buffered whole, before any auth check), and multipart is what a cross-site <form> can send.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !isApi(request)) return;
+    const type = request.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      return reply.code(415).send({ error: 'Unsupported Media Type', message: 'Send application/json' });
+    }
   });
 
   const hasher = createPasswordHasher(config.argon2);
@@ -120,8 +132,8 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
 
   registerHealth(app, database, state);
-  if (config.nodeEnv !== 'production') registerPanel(app);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
+  if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });
   await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });
 
   let closed: Promise<void> | undefined;

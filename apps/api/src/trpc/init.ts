@@ -74,10 +74,42 @@ const authenticate = t.middleware(async ({ ctx, type, next }) => {
   return next({ ctx: { ...ctx, caller, user: caller.user } });
 });
 
+/** Whether any string in a (decoded) input holds U+0000. */
+function containsNul(input: unknown): boolean {
+  const pending = [input];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (value !== null && typeof value === 'object') {
+      pending.push(...Object.keys(value), ...Object.values(value));
+    }
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb; such input would fail in the database as a 500 (even on the
+ * signed-out login path), so it is refused up front.
+ */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  let input: unknown;
+  try {
+    input = await getRawInput();
+  } catch {
+    return next(); // unreadable: the input parser reports it, if the procedure takes input at all
+  }
+  if (containsNul(input)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text cannot contain NUL characters' });
+  }
+  return next();
+});
+
+const baseProcedure = t.procedure.use(mapErrors).use(csrfGuard);
 /** Anyone may call it (login, setup status). */
-export const publicProcedure = t.procedure.use(mapErrors).use(csrfGuard);
+export const publicProcedure = baseProcedure.use(refuseNul);
 /** A signed-in user or an API key; `ctx.user` is set. */
-export const protectedProcedure = publicProcedure.use(authenticate);
+export const protectedProcedure = baseProcedure.use(authenticate).use(refuseNul);
 /** Credential management (keys, password, sessions): a browser session only, never an API key. */
 export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.caller.method !== 'session') {

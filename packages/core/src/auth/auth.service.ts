@@ -110,6 +110,9 @@ export async function setup(
   client: ClientInfo,
   allowSignup: boolean,
 ): Promise<IssuedSession> {
+  // Checked before hashing too (the locked check in createUser settles races): otherwise every refused call would
+  // still cost an argon2 hash, an unthrottled way to starve logins.
+  if (!allowSignup && !(await getSetupStatus(deps.db, allowSignup)).needsSetup) throw new SetupClosedError();
   const user = await createUser(deps, input, { onlyIfNoUsers: !allowSignup });
   return startSession(deps, user, client);
 }
@@ -135,9 +138,10 @@ async function startSession(deps: AuthDeps, user: TUser, client: ClientInfo): Pr
 }
 
 export async function login(deps: AuthDeps, input: TLoginInput, client: ClientInfo): Promise<IssuedSession> {
-  const keys = throttleKeys(deps, 'login', input.identifier, client.ip);
-  await throttle(deps, keys);
   const found = await userQueries.findUserByIdentifier(deps.db, input.identifier);
+  // Counted per account, not per spelling: username and email of one user share one budget.
+  const keys = throttleKeys(deps, 'login', found?.username ?? input.identifier, client.ip);
+  await throttle(deps, keys);
   const ok = await deps.hasher.verify(found?.passwordHash, input.password);
   if (!found || !ok) throw new InvalidCredentialsError();
   // A successful login clears the username's failures; the address keeps counting only failures.

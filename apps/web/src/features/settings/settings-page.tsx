@@ -1,0 +1,33 @@
+import { PageHeader } from '../../components/page-header';
+import { ApiKeysSection } from './api-keys-section';
+import { PasswordSection } from './password-section';
+import { ProfileSection } from './profile-section';
+import { SessionsSection } from './sessions-section';
+
+const SECTIONS = [
+  { id: 'profile', label: 'Profile' },
+  { id: 'password', label: 'Password' },
+  { id: 'sessions', label: 'Sessions' },
+  { id: 'api-keys', label: 'API keys' },
+];
+
+export function SettingsPage() {
+  return (
+    <div className="page">
+      <PageHeader title="Settings" />
+      <nav className="section-nav" aria-label="Settings sections">
+        {SECTIONS.map((s) => (
+          <a key={s.id} href={`#${s.id}`}>
+            {s.label}
+          </a>
+        ))}
+      </nav>
+      <div className="stack-lg">
+        <ProfileSection />
+        <PasswordSection />
+        <SessionsSection />
+        <ApiKeysSection />
+      </div>
+    </div>
+  );
+}

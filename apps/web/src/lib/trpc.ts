@@ -1,0 +1,132 @@
+/**
+ * The web app's one QueryClient and one tRPC options proxy (module singletons, CONVENTIONS.md §10).
+ *
+ * Every request goes to the same origin with the session cookies and the CSRF header the API requires
+ * (DESIGN.md §4). A failed call with UNAUTHORIZED — an access token that expired — triggers one silent
+ * `auth.refresh` (shared by every call that failed meanwhile) and is then retried once; when the refresh itself
+ * fails the session is over and `onSessionExpired` sends the user to the login page.
+ */
+import type { AppRouter } from '@lifeos/api';
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import { observable, type Unsubscribable } from '@trpc/server/observable';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import superjson from 'superjson';
+
+export const TRPC_URL = '/trpc';
+export const CSRF_HEADERS = { 'x-lifeos-csrf': '1' } as const;
+
+/** Same-origin fetch with cookies; resolves `globalThis.fetch` per call so tests can stub it. */
+const sameOriginFetch: typeof fetch = (input, init) => globalThis.fetch(input, { ...init, credentials: 'same-origin' });
+
+/** The tRPC error code of a failed call (`UNAUTHORIZED`, `BAD_REQUEST`, …), if it is one. */
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { code?: string } | undefined)?.code;
+}
+
+/** Procedures whose UNAUTHORIZED answer means "wrong credentials", not "expired access token". */
+const NO_REFRESH = new Set(['auth.refresh', 'auth.login', 'auth.setup', 'auth.logout']);
+
+// ---------- silent refresh ----------
+
+/** A client without the refresh link, used only to call `auth.refresh`. */
+const refreshClient = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: TRPC_URL, transformer: superjson, headers: CSRF_HEADERS, fetch: sameOriginFetch })],
+});
+
+/** `expired`: the server refused the refresh token, the session is over. `failed`: we could not ask (offline). */
+export type RefreshOutcome = 'refreshed' | 'expired' | 'failed';
+
+let refreshing: Promise<RefreshOutcome> | null = null;
+
+/**
+ * Rotates the refresh cookie and gets a new access token. Concurrent callers share the one request in flight,
+ * so a burst of expired calls costs one refresh (a second use of a rotated token would end the session).
+ */
+export function refreshSession(): Promise<RefreshOutcome> {
+  refreshing ??= refreshClient.auth.refresh
+    .mutate()
+    .then(
+      (): RefreshOutcome => 'refreshed',
+      (error: unknown): RefreshOutcome => (errorCode(error) === 'UNAUTHORIZED' ? 'expired' : 'failed'),
+    )
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+type SessionExpiredHandler = () => void;
+let sessionExpiredHandler: SessionExpiredHandler = () => {};
+
+/** What happens when the session cannot be refreshed any more (main.tsx: go to the login page). */
+export function onSessionExpired(handler: SessionExpiredHandler) {
+  sessionExpiredHandler = handler;
+}
+
+/** Retries a call once after a silent refresh when it failed with UNAUTHORIZED. */
+export function refreshLink(refresh: () => Promise<RefreshOutcome> = refreshSession): TRPCLink<AppRouter> {
+  return () =>
+    ({ op, next }) =>
+      observable((observer) => {
+        let subscription: Unsubscribable | undefined;
+        let stopped = false;
+        const attempt = (isRetry: boolean) => {
+          subscription = next(op).subscribe({
+            next: (value) => observer.next(value),
+            complete: () => observer.complete(),
+            error: (error) => {
+              if (isRetry || NO_REFRESH.has(op.path) || errorCode(error) !== 'UNAUTHORIZED') {
+                observer.error(error);
+                return;
+              }
+              void refresh().then((outcome) => {
+                if (stopped) return;
+                if (outcome === 'refreshed') {
+                  attempt(true);
+                  return;
+                }
+                observer.error(error);
+                // Offline is not signed out: only a refused refresh token ends the session.
+                if (outcome === 'expired') sessionExpiredHandler();
+              });
+            },
+          });
+        };
+        attempt(false);
+        return () => {
+          stopped = true;
+          subscription?.unsubscribe();
+        };
+      });
+}
+
+// ---------- the singletons ----------
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [
+    refreshLink(),
+    httpBatchLink({
+      url: TRPC_URL,
+      transformer: superjson,
+      maxItems: 20,
+      headers: CSRF_HEADERS,
+      fetch: sameOriginFetch,
+    }),
+  ],
+});
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: true,
+      // Retrying a refused or invalid call cannot help; only flaky transport is worth a second try.
+      retry: (failureCount, error) => errorCode(error) === undefined && failureCount < 2,
+    },
+    mutations: { retry: false },
+  },
+});
+
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });

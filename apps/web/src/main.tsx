@@ -1,0 +1,34 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { clearSessionData, loginPath, PUBLIC_PATHS } from './lib/session';
+import { applyTheme, storedTheme } from './lib/theme';
+import { onSessionExpired, queryClient } from './lib/trpc';
+import { routes } from './router';
+import './styles.css';
+
+// The last theme this device used, before anything renders (no inline script: the CSP forbids it).
+applyTheme(storedTheme());
+
+const router = createBrowserRouter(routes);
+
+// The refresh token is gone or revoked: back to the login page, then forget the signed-out user's data.
+// While the router is still starting, the shell's loader does the redirect itself.
+onSessionExpired(() => {
+  if (!router.state.initialized) return;
+  const { pathname, search } = router.state.location;
+  if (PUBLIC_PATHS.includes(pathname)) return;
+  void router.navigate(loginPath(pathname + search), { replace: true }).then(clearSessionData);
+});
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

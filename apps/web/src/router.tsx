@@ -1,0 +1,108 @@
+import { type LoaderFunctionArgs, type RouteObject, redirect } from 'react-router';
+import { hasSessionFlag, loginPath } from './lib/session';
+import { errorCode, queryClient, trpc } from './lib/trpc';
+import { AppLoading, RouteError } from './routes/route-error';
+
+/** The shell needs a signed-in user; without one, first run goes to setup and everything else to login. */
+export async function requireUser({ request }: LoaderFunctionArgs) {
+  if (hasSessionFlag()) {
+    try {
+      await queryClient.ensureQueryData(trpc.auth.me.queryOptions());
+      return null;
+    } catch (error) {
+      if (errorCode(error) !== 'UNAUTHORIZED') throw error;
+    }
+  }
+  const status = await queryClient.fetchQuery(trpc.auth.setupStatus.queryOptions());
+  const url = new URL(request.url);
+  throw redirect(status.needsSetup ? '/setup' : loginPath(url.pathname + url.search));
+}
+
+/** The login page: not before the owner exists. */
+export async function loginGuard() {
+  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0 });
+  if (status.needsSetup) throw redirect('/setup');
+  return null;
+}
+
+/** First-run setup: only while no user exists. */
+export async function setupGuard() {
+  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0 });
+  if (!status.needsSetup) throw redirect('/login');
+  return null;
+}
+
+const comingSoon = (path: string, title: string, blurb: string): RouteObject => ({
+  path,
+  lazy: async () => {
+    const { ComingSoonPage } = await import('./routes/coming-soon');
+    return { element: <ComingSoonPage title={title} blurb={blurb} /> };
+  },
+});
+
+/** Every page is its own chunk; the first paint only loads the router, the data layer and the page it needs. */
+export const routes: RouteObject[] = [
+  {
+    // The root: a pathless layout that shows a calm loading screen while the first page's data arrives.
+    HydrateFallback: AppLoading,
+    ErrorBoundary: RouteError,
+    children: [
+      {
+        path: '/setup',
+        loader: setupGuard,
+        lazy: async () => ({ Component: (await import('./routes/setup-page')).SetupPage }),
+        ErrorBoundary: RouteError,
+      },
+      {
+        path: '/login',
+        loader: loginGuard,
+        lazy: async () => ({ Component: (await import('./routes/login-page')).LoginPage }),
+        ErrorBoundary: RouteError,
+      },
+      {
+        path: '/',
+        loader: requireUser,
+        lazy: async () => ({ Component: (await import('./routes/shell')).Shell }),
+        ErrorBoundary: RouteError,
+        children: [
+          {
+            ErrorBoundary: RouteError,
+            children: [
+              {
+                index: true,
+                lazy: async () => ({ Component: (await import('./routes/dashboard-page')).DashboardPage }),
+              },
+              comingSoon(
+                'journal',
+                'Journal',
+                'Morning pages, daily reflections and weekly reviews, with streaks and a yearly heatmap.',
+              ),
+              comingSoon(
+                'fitness',
+                'Fitness',
+                'Programs, workout logging, personal records and weekly volume per muscle group.',
+              ),
+              comingSoon('projects', 'Projects', 'Projects with their progress, status and target dates.'),
+              comingSoon('tasks', 'Tasks', 'Everything to do, by project, status and due date.'),
+              comingSoon(
+                'inbox',
+                'Inbox',
+                'Capture a thought in a second, then turn it into a task, an event or a note.',
+              ),
+              comingSoon(
+                'calendar',
+                'Calendar',
+                'Your events with recurrences, ICS import and export, and a feed for calendar apps.',
+              ),
+              {
+                path: 'settings',
+                lazy: async () => ({ Component: (await import('./features/settings/settings-page')).SettingsPage }),
+              },
+              { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser end-to-end tests: a real API server in this process serving the built app (run `vite build` first),
+// driven through Debian's Chromium with playwright-core.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['e2e/**/*.test.ts'],
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
