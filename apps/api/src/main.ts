@@ -1,6 +1,8 @@
+import { systemClock } from '@lifeos/core/server';
 import { createDatabase, migrateToLatest } from '@lifeos/db';
 import { type AppConfig, DataDirLockedError, EnvError, loadConfig, lockDataDir } from './env.js';
 import { buildServer } from './http/server.js';
+import { scheduleCleanup } from './jobs/cleanup.js';
 
 function configOrExit(): AppConfig {
   try {
@@ -44,6 +46,7 @@ async function main() {
   }
 
   await server.app.listen({ port: config.port, host: config.host });
+  scheduleCleanup(database.db, systemClock, server.app.log);
   const where = database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   server.app.log.info(`Life OS is running on http://${config.host}:${config.port} (${where})`);
 }

@@ -25,10 +25,10 @@ export async function loginGuard() {
   return null;
 }
 
-/** First-run setup: only while no user exists. */
+/** First-run setup while no user exists; afterwards the same page is sign-up, only when ALLOW_SIGNUP opens it. */
 export async function setupGuard() {
   const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0 });
-  if (!status.needsSetup) throw redirect('/login');
+  if (!status.signupOpen) throw redirect('/login');
   return null;
 }
 

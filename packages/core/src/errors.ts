@@ -12,10 +12,18 @@ export type AppErrorKind =
 
 export abstract class AppError extends Error {
   abstract readonly kind: AppErrorKind;
+  /** The input field the error is about, so forms can show it in place. */
+  readonly field?: string;
 }
 
 export class ValidationError extends AppError {
   readonly kind = 'BAD_REQUEST';
+  constructor(
+    message: string,
+    override readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 export class UnauthorizedError extends AppError {

@@ -154,6 +154,10 @@ describe('auth', () => {
       password: 'mallory password 123',
     });
     expect(await mallory.client.apiKeys.list.query()).toEqual([]);
+    const taken = (await expectCode(mallory.client.settings.update.mutate({ email: OWNER.email }), 'CONFLICT')) as {
+      data?: { fieldErrors?: Record<string, string[]> };
+    };
+    expect(taken.data?.fieldErrors?.email).toEqual(['That email is already registered']);
     await expectCode(mallory.client.apiKeys.revoke.mutate({ id: apiKey.id }), 'NOT_FOUND');
     await expectCode(mallory.client.auth.sessions.revoke.mutate({ id: mySession?.id as string }), 'NOT_FOUND');
     expect((await owner.client.apiKeys.list.query()).find((k) => k.id === apiKey.id)?.revokedAt).toBeNull();
@@ -165,13 +169,14 @@ describe('auth', () => {
     const elsewhere = browserClient(server);
     await elsewhere.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
 
-    await expectCode(
+    const wrong = (await expectCode(
       here.client.auth.changePassword.mutate({
         currentPassword: 'not my password',
         newPassword: 'a brand new passphrase',
       }),
       'FORBIDDEN',
-    );
+    )) as { data?: { fieldErrors?: Record<string, string[]> } };
+    expect(wrong.data?.fieldErrors?.currentPassword).toEqual(['Current password is incorrect']);
     await expectCode(
       here.client.auth.changePassword.mutate({ currentPassword: OWNER.password, newPassword: 'short' }),
       'BAD_REQUEST',
@@ -187,5 +192,33 @@ describe('auth', () => {
       'UNAUTHORIZED',
     );
     await browserClient(server).client.auth.login.mutate({ identifier: 'owner', password: 'a brand new passphrase' });
+  });
+});
+
+describe('sign-up with ALLOW_SIGNUP', () => {
+  it('stays open after the owner exists, and each new account is its own user', async () => {
+    const open = await startTestServer({ env: { ALLOW_SIGNUP: 'true' } });
+    try {
+      await setupOwner(open);
+      const visitor = browserClient(open);
+      expect(await visitor.client.auth.setupStatus.query()).toEqual({ needsSetup: false, signupOpen: true });
+      await visitor.client.auth.setup.mutate({
+        username: 'grace',
+        email: 'grace@example.com',
+        password: 'compiler pioneer 1952',
+      });
+      expect((await visitor.client.auth.me.query()).username).toBe('grace');
+      const dup = (await expectCode(
+        browserClient(open).client.auth.setup.mutate({
+          username: 'Grace',
+          email: 'g2@example.com',
+          password: 'another long passphrase',
+        }),
+        'CONFLICT',
+      )) as { data?: { fieldErrors?: Record<string, string[]> } };
+      expect(dup.data?.fieldErrors?.username).toEqual(['That username is taken']);
+    } finally {
+      await open.close();
+    }
   });
 });

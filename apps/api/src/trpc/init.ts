@@ -1,3 +1,4 @@
+import { AppError } from '@lifeos/core/server';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
@@ -17,6 +18,7 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
+      const domainField = error.cause instanceof AppError ? error.cause.field : undefined;
       return {
         ...shape,
         message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side' : shape.message,
@@ -25,7 +27,11 @@ const t = initTRPC
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
           // Field-level messages for forms; never a stack.
-          fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+          fieldErrors: zodError
+            ? z.flattenError(zodError).fieldErrors
+            : domainField
+              ? { [domainField]: [error.message] }
+              : undefined,
         },
       };
     },

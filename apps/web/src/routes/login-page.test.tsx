@@ -43,7 +43,7 @@ describe('login form', () => {
     // The error is tied to its field for screen readers.
     const describedBy = screen.getByLabelText('Username or email').getAttribute('aria-describedby') ?? '';
     expect(document.getElementById(describedBy)?.textContent).toBe('Enter your username or email');
-    expect(api.calls).toHaveLength(0);
+    expect(api.callsTo('auth.login')).toHaveLength(0);
   });
 
   it('calls auth.login with the trimmed identifier and the CSRF header, then goes to `next`', async () => {

@@ -1,4 +1,5 @@
-import { useNavigate, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { AuthLayout } from '../features/auth/auth-layout';
 import { LoginForm } from '../features/auth/login-form';
 import { safeNext } from '../lib/session';
@@ -8,6 +9,7 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const expired = params.has('next');
+  const status = useQuery(trpc.auth.setupStatus.queryOptions());
   return (
     <AuthLayout
       title="Sign in"
@@ -20,6 +22,11 @@ export function LoginPage() {
           void navigate(safeNext(params.get('next')), { replace: true });
         }}
       />
+      {status.data?.signupOpen ? (
+        <p className="auth-alt">
+          New here? <Link to="/setup">Create an account</Link>
+        </p>
+      ) : null}
     </AuthLayout>
   );
 }

@@ -20,7 +20,7 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: TApiKey }> {
   const now = deps.clock.now();
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
-    throw new ValidationError('The expiry date must be in the future');
+    throw new ValidationError('The expiry date must be in the future', 'expiresAt');
   }
   const key = `${API_KEY_PREFIX}${randomSecret()}`;
   const apiKey = await authQueries.insertApiKey(deps.db, {

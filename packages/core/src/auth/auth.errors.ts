@@ -20,12 +20,13 @@ export class SetupClosedError extends ForbiddenError {
 }
 
 export class UserExistsError extends ConflictError {
-  constructor(readonly field: 'username' | 'email') {
+  constructor(override readonly field: 'username' | 'email') {
     super(field === 'username' ? 'That username is taken' : 'That email is already registered');
   }
 }
 
 export class WrongPasswordError extends ForbiddenError {
+  override readonly field = 'currentPassword';
   constructor() {
     super('Current password is incorrect');
   }

@@ -16,7 +16,13 @@ const ZSetupForm = ZSetupInput.extend({ confirmPassword: z.string() }).refine((v
 const optional = (value: string) => (value.trim() === '' ? undefined : value);
 
 /** First run: creates the owner account (`auth.setup`), which also signs them in. */
-export function SetupForm({ onCreated }: { onCreated: () => void }) {
+export function SetupForm({
+  onCreated,
+  submitLabel = 'Create the owner account',
+}: {
+  onCreated: () => void;
+  submitLabel?: string;
+}) {
   const form = useForm({
     resolver: zodResolver(ZSetupForm),
     defaultValues: { username: '', email: '', password: '', confirmPassword: '', displayName: undefined },
@@ -73,7 +79,7 @@ export function SetupForm({ onCreated }: { onCreated: () => void }) {
         )}
       </Field>
       <button type="submit" className="button button-primary button-block" disabled={isSubmitting}>
-        {isSubmitting ? 'Creating your account…' : 'Create the owner account'}
+        {isSubmitting ? 'Creating your account…' : submitLabel}
       </button>
     </form>
   );
