@@ -8,7 +8,8 @@ import { input, password as passwordPrompt } from '@inquirer/prompts';
 import { ZSetupInput } from '@lifeos/core/schemas';
 import { authService, createPasswordHasher, UserExistsError } from '@lifeos/core/server';
 import { createDatabase, createMigrator, migrateToLatest } from '@lifeos/db';
-import { type AppConfig, DataDirLockedError, EnvError, loadConfig, lockDataDir } from './env.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import { type AppConfig, EnvError, loadConfig } from './env.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

@@ -1,6 +1,7 @@
 import { systemClock } from '@lifeos/core/server';
 import { createDatabase, migrateToLatest } from '@lifeos/db';
-import { type AppConfig, DataDirLockedError, EnvError, loadConfig, lockDataDir } from './env.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import { type AppConfig, EnvError, loadConfig } from './env.js';
 import { buildServer } from './http/server.js';
 import { scheduleCleanup } from './jobs/cleanup.js';
 
