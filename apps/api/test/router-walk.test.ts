@@ -33,12 +33,106 @@ interface IdFactory {
   snapshot(actor: Actor, id: string): Promise<unknown>;
 }
 
+/** Journal entries the walk created, by id, with their dates (the journal is keyed by type and date). */
+const journalWalkDates = new Map<string, string>();
+
+async function fitnessWalkSet(actor: Actor) {
+  const session = await actor.browser.client.fitness.sessions.start.mutate({ name: 'walk' });
+  const logged = await actor.browser.client.fitness.sessions.logSet.mutate({
+    sessionId: session.id,
+    exerciseId: await fitnessWalkExercise(actor),
+    reps: 5,
+    weightKg: 100,
+  });
+  const set = logged.sets[0];
+  if (!set) throw new Error('the logged set is missing');
+  fitnessWalkSetSessions.set(set.id, session.id);
+  return set.id;
+}
+async function fitnessWalkSetSnapshot(actor: Actor, id: string) {
+  const sessionId = fitnessWalkSetSessions.get(id);
+  const session = sessionId
+    ? await orUndefined(actor.browser.client.fitness.sessions.get.query({ id: sessionId }))
+    : undefined;
+  return session?.sets.find((x) => x.id === id);
+}
+
 /**
  * For procedures whose input has an `id`: how to create, as a given user, the kind of resource that id names, and
  * how to look at it. Keyed by path prefix; the longest matching prefix wins. A procedure with an `id` input and no
  * entry here fails the walk — add one when you add a module.
  */
+/** Fitness: the sessions behind the sets the walk created, a counter for unique names, and "gone" as undefined. */
+const fitnessWalkSetSessions = new Map<string, string>();
+let fitnessWalkCount = 0;
+const orUndefined = <T>(promise: Promise<T>) => promise.catch(() => undefined);
+async function fitnessWalkExercise(actor: Actor) {
+  const [squat] = await actor.browser.client.fitness.exercises.list.query({ q: 'Squat (Barbell)' });
+  if (!squat) throw new Error('the built-in library has no barbell squat');
+  return squat.id;
+}
+
 const ID_FACTORIES: Record<string, IdFactory> = {
+  'fitness.exercises.': {
+    create: async (actor) =>
+      (
+        await actor.browser.client.fitness.exercises.create.mutate({
+          name: `walk exercise ${++fitnessWalkCount}`,
+          category: 'strength',
+          primaryMuscles: ['chest'],
+          equipment: 'dumbbell',
+        })
+      ).id,
+    snapshot: async (actor, id) =>
+      (await actor.browser.client.fitness.exercises.list.query({ includeArchived: true })).find((e) => e.id === id),
+  },
+  'fitness.programs.': {
+    create: async (actor) =>
+      (
+        await actor.browser.client.fitness.programs.create.mutate({
+          name: `walk program ${++fitnessWalkCount}`,
+          days: [{ name: 'A', exercises: [{ exerciseId: await fitnessWalkExercise(actor), targetSets: 3 }] }],
+        })
+      ).id,
+    snapshot: (actor, id) => orUndefined(actor.browser.client.fitness.programs.get.query({ id })),
+  },
+  'fitness.sessions.': {
+    create: async (actor) => (await actor.browser.client.fitness.sessions.start.mutate({ name: 'walk' })).id,
+    snapshot: (actor, id) => orUndefined(actor.browser.client.fitness.sessions.get.query({ id })),
+  },
+  // updateSet and deleteSet take a set's id.
+  'fitness.sessions.updateSet': { create: fitnessWalkSet, snapshot: fitnessWalkSetSnapshot },
+  'fitness.sessions.deleteSet': { create: fitnessWalkSet, snapshot: fitnessWalkSetSnapshot },
+  'journal.': {
+    // A morning page on a day of its own (counting back from 2025-06-01), so every call creates a new entry.
+    create: async (actor) => {
+      const day = new Date(Date.UTC(2025, 5, 1 - journalWalkDates.size)).toISOString().slice(0, 10);
+      const entry = await actor.browser.client.journal.upsert.mutate({
+        type: 'morning_pages',
+        date: day,
+        content: { text: `walk ${day}` },
+      });
+      journalWalkDates.set(entry.id, day);
+      return entry.id;
+    },
+    snapshot: async (actor, id) => {
+      const date = journalWalkDates.get(id);
+      const entry = date ? await actor.browser.client.journal.get.query({ type: 'morning_pages', date }) : null;
+      return entry?.id === id ? entry : undefined;
+    },
+  },
+  'calendar.events.': {
+    create: async (actor) =>
+      (
+        await actor.browser.client.calendar.events.create.mutate({
+          title: 'walk event',
+          start: new Date('2024-01-15T09:30:00Z'),
+          end: new Date('2024-01-15T10:30:00Z'),
+          recurrence: { freq: 'weekly' },
+        })
+      ).id,
+    snapshot: (actor, id) => orUndefined(actor.browser.client.calendar.events.get.query({ id })),
+  },
   'apiKeys.': {
     create: async (actor) =>
       (await actor.browser.client.apiKeys.create.mutate({ name: 'walk', scope: 'read' })).apiKey.id,
@@ -58,13 +152,15 @@ const ID_FACTORIES: Record<string, IdFactory> = {
 };
 
 /** Valid inputs for procedures whose schema the walk cannot satisfy on its own (a rule across fields, say). */
-const SAMPLE_INPUTS: Record<string, unknown> = {};
+const SAMPLE_INPUTS: Record<string, unknown> = {
+  'calendar.events.list': { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-02-01T00:00:00Z') },
+};
 
 /**
  * String fields that may legitimately take 100 KB or more (`path:field`, e.g. an ICS file to import). Every other
  * string field must have a maximum length below that (ASVS 2.2.1; a database and a log line's worth of DoS).
  */
-const LARGE_TEXT_FIELDS = new Set<string>([]);
+const LARGE_TEXT_FIELDS = new Set<string>(['calendar.importIcs:ics']);
 
 const RULES = {
   'max-length': 'a string field without a maximum length (add .max(), or list it in LARGE_TEXT_FIELDS)',

@@ -248,7 +248,7 @@ describe('Life OS in a browser', () => {
     await page.getByRole('button', { name: 'Open menu' }).click();
     await nav.getByRole('link', { name: 'Journal' }).click();
     await page.getByRole('heading', { level: 1, name: 'Journal' }).waitFor();
-    await page.getByText('Coming soon').waitFor();
+    await page.getByRole('navigation', { name: 'Journal' }).waitFor();
     await expect.poll(() => nav.isVisible()).toBe(false);
     expect(takeProblems()).toEqual([]);
   });

@@ -72,11 +72,37 @@ export const routes: RouteObject[] = [
                 index: true,
                 lazy: async () => ({ Component: (await import('./routes/dashboard-page')).DashboardPage }),
               },
-              comingSoon(
-                'journal',
-                'Journal',
-                'Morning pages, daily reflections and weekly reviews, with streaks and a yearly heatmap.',
-              ),
+              {
+                path: 'journal',
+                children: [
+                  {
+                    index: true,
+                    lazy: async () => ({ Component: (await import('./features/journal/today-page')).JournalTodayPage }),
+                  },
+                  {
+                    path: 'morning-pages/:date?',
+                    lazy: async () => ({
+                      Component: (await import('./features/journal/morning-pages-page')).MorningPagesPage,
+                    }),
+                  },
+                  {
+                    path: 'reflection/:date?',
+                    lazy: async () => ({
+                      Component: (await import('./features/journal/reflection-page')).ReflectionPage,
+                    }),
+                  },
+                  {
+                    path: 'review/:date?',
+                    lazy: async () => ({ Component: (await import('./features/journal/review-page')).ReviewPage }),
+                  },
+                  {
+                    path: 'history',
+                    lazy: async () => ({
+                      Component: (await import('./features/journal/history-page')).JournalHistoryPage,
+                    }),
+                  },
+                ],
+              },
               comingSoon(
                 'fitness',
                 'Fitness',
@@ -89,11 +115,10 @@ export const routes: RouteObject[] = [
                 'Inbox',
                 'Capture a thought in a second, then turn it into a task, an event or a note.',
               ),
-              comingSoon(
-                'calendar',
-                'Calendar',
-                'Your events with recurrences, ICS import and export, and a feed for calendar apps.',
-              ),
+              {
+                path: 'calendar',
+                lazy: async () => ({ Component: (await import('./features/calendar/calendar-page')).CalendarPage }),
+              },
               {
                 path: 'settings',
                 lazy: async () => ({ Component: (await import('./features/settings/settings-page')).SettingsPage }),

@@ -5,6 +5,13 @@ export type { AuthConfig, AuthDeps, ClientInfo, IssuedSession, ThrottleConfig } 
 export * as authService from './auth/auth.service.js';
 export * from './auth/password.js';
 export * from './auth/tokens.js';
+export type { FeedConfig } from './calendar/calendar.service.js';
+export * as calendarService from './calendar/calendar.service.js';
 export * from './clock.js';
 export * from './errors.js';
+export * from './fitness/fitness.errors.js';
+export type { FitnessDeps } from './fitness/fitness.service.js';
+export * as fitnessService from './fitness/fitness.service.js';
+export * from './journal/journal.errors.js';
+export * as journalService from './journal/journal.service.js';
 export * as settingsService from './settings/settings.service.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, type KyselyPlugin, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './database.js';
@@ -74,6 +74,12 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     relaxedDurability: true,
+    // The same value shapes as the pg driver above: dates as 'YYYY-MM-DD', numerics as exact strings, counts as numbers.
+    parsers: {
+      [pgliteTypes.DATE]: (value: string) => value,
+      [pgliteTypes.NUMERIC]: (value: string) => value,
+      [pgliteTypes.INT8]: (value: string) => Number(value),
+    },
   });
   const db = new Kysely<DB>({
     dialect: new PGliteDialect({ pglite }),

@@ -61,6 +61,8 @@ export interface UserSettingsTable {
   journalWordGoal: Generated<number>;
   theme: Generated<Theme>;
   icsFeedTokenHash: string | null;
+  /** Calendar feed: the token is derived from this nonce and SECRET_KEY (calendar migration). */
+  icsFeedTokenNonce: string | null;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -70,6 +72,15 @@ export interface DB {
   apiKeys: ApiKeysTable;
   authAttempts: AuthAttemptsTable;
   userSettings: UserSettingsTable;
+  journalEntries: JournalEntriesTable;
+  events: EventsTable;
+  exercises: ExercisesTable;
+  programs: ProgramsTable;
+  programDays: ProgramDaysTable;
+  programExercises: ProgramExercisesTable;
+  workoutSessions: WorkoutSessionsTable;
+  workoutSets: WorkoutSetsTable;
+  bodyWeights: BodyWeightsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -81,3 +92,151 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;
 export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type UserSettingsUpdate = Updateable<UserSettingsTable>;
+
+export interface EventsTable {
+  id: Generated<string>;
+  userId: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  allDay: Generated<boolean>;
+  timezone: string;
+  rrule: string | null;
+  exdates: ColumnType<Date[], Date[] | undefined, Date[]>;
+  seriesEndsAt: NullableTimestamp;
+  icsUid: string;
+  recurrenceId: NullableTimestamp;
+  seriesId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+export type EventUpdate = Updateable<EventsTable>;
+
+export type JournalEntryType = 'morning_pages' | 'daily_reflection' | 'weekly_review';
+/** An entry's content as stored (jsonb); its shape per type is validated by core's journal schemas. */
+export type JournalContent = { [key: string]: unknown };
+
+export interface JournalEntriesTable {
+  id: Generated<string>;
+  userId: string;
+  type: JournalEntryType;
+  /** The user's local calendar date, 'YYYY-MM-DD' (never a Date: no time zone may shift it). */
+  entryDate: string;
+  content: JournalContent;
+  wordCount: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type JournalEntryRow = Selectable<JournalEntriesTable>;
+export type NewJournalEntry = Insertable<JournalEntriesTable>;
+
+// ---------- fitness ----------
+
+/** A numeric column: read as the exact decimal string the driver returns, written as a number or a string. */
+type Numeric = ColumnType<string, number | string, number | string>;
+type NullableNumeric = ColumnType<string | null, number | string | null | undefined, number | string | null>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type ExerciseCategory = 'strength' | 'cardio' | 'mobility';
+
+export interface ExercisesTable {
+  id: Generated<string>;
+  /** Null for the built-in library every user sees. */
+  userId: string | null;
+  name: string;
+  category: ExerciseCategory;
+  primaryMuscles: ColumnType<string[], string[] | undefined, string[]>;
+  secondaryMuscles: ColumnType<string[], string[] | undefined, string[]>;
+  equipment: string;
+  archivedAt: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ProgramsTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  notes: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ProgramDaysTable {
+  id: Generated<string>;
+  userId: string;
+  programId: string;
+  position: number;
+  name: string;
+}
+
+export interface ProgramExercisesTable {
+  id: Generated<string>;
+  userId: string;
+  programDayId: string;
+  exerciseId: string;
+  position: number;
+  supersetGroup: number | null;
+  targetSets: number;
+  repMin: number | null;
+  repMax: number | null;
+  targetWeightKg: NullableNumeric;
+  targetRpe: NullableNumeric;
+  targetRir: number | null;
+  restSeconds: number | null;
+  incrementKg: ColumnType<string, number | string | undefined, number | string>;
+}
+
+export interface WorkoutSessionsTable {
+  id: Generated<string>;
+  userId: string;
+  programDayId: string | null;
+  name: string;
+  startedAt: Timestamp;
+  finishedAt: NullableTimestamp;
+  notes: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface WorkoutSetsTable {
+  id: Generated<string>;
+  userId: string;
+  sessionId: string;
+  exerciseId: string;
+  position: number;
+  reps: number | null;
+  weightKg: NullableNumeric;
+  rpe: NullableNumeric;
+  durationS: number | null;
+  distanceM: NullableNumeric;
+  isWarmup: Generated<boolean>;
+  /** False for a planned set pre-filled from a program and not yet logged. */
+  completed: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface BodyWeightsTable {
+  id: Generated<string>;
+  userId: string;
+  /** 'YYYY-MM-DD'. */
+  measuredOn: string;
+  weightKg: Numeric;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export type ExerciseRow = Selectable<ExercisesTable>;
+export type NewExercise = Insertable<ExercisesTable>;
+export type ExerciseUpdate = Updateable<ExercisesTable>;
+export type NewProgramDay = Insertable<ProgramDaysTable>;
+export type NewProgramExercise = Insertable<ProgramExercisesTable>;
+export type WorkoutSessionRow = Selectable<WorkoutSessionsTable>;
+export type WorkoutSetRow = Selectable<WorkoutSetsTable>;
+export type NewWorkoutSet = Insertable<WorkoutSetsTable>;
+export type WorkoutSetUpdate = Updateable<WorkoutSetsTable>;

@@ -3,5 +3,8 @@ export * from './client.js';
 export type * from './database.js';
 export * from './migrate.js';
 export * as authQueries from './queries/auth.js';
+export * as calendarQueries from './queries/calendar.js';
+export * as fitnessQueries from './queries/fitness.js';
+export * as journalQueries from './queries/journal.js';
 export * as settingsQueries from './queries/settings.js';
 export * as userQueries from './queries/users.js';

@@ -1,5 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as m20261125000000 from '../migrations/20261125000000_auth.js';
+import * as m20261125100000 from '../migrations/20261125100000_journal.js';
+import * as m20261125110000 from '../migrations/20261125110000_calendar.js';
+import * as m20261125120000 from '../migrations/20261125120000_fitness.js';
+import * as m20261125120100 from '../migrations/20261125120100_fitness_exercise_seed.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -7,4 +11,8 @@ import * as m20261125000000 from '../migrations/20261125000000_auth.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261125000000_auth': m20261125000000,
+  '20261125100000_journal': m20261125100000,
+  '20261125110000_calendar': m20261125110000,
+  '20261125120000_fitness': m20261125120000,
+  '20261125120100_fitness_exercise_seed': m20261125120100,
 };

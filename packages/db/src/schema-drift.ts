@@ -12,7 +12,7 @@ type SqlTypeFor<V> = [NonNull<V>] extends [Date]
     : [NonNull<V>] extends [boolean]
       ? 'bool'
       : [NonNull<V>] extends [string]
-        ? 'text' | 'uuid' | 'date'
+        ? 'text' | 'uuid' | 'date' | 'numeric' // numeric: the driver reads exact decimals as strings
         : [NonNull<V>] extends [readonly unknown[]]
           ? `_${string}`
           : 'jsonb';

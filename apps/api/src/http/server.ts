@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { createContextFactory } from '../trpc/context.js';
+import { redactFeedPath, registerCalendarFeed } from './calendar-feed.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
 import { registerWebApp } from './web-app.js';
@@ -40,7 +41,8 @@ const defaultWebDist = () => {
 
 /** The path of a request without its query string, which may carry tRPC inputs. */
 export function redactUrl(url: string): string {
-  return url.split('?')[0] ?? url;
+  // The calendar feed's path holds its secret token.
+  return redactFeedPath(url.split('?')[0] ?? url);
 }
 
 export async function buildServer(options: BuildServerOptions): Promise<LifeOsServer> {
@@ -132,6 +134,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
 
   registerHealth(app, database, state);
+  registerCalendarFeed(app, services);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });
   await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });

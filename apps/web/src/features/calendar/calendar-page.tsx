@@ -1,0 +1,237 @@
+import type { TOccurrence } from '@lifeos/core/schemas';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { format, isSameMonth, isToday } from 'date-fns';
+import { useEffect, useMemo, useState } from 'react';
+import { PageHeader } from '../../components/page-header';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { trpc } from '../../lib/trpc';
+import { FeedSection, ImportExport } from './calendar-tools';
+import { type CalendarView, occurrenceKey, occursOn, step, timeLabel, viewRange } from './dates';
+import { EventForm } from './event-form';
+import { Modal } from './modal';
+import { OccurrenceDetails } from './occurrence-details';
+import './calendar.css';
+
+const VIEWS: { value: CalendarView; label: string }[] = [
+  { value: 'month', label: 'Month' },
+  { value: 'week', label: 'Week' },
+  { value: 'agenda', label: 'Agenda' },
+];
+const MAX_PER_DAY_IN_MONTH = 3;
+
+export function CalendarPage() {
+  const [view, setView] = useState<CalendarView>('month');
+  const [cursor, setCursor] = useState(() => new Date());
+  const [creating, setCreating] = useState<Date | null>(null);
+  const [selected, setSelected] = useState<TOccurrence | null>(null);
+  const settings = useQuery(trpc.settings.get.queryOptions());
+  const weekStartsOn = settings.data?.weekStart === 'sunday' ? 0 : 1;
+  const range = useMemo(() => viewRange(view, cursor, weekStartsOn), [view, cursor, weekStartsOn]);
+  const occurrences = useQuery({
+    ...trpc.calendar.events.list.queryOptions({ from: range.from, to: range.to }),
+    placeholderData: keepPreviousData,
+  });
+
+  // Keyboard: ← and → move, T goes to today, N creates (not while typing or in a dialog).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.altKey || event.ctrlKey || event.metaKey || creating || selected) return;
+      if (target?.closest('input, textarea, select, dialog, [contenteditable="true"]')) return;
+      if (event.key === 'ArrowLeft') setCursor((c) => step(view, c, -1));
+      else if (event.key === 'ArrowRight') setCursor((c) => step(view, c, 1));
+      else if (event.key === 't' || event.key === 'T') setCursor(new Date());
+      else if (event.key === 'n' || event.key === 'N') setCreating(new Date());
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view, creating, selected]);
+
+  const list = occurrences.data ?? [];
+  return (
+    <div className="page calendar-page">
+      <PageHeader title="Calendar">
+        <button type="button" className="button button-primary" onClick={() => setCreating(new Date())}>
+          New event
+        </button>
+      </PageHeader>
+      <div className="calendar-toolbar">
+        <div className="row">
+          <button
+            type="button"
+            className="button"
+            onClick={() => setCursor((c) => step(view, c, -1))}
+            aria-label="Previous"
+            title="Previous (←)"
+          >
+            ‹
+          </button>
+          <button type="button" className="button" onClick={() => setCursor(new Date())} title="Today (T)">
+            Today
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => setCursor((c) => step(view, c, 1))}
+            aria-label="Next"
+            title="Next (→)"
+          >
+            ›
+          </button>
+          <h2 className="calendar-title" aria-live="polite">
+            {range.title}
+          </h2>
+        </div>
+        <div className="segmented" role="radiogroup" aria-label="View">
+          {VIEWS.map((v) => (
+            <label key={v.value} className="segmented-option">
+              <input
+                type="radio"
+                name="calendar-view"
+                value={v.value}
+                checked={view === v.value}
+                onChange={() => setView(v.value)}
+              />
+              <span>{v.label}</span>
+            </label>
+          ))}
+        </div>
+        <ImportExport />
+      </div>
+
+      {occurrences.isPending ? (
+        <LoadingState label="Loading events…" />
+      ) : occurrences.isError ? (
+        <ErrorState error={occurrences.error} onRetry={() => void occurrences.refetch()} />
+      ) : view === 'agenda' ? (
+        <Agenda days={range.days} list={list} onSelect={setSelected} onCreate={() => setCreating(cursor)} />
+      ) : (
+        <div className={view === 'month' ? 'calendar-grid calendar-month' : 'calendar-grid calendar-week'}>
+          {range.days.slice(0, 7).map((day) => (
+            <div key={`head-${day.getDay()}`} className="calendar-weekday" aria-hidden="true">
+              {format(day, view === 'week' ? 'EEE d' : 'EEE')}
+            </div>
+          ))}
+          {range.days.map((day) => {
+            const items = list.filter((o) => occursOn(o, day));
+            const shown = view === 'month' ? items.slice(0, MAX_PER_DAY_IN_MONTH) : items;
+            return (
+              <section
+                key={day.toISOString()}
+                className={[
+                  'calendar-day',
+                  isToday(day) ? 'calendar-today' : '',
+                  view === 'month' && !isSameMonth(day, cursor) ? 'calendar-outside' : '',
+                ].join(' ')}
+                aria-label={format(day, 'EEEE d MMMM yyyy')}
+                data-date={format(day, 'yyyy-MM-dd')}
+              >
+                <button
+                  type="button"
+                  className="calendar-day-number"
+                  onClick={() => setCreating(day)}
+                  aria-label={`New event on ${format(day, 'd MMMM')}`}
+                >
+                  {format(day, 'd')}
+                </button>
+                <ul className="calendar-items">
+                  {shown.map((o) => (
+                    <li key={occurrenceKey(o)}>
+                      <button
+                        type="button"
+                        className={o.allDay ? 'calendar-item calendar-item-allday' : 'calendar-item'}
+                        onClick={() => setSelected(o)}
+                      >
+                        {o.allDay ? null : <span className="calendar-item-time">{format(o.start, 'HH:mm')}</span>}
+                        {o.title}
+                      </button>
+                    </li>
+                  ))}
+                  {items.length > shown.length ? (
+                    <li>
+                      <button
+                        type="button"
+                        className="calendar-more"
+                        onClick={() => {
+                          setCursor(day);
+                          setView('week');
+                        }}
+                      >
+                        +{items.length - shown.length} more
+                      </button>
+                    </li>
+                  ) : null}
+                </ul>
+              </section>
+            );
+          })}
+        </div>
+      )}
+      {!occurrences.isPending && !occurrences.isError && list.length === 0 && view !== 'agenda' ? (
+        <p className="muted small">
+          Nothing planned in this {view}. Click a day number to add an event, or import a calendar.
+        </p>
+      ) : null}
+
+      <FeedSection />
+      <p className="muted small">Keys: ← and → move, T jumps to today, N adds an event.</p>
+
+      {creating ? (
+        <Modal title="New event" onClose={() => setCreating(null)} wide>
+          <EventForm target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
+        </Modal>
+      ) : null}
+      {selected ? <OccurrenceDetails occurrence={selected} onClose={() => setSelected(null)} /> : null}
+    </div>
+  );
+}
+
+function Agenda({
+  days,
+  list,
+  onSelect,
+  onCreate,
+}: {
+  days: Date[];
+  list: TOccurrence[];
+  onSelect: (o: TOccurrence) => void;
+  onCreate: () => void;
+}) {
+  const groups = days
+    .map((day) => ({ day, items: list.filter((o) => occursOn(o, day)) }))
+    .filter((g) => g.items.length);
+  if (groups.length === 0) {
+    return (
+      <EmptyState title="Nothing planned">
+        <p>No events in these 30 days.</p>
+        <button type="button" className="button" onClick={onCreate}>
+          Add an event
+        </button>
+      </EmptyState>
+    );
+  }
+  return (
+    <ol className="calendar-agenda" aria-label="Agenda">
+      {groups.map(({ day, items }) => (
+        <li key={day.toISOString()}>
+          <h3 className={isToday(day) ? 'calendar-agenda-day calendar-today' : 'calendar-agenda-day'}>
+            {format(day, 'EEEE d MMMM')}
+          </h3>
+          <ul className="list">
+            {items.map((o) => (
+              <li key={occurrenceKey(o)} className="list-item">
+                <button type="button" className="calendar-agenda-item" onClick={() => onSelect(o)}>
+                  <span className="calendar-item-time">{timeLabel(o)}</span>
+                  <span className="list-title">{o.title}</span>
+                  {o.location ? <span className="list-meta">{o.location}</span> : null}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors.js';
+import { buildIcs } from './ics-export.js';
+import { type ParsedEvent, parseIcs } from './ics-import.js';
+import { expandOccurrences } from './recurrence.js';
+import { resolveTimezone } from './timezones.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const parse = (name: string, defaultTimezone = 'UTC') => parseIcs(fixture(name), { defaultTimezone });
+const byUid = (events: ParsedEvent[], uid: string) => events.filter((e) => e.icsUid === uid);
+
+describe('parseIcs on files from real calendar software', () => {
+  it('Google public calendar: TZID Europe/Berlin with DST, overrides, all-day, escaped text', () => {
+    const { events, skipped, warnings } = parse('google-public-calendar-berlin.ics');
+    expect(skipped).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(events).toHaveLength(64);
+    expect(events.filter((e) => e.recurrenceId)).toHaveLength(6);
+    expect(events.filter((e) => e.allDay).length).toBeGreaterThan(0);
+    const [weekly] = byUid(events, '37jkbgv9regint2hqhlmd9risn@google.com');
+    expect(weekly).toMatchObject({
+      timezone: 'Europe/Berlin',
+      startsAt: new Date('2019-03-04T13:00:00Z'), // 14:00 CET
+      rrule: 'FREQ=WEEKLY;WKST=SU;COUNT=6;BYDAY=MO,TU,WE',
+    });
+    // After the change to CEST on 31 March the series stays at 14:00 local, 12:00 UTC.
+    const april = expandOccurrences(
+      [{ ...(weekly as ParsedEvent), id: 'x', seriesId: null }],
+      new Date('2019-03-01Z'),
+      new Date('2019-05-01Z'),
+    );
+    expect(april).toHaveLength(6);
+    expect(april.map((o) => o.start.toISOString().slice(11, 16))).toEqual([
+      '13:00',
+      '13:00',
+      '13:00',
+      '13:00',
+      '13:00',
+      '13:00',
+    ]);
+    expect(events.some((e) => e.location?.includes(','))).toBe(true); // \\, unescaped
+  });
+
+  it('Outlook/Exchange: a Windows zone name, an all-day bi-weekly series with UNTIL and an EXDATE', () => {
+    const { events, skipped } = parse('outlook-exchange-windows-tzid.ics');
+    expect(skipped).toEqual([]);
+    expect(events).toHaveLength(3);
+    const timed = events.find((e) => e.title === 'outlook event with alarm');
+    expect(timed).toMatchObject({
+      timezone: 'Europe/London',
+      startsAt: new Date('2024-10-04T17:30:00Z'),
+      location: null,
+    });
+    const [series] = byUid(events, '111');
+    expect(series).toMatchObject({ allDay: true, startsAt: new Date('2024-07-01Z'), endsAt: new Date('2024-07-08Z') });
+    expect(series?.exdates).toEqual([new Date('2024-07-15Z')]);
+    const occurrences = expandOccurrences(
+      [{ ...(series as ParsedEvent), id: 'x', seriesId: null }],
+      new Date('2024-06-01Z'),
+      new Date('2024-09-01Z'),
+    );
+    expect(occurrences.map((o) => o.startDate)).toEqual(['2024-07-01']); // 15 July excluded, 29 July after UNTIL
+  });
+
+  it('Outlook with many Windows zones: maps them, skips the event whose DTSTART swallowed its value', () => {
+    const { events, skipped } = parse('outlook-exchange-many-windows-timezones.ics');
+    expect(events.map((e) => e.timezone).sort()).toEqual([
+      'America/Los_Angeles',
+      'America/Los_Angeles',
+      'Europe/Berlin',
+    ]);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.reason).toMatch(/Malformed event: .*DTSTART;TZID="W\. Europe Standard Time:20200609T090000"/);
+    expect(skipped[0]?.summary).toBe("Log Yesterday's Jira time");
+  });
+
+  it('Apple iOS: zone with DST, escaped semicolon and non-ASCII in LOCATION', () => {
+    const { events, skipped } = parse('apple-ios-structured-location.ics');
+    expect(skipped).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.timezone).toBe('Europe/Vienna');
+    expect(events[0]?.location).toContain('Hauptstraße 1-5; 4041 Linz');
+  });
+
+  it('Apple iCal (malformed): imports what it can read, reports the rest with reasons', () => {
+    const { events, skipped } = parse('apple-ical-mixed-monthly-bysetpos-malformed.ics');
+    expect(events).toHaveLength(13);
+    expect(skipped.map((s) => s.reason).sort()).toEqual([
+      'Starts outside the years 1900–2199',
+      'Starts outside the years 1900–2199',
+      'Starts outside the years 1900–2199',
+      'Unreadable date in DTEND',
+    ]);
+    // US/Pacific (no VTIMEZONE) is an alias; the Evolution-style prefixed TZID resolves too.
+    expect(new Set(events.map((e) => e.timezone))).toEqual(
+      new Set(['America/Los_Angeles', 'America/New_York', 'America/Chicago']),
+    );
+    expect(events.find((e) => e.rrule?.includes('BYSETPOS=3'))).toBeDefined();
+    // Overrides without SUMMARY keep their series' title.
+    expect(events.filter((e) => e.recurrenceId).every((e) => e.title !== '(no title)')).toBe(true);
+  });
+
+  it('Google with an invalid RRULE: skips that event, keeps the others (X- parameter, zone without VTIMEZONE)', () => {
+    const { events, skipped } = parse('google-busycal-invalid-rrule.ics');
+    expect(events.map((e) => e.title).sort()).toEqual(['Brain Break', 'Invalid RRULE property']);
+    expect(skipped).toEqual([
+      {
+        uid: '11le1ep09hvog7dbotn6foj38e@google.com',
+        summary: 'Academic Time',
+        reason: 'Invalid recurrence rule (RRULE)',
+      },
+    ]);
+    const budapest = events.find((e) => e.timezone === 'Europe/Budapest');
+    expect(budapest?.exdates).toHaveLength(10);
+  });
+
+  it('Google birthdays, Thunderbird, Zimbra, Nextcloud and a minimal file', () => {
+    const birthdays = parse('google-birthdays-all-day-overrides.ics');
+    expect(birthdays.events).toHaveLength(4);
+    expect(birthdays.events.filter((e) => e.recurrenceId)).toHaveLength(3);
+    expect(birthdays.warnings[0]).toMatch(/RDATE/);
+    const thunderbird = parse('thunderbird-moved-occurrences.ics');
+    expect(thunderbird.events.filter((e) => e.recurrenceId)).toHaveLength(3);
+    const zimbra = parse('zimbra-recurrence-overrides.ics');
+    expect(zimbra.events[0]).toMatchObject({
+      timezone: 'America/Los_Angeles',
+      rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1TU',
+    });
+    expect(parse('nextcloud-yearly-all-day-alarms.ics').events[0]).toMatchObject({
+      allDay: true,
+      rrule: 'FREQ=YEARLY',
+    });
+    const minimal = parse('rdate-exdate-daily-count.ics').events[0];
+    expect(minimal?.rrule).toBe('FREQ=DAILY;INTERVAL=1;COUNT=4');
+    // EXDATE given as a DATE against a DATE-TIME start: the occurrence on that day.
+    expect(minimal?.exdates.map((d) => d.toISOString())).toEqual(['2024-06-11T03:00:00.000Z']);
+  });
+
+  it('reads the double-semicolon DTSTART leniently, as a floating time in the default zone', () => {
+    const { events, skipped } = parse('malformed-double-semicolon.ics', 'Europe/Berlin');
+    expect(skipped).toEqual([]);
+    expect(events[0]).toMatchObject({
+      icsUid: 'abc',
+      startsAt: new Date('2014-04-09T07:30:00Z'),
+      timezone: 'Europe/Berlin',
+    });
+  });
+
+  it('refuses text that is no calendar, and survives junk inside one', () => {
+    expect(() => parseIcs('hello', { defaultTimezone: 'UTC' })).toThrow(ValidationError);
+    const junk =
+      'BEGIN:VCALENDAR\nBEGIN:VEVENT\n;;;\n:::\nEND:VEVENT\nBEGIN:VEVENT\nUID:ok\nDTSTART:20240101T100000Z\nEND:VEVENT\nBEGIN:VEVENT\nUID:open';
+    const result = parseIcs(junk, { defaultTimezone: 'UTC' });
+    expect(result.events.map((e) => e.icsUid)).toEqual(['ok']);
+    expect(result.skipped).toHaveLength(2);
+  });
+});
+
+describe('buildIcs', () => {
+  it('re-imports every fixture to the same events', () => {
+    for (const name of [
+      'google-public-calendar-berlin.ics',
+      'outlook-exchange-windows-tzid.ics',
+      'thunderbird-moved-occurrences.ics',
+      'apple-ical-mixed-monthly-bysetpos-malformed.ics',
+    ]) {
+      const first = parse(name).events;
+      const now = new Date('2026-01-01Z');
+      const ics = buildIcs(
+        first.map((e) => ({ ...e, createdAt: now, updatedAt: now })),
+        { name: 'Life OS' },
+      );
+      const again = parseIcs(ics, { defaultTimezone: 'UTC' });
+      expect(again.skipped, name).toEqual([]);
+      const strip = (e: ParsedEvent) => ({ ...e, sequence: 0, cancelled: false });
+      expect(again.events.map(strip), name).toEqual(first.map(strip));
+    }
+  });
+});
+
+describe('resolveTimezone', () => {
+  it('maps Windows names, IANA aliases and prefixed Olson names', () => {
+    expect(resolveTimezone('W. Europe Standard Time')).toBe('Europe/Berlin');
+    expect(resolveTimezone('"Pacific Standard Time"')).toBe('America/Los_Angeles');
+    expect(resolveTimezone('US/Eastern')).toBe('America/New_York');
+    expect(resolveTimezone('/softwarestudio.org/Olson_20011030_5/America/Chicago')).toBe('America/Chicago');
+    expect(resolveTimezone('Customized Time Zone')).toBeNull();
+  });
+});

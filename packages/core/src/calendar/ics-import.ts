@@ -1,0 +1,369 @@
+/**
+ * Reads an iCalendar (.ics) file into events, with ical.js doing the parsing.
+ *
+ * Real exports are often a little broken. The file is unfolded and cut into its VEVENT blocks first, and each
+ * block is parsed on its own: a malformed line costs only the event it is in, which is reported as skipped with
+ * the parser's message, and every other event is imported. A file that is not iCalendar at all is refused.
+ * Time zones are taken by name (IANA, aliases, Windows names — see timezones.ts), not from the file's VTIMEZONE
+ * rules, so that recurrences expand with the zone's real DST rules.
+ */
+import { createHash } from 'node:crypto';
+import ICAL from 'ical.js';
+import { ValidationError } from '../errors.js';
+import {
+  EVENT_DESCRIPTION_MAX,
+  EVENT_LOCATION_MAX,
+  EVENT_TITLE_MAX,
+  parseRruleDate,
+  rruleParts,
+} from './calendar.schemas.js';
+import { fromFloating, seriesRule } from './recurrence.js';
+import { resolveTimezone } from './timezones.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const UID_MAX = 1_000;
+/** More VEVENTs than this in one file are refused (the 1 MiB body limit allows a few thousand). */
+export const MAX_EVENTS_PER_FILE = 5_000;
+
+export interface ParsedEvent {
+  icsUid: string;
+  /** For a detached occurrence (RECURRENCE-ID): the original start it replaces. */
+  recurrenceId: Date | null;
+  /** A detached occurrence with STATUS:CANCELLED: the occurrence is deleted from its series. */
+  cancelled: boolean;
+  title: string;
+  description: string | null;
+  location: string | null;
+  allDay: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  timezone: string;
+  rrule: string | null;
+  exdates: Date[];
+  sequence: number;
+}
+
+export interface SkippedEvent {
+  uid: string | null;
+  summary: string | null;
+  reason: string;
+}
+
+export interface ParsedCalendar {
+  events: ParsedEvent[];
+  skipped: SkippedEvent[];
+  warnings: string[];
+}
+
+class SkipEvent extends Error {}
+
+/** Logical lines: folds joined (RFC 5545 §3.1), trailing whitespace dropped, empty lines left out. */
+function unfold(text: string): string[] {
+  const lines: string[] = [];
+  for (const physical of text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)) {
+    if ((physical.startsWith(' ') || physical.startsWith('\t')) && lines.length > 0) {
+      lines[lines.length - 1] += physical.slice(1);
+    } else lines.push(physical);
+  }
+  return lines.map((line) => line.trimEnd()).filter((line) => line !== '');
+}
+
+const nameOf = (line: string) => /^[A-Za-z0-9-]+/.exec(line)?.[0]?.toUpperCase() ?? '';
+const lineValue = (line: string) => {
+  // The value follows the first colon outside a quoted parameter value.
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') quoted = !quoted;
+    else if (line[i] === ':' && !quoted) return line.slice(i + 1);
+  }
+  return '';
+};
+
+/** The top-level VEVENT blocks of a calendar, each as its lines (BEGIN…END, nested VALARMs included). */
+function eventBlocks(lines: string[]): { lines: string[]; complete: boolean }[] {
+  const blocks: { lines: string[]; complete: boolean }[] = [];
+  let current: string[] | null = null;
+  let depth = 0;
+  for (const line of lines) {
+    const upper = line.toUpperCase();
+    if (current) {
+      current.push(line);
+      if (upper.startsWith('BEGIN:')) depth++;
+      else if (upper.startsWith('END:')) {
+        depth--;
+        if (depth === 0) {
+          blocks.push({ lines: current, complete: upper === 'END:VEVENT' });
+          current = null;
+        }
+      }
+    } else if (upper === 'BEGIN:VEVENT') {
+      current = [line];
+      depth = 1;
+    }
+  }
+  if (current) blocks.push({ lines: current, complete: false });
+  return blocks;
+}
+
+function rawProperty(lines: string[], name: string): string | null {
+  const line = lines.find((l) => nameOf(l) === name);
+  return line === undefined ? null : lineValue(line);
+}
+
+const text = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null;
+  const s = String(value).trim();
+  return s === '' ? null : s;
+};
+
+const clip = (value: string | null, max: number) => (value && value.length > max ? value.slice(0, max) : value);
+
+interface Context {
+  defaultTimezone: string;
+  warnings: Set<string>;
+}
+
+interface ResolvedTime {
+  instant: Date;
+  isDate: boolean;
+  /** IANA zone of a zoned time, 'UTC' for a UTC time, the default zone for a floating one. */
+  zone: string;
+  /** The wall-clock fields, as a floating (UTC-written) date. */
+  floating: Date;
+}
+
+function resolveTime(time: ICAL.Time, tzid: string | null, ctx: Context): ResolvedTime {
+  const floating = new Date(
+    Date.UTC(
+      time.year,
+      time.month - 1,
+      time.day,
+      time.isDate ? 0 : time.hour,
+      time.isDate ? 0 : time.minute,
+      time.isDate ? 0 : Math.min(time.second, 59),
+    ),
+  );
+  if (Number.isNaN(floating.getTime())) throw new SkipEvent('Invalid date');
+  if (time.isDate) return { instant: floating, isDate: true, zone: 'UTC', floating };
+  if (time.zone?.tzid === 'UTC' || (!tzid && time.toString().endsWith('Z'))) {
+    return { instant: floating, isDate: false, zone: 'UTC', floating };
+  }
+  let zone = ctx.defaultTimezone;
+  if (tzid) {
+    const resolved = resolveTimezone(tzid);
+    if (resolved) zone = resolved;
+    else ctx.warnings.add(`Unknown time zone "${tzid.slice(0, 100)}": its times were read in ${ctx.defaultTimezone}`);
+  }
+  return { instant: fromFloating(floating, zone), isDate: false, zone, floating };
+}
+
+function propertyTime(component: ICAL.Component, name: string, ctx: Context): ResolvedTime | null {
+  const prop = component.getFirstProperty(name);
+  if (!prop) return null;
+  try {
+    const value = prop.getFirstValue();
+    if (!(value instanceof ICAL.Time)) throw new Error('not a date');
+    const tzid = prop.getParameter('tzid');
+    return resolveTime(value, typeof tzid === 'string' ? tzid : null, ctx);
+  } catch (error) {
+    if (error instanceof SkipEvent) throw error;
+    throw new SkipEvent(`Unreadable date in ${name.toUpperCase()}`);
+  }
+}
+
+const RRULE_KEYS = new Set([
+  'FREQ',
+  'UNTIL',
+  'COUNT',
+  'INTERVAL',
+  'BYSECOND',
+  'BYMINUTE',
+  'BYHOUR',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
+]);
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const utcStamp = (d: Date) =>
+  `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
+
+/** The RRULE as stored: known parts only, X- parts dropped, a floating UNTIL turned into UTC. */
+function normalizeRrule(raw: string, allDay: boolean, timezone: string): string {
+  const parts = rruleParts(raw.trim());
+  if (!parts) throw new SkipEvent('Invalid recurrence rule (RRULE)');
+  const kept: string[] = [];
+  for (const [key, value] of parts) {
+    if (key.startsWith('X-')) continue;
+    if (!RRULE_KEYS.has(key) || value === '' || /[\s:]/.test(value)) {
+      throw new SkipEvent(`Invalid recurrence rule (RRULE): unknown part "${key.slice(0, 40)}"`);
+    }
+    if (key === 'UNTIL' && !allDay && /^\d{8}T\d{6}$/.test(value)) {
+      // A floating UNTIL is a wall-clock time in the event's zone (parseRruleDate reads it as UTC fields).
+      const floating = parseRruleDate(value);
+      if (!floating) throw new SkipEvent('Invalid recurrence rule (RRULE)');
+      kept.push(`UNTIL=${utcStamp(fromFloating(floating, timezone))}`);
+      continue;
+    }
+    kept.push(`${key}=${value.toUpperCase()}`);
+  }
+  const freq = parts.get('FREQ')?.toUpperCase();
+  if (freq === 'SECONDLY' || freq === 'MINUTELY') {
+    throw new SkipEvent('Repeats more often than hourly, which Life OS does not support');
+  }
+  return kept.join(';');
+}
+
+function convertEvent(lines: string[], ctx: Context): ParsedEvent {
+  let component: ICAL.Component;
+  try {
+    const root = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${lines.join('\r\n')}\r\nEND:VCALENDAR\r\n`));
+    const vevent = root.getFirstSubcomponent('vevent');
+    if (!vevent) throw new Error('no VEVENT');
+    component = vevent;
+  } catch (error) {
+    throw new SkipEvent(`Malformed event: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}`);
+  }
+  const start = propertyTime(component, 'dtstart', ctx);
+  const end = propertyTime(component, 'dtend', ctx);
+  const recurrence = propertyTime(component, 'recurrence-id', ctx);
+  if (!start) throw new SkipEvent('No start (DTSTART)');
+  const allDay = start.isDate;
+  const startsAt = start.instant;
+  let endsAt: Date;
+  if (end) {
+    endsAt = allDay ? end.floating : end.instant;
+  } else if (component.hasProperty('duration')) {
+    const duration = component.getFirstPropertyValue('duration');
+    const seconds = duration instanceof ICAL.Duration ? duration.toSeconds() : 0;
+    endsAt = new Date(startsAt.getTime() + seconds * 1000);
+  } else {
+    endsAt = allDay ? new Date(startsAt.getTime() + DAY_MS) : startsAt;
+  }
+  if (allDay && endsAt.getTime() <= startsAt.getTime()) endsAt = new Date(startsAt.getTime() + DAY_MS);
+  if (endsAt.getTime() < startsAt.getTime()) throw new SkipEvent('Ends before it starts');
+  if (endsAt.getTime() - startsAt.getTime() > 366 * DAY_MS) throw new SkipEvent('Lasts longer than a year');
+  if (startsAt.getUTCFullYear() < 1900 || startsAt.getUTCFullYear() >= 2200) {
+    throw new SkipEvent('Starts outside the years 1900–2199');
+  }
+  const timezone = allDay ? 'UTC' : start.zone;
+
+  let rrule: string | null = null;
+  const rawRrule = rawProperty(lines, 'RRULE');
+  if (rawRrule !== null && !recurrence) {
+    rrule = normalizeRrule(rawRrule, allDay, timezone);
+    try {
+      seriesRule({ allDay, startsAt, timezone, rrule });
+    } catch {
+      throw new SkipEvent('Invalid recurrence rule (RRULE)');
+    }
+  }
+
+  const exdates: Date[] = [];
+  for (const prop of component.getAllProperties('exdate')) {
+    const tzid = prop.getParameter('tzid');
+    for (const value of prop.getValues()) {
+      if (!(value instanceof ICAL.Time)) continue;
+      const t = resolveTime(value, typeof tzid === 'string' ? tzid : null, ctx);
+      if (allDay)
+        exdates.push(
+          t.floating.getTime() % DAY_MS === 0
+            ? t.floating
+            : new Date(Date.UTC(t.floating.getUTCFullYear(), t.floating.getUTCMonth(), t.floating.getUTCDate())),
+        );
+      else if (t.isDate) {
+        // A DATE against a DATE-TIME series: the occurrence on that day, at the series' time of day.
+        const local = new Date(t.floating.getTime() + (start.floating.getTime() % DAY_MS));
+        exdates.push(fromFloating(local, timezone));
+      } else exdates.push(t.instant);
+    }
+  }
+
+  const uidValue = text(component.getFirstPropertyValue('uid'));
+  const summary = text(component.getFirstPropertyValue('summary'));
+  if (uidValue && uidValue.length > UID_MAX) throw new SkipEvent('UID is too long');
+  const icsUid =
+    uidValue ??
+    `lifeos-import-${createHash('sha256')
+      .update(`${summary ?? ''}\n${startsAt.toISOString()}\n${endsAt.toISOString()}`)
+      .digest('hex')
+      .slice(0, 32)}`;
+  if (component.hasProperty('rdate')) {
+    ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": extra dates (RDATE) are not supported and were left out`);
+  }
+  const status = text(component.getFirstPropertyValue('status'))?.toUpperCase();
+  if (status === 'CANCELLED' && !recurrence) throw new SkipEvent('Cancelled');
+  const sequence = Number(component.getFirstPropertyValue('sequence') ?? 0);
+  return {
+    icsUid,
+    recurrenceId: recurrence ? (allDay ? recurrence.floating : recurrence.instant) : null,
+    cancelled: status === 'CANCELLED',
+    title: clip(summary, EVENT_TITLE_MAX) ?? '',
+    description: clip(text(component.getFirstPropertyValue('description')), EVENT_DESCRIPTION_MAX),
+    location: clip(text(component.getFirstPropertyValue('location')), EVENT_LOCATION_MAX),
+    allDay,
+    startsAt,
+    endsAt,
+    timezone,
+    rrule,
+    exdates: [...new Map(exdates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime()),
+    sequence: Number.isFinite(sequence) ? sequence : 0,
+  };
+}
+
+/** Parses an .ics text. Throws ValidationError only when the text is no calendar at all. */
+export function parseIcs(input: string, options: { defaultTimezone: string }): ParsedCalendar {
+  const lines = unfold(input);
+  if (!lines.some((line) => line.toUpperCase() === 'BEGIN:VCALENDAR')) {
+    throw new ValidationError('This is not an iCalendar file: it has no BEGIN:VCALENDAR line');
+  }
+  const blocks = eventBlocks(lines);
+  if (blocks.length > MAX_EVENTS_PER_FILE) {
+    throw new ValidationError(
+      `The file holds ${blocks.length} events; at most ${MAX_EVENTS_PER_FILE} can be imported at once`,
+    );
+  }
+  const ctx: Context = { defaultTimezone: options.defaultTimezone, warnings: new Set() };
+  const skipped: SkippedEvent[] = [];
+  const byKey = new Map<string, ParsedEvent>();
+  for (const block of blocks) {
+    const uid = text(rawProperty(block.lines, 'UID'))?.slice(0, 200) ?? null;
+    const summary = text(rawProperty(block.lines, 'SUMMARY'))?.slice(0, 200) ?? null;
+    if (!block.complete) {
+      skipped.push({ uid, summary, reason: 'Malformed event: it has no matching END:VEVENT' });
+      continue;
+    }
+    try {
+      const event = convertEvent(block.lines, ctx);
+      const key = `${event.icsUid}\n${event.recurrenceId?.getTime() ?? ''}`;
+      const earlier = byKey.get(key);
+      if (earlier) {
+        const keepLater = event.sequence >= earlier.sequence;
+        const dropped = keepLater ? earlier : event;
+        skipped.push({
+          uid: dropped.icsUid.slice(0, 200),
+          summary: dropped.title || null,
+          reason: 'The file holds this event twice; the newer copy (higher SEQUENCE) was imported',
+        });
+        if (!keepLater) continue;
+      }
+      byKey.set(key, event);
+    } catch (error) {
+      // Anything ical.js throws on a value it reads lazily costs this event only, never the import.
+      const reason =
+        error instanceof SkipEvent
+          ? error.message
+          : `Malformed event: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}`;
+      skipped.push({ uid, summary, reason });
+    }
+  }
+  const events = [...byKey.values()];
+  // A detached occurrence without a SUMMARY (Apple writes those) keeps its series' title.
+  const titles = new Map(events.filter((e) => !e.recurrenceId).map((e) => [e.icsUid, e.title]));
+  for (const event of events) if (!event.title) event.title = titles.get(event.icsUid) || '(no title)';
+  return { events, skipped, warnings: [...ctx.warnings] };
+}

@@ -1,0 +1,261 @@
+/**
+ * Recurrence expansion: pure functions from stored events to the occurrences in a range.
+ *
+ * rrule computes in "floating" time: it treats every date as UTC and knows nothing of DST. So a timed series is
+ * expanded on its wall-clock times in its own zone (09:00 Europe/Berlin stays 09:00 across the DST change) and each
+ * occurrence is turned back into an instant with @date-fns/tz. All-day events are floating dates already (stored
+ * as UTC midnight), so they expand as they are.
+ */
+import { TZDate } from '@date-fns/tz';
+import { ValidationError } from '../errors.js';
+import { MAX_RANGE_DAYS, rruleParts, type TOccurrence } from './calendar.schemas.js';
+import { RRule } from './rrule-lib.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** At most this many occurrences of one series in one range (an HOURLY import over a year is 8,760). */
+export const MAX_OCCURRENCES_PER_SERIES = 2_000;
+
+/** What expansion needs of a stored event. */
+export interface ExpandableEvent {
+  id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  allDay: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  timezone: string;
+  rrule: string | null;
+  exdates: Date[];
+  recurrenceId: Date | null;
+  seriesId: string | null;
+}
+
+/** The wall-clock time of `instant` in `timezone`, written as a UTC date (rrule's floating time). */
+export function toFloating(instant: Date, timezone: string): Date {
+  const local = new TZDate(instant.getTime(), timezone);
+  return new Date(
+    Date.UTC(
+      local.getFullYear(),
+      local.getMonth(),
+      local.getDate(),
+      local.getHours(),
+      local.getMinutes(),
+      local.getSeconds(),
+      local.getMilliseconds(),
+    ),
+  );
+}
+
+/** The instant at which the floating wall-clock time happens in `timezone`. */
+export function fromFloating(floating: Date, timezone: string): Date {
+  return new Date(
+    new TZDate(
+      floating.getUTCFullYear(),
+      floating.getUTCMonth(),
+      floating.getUTCDate(),
+      floating.getUTCHours(),
+      floating.getUTCMinutes(),
+      floating.getUTCSeconds(),
+      floating.getUTCMilliseconds(),
+      timezone,
+    ).getTime(),
+  );
+}
+
+/** 'YYYY-MM-DD' of a UTC-midnight date. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** UTC midnight of a 'YYYY-MM-DD' date. */
+export function utcMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+/** Midnight of a 'YYYY-MM-DD' date in `timezone`. */
+export function localMidnight(date: string, timezone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, timezone).getTime());
+}
+
+/**
+ * The rrule object for a series, in floating time. UNTIL is moved into floating time too (an RRULE's UTC UNTIL is
+ * an instant). Throws ValidationError when the rule cannot be used.
+ */
+export function seriesRule(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'timezone' | 'rrule'>): RRule {
+  if (!event.rrule) throw new ValidationError('Not a recurring event');
+  const parts = rruleParts(event.rrule);
+  if (!parts) throw new ValidationError('Invalid recurrence rule');
+  let options: ReturnType<typeof RRule.parseString>;
+  try {
+    options = RRule.parseString(event.rrule.replace(/^RRULE:/i, ''));
+  } catch {
+    throw new ValidationError('Invalid recurrence rule');
+  }
+  const dtstart = event.allDay ? event.startsAt : toFloating(event.startsAt, event.timezone);
+  let until = options.until ?? null;
+  const untilText = parts.get('UNTIL');
+  if (until && !event.allDay && untilText?.endsWith('Z')) until = toFloating(until, event.timezone);
+  if (until && !event.allDay && untilText && !untilText.includes('T')) {
+    // A DATE UNTIL on a timed series: through the end of that day.
+    until = new Date(until.getTime() + DAY_MS - 1000);
+  }
+  try {
+    const rule = new RRule({ ...options, dtstart, until, tzid: null });
+    rule.after(dtstart, true); // fail here, not later, on a rule rrule cannot compute
+    return rule;
+  } catch {
+    throw new ValidationError('Invalid recurrence rule');
+  }
+}
+
+const durationOf = (event: Pick<ExpandableEvent, 'startsAt' | 'endsAt'>) =>
+  event.endsAt.getTime() - event.startsAt.getTime();
+
+/** Occurrence starts (instants) of a series whose floating start lies in [floatingFrom, floatingTo]. */
+function seriesStarts(event: ExpandableEvent, floatingFrom: Date, floatingTo: Date, limit: number): Date[] {
+  const rule = seriesRule(event);
+  const floating = rule.between(floatingFrom, floatingTo, true, (_date, index) => index < limit);
+  return floating.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)));
+}
+
+/** Whether `start` is an occurrence of the series (or the start of the single event), ignoring exceptions. */
+export function isOccurrenceStart(event: ExpandableEvent, start: Date): boolean {
+  if (!event.rrule) return event.startsAt.getTime() === start.getTime();
+  const floating = event.allDay ? start : toFloating(start, event.timezone);
+  const around = seriesStarts(event, new Date(floating.getTime() - 1000), new Date(floating.getTime() + 1000), 10);
+  return around.some((d) => d.getTime() === start.getTime());
+}
+
+/** The occurrence starts of a series before `before` (for splitting it), at most `limit`. */
+export function countOccurrencesBefore(event: ExpandableEvent, before: Date, limit = 100_000): number {
+  const rule = seriesRule(event);
+  const floatingBefore = event.allDay ? before : toFloating(before, event.timezone);
+  let n = 0;
+  rule.all((date) => {
+    if (date.getTime() >= floatingBefore.getTime() || n >= limit) return false;
+    n++;
+    return true;
+  });
+  return n;
+}
+
+/**
+ * When the last occurrence of a series ends, or null when it never does (or is too far to compute cheaply). For a
+ * single event, its end. Used to skip finished series in range queries, so it may err late, never early.
+ */
+export function seriesEnd(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>) {
+  if (!event.rrule) return event.endsAt;
+  const rule = seriesRule(event);
+  const { count, until } = rule.options;
+  let lastFloating: Date | null = null;
+  if (until) lastFloating = until;
+  else if (count) {
+    if (count > 10_000) return null;
+    const all = rule.all((_d, i) => i < count);
+    lastFloating = all.at(-1) ?? rule.options.dtstart;
+  } else return null;
+  const lastStart = event.allDay ? lastFloating : fromFloating(lastFloating, event.timezone);
+  // A day of slack for zone offsets on floating UNTIL values.
+  return new Date(lastStart.getTime() + durationOf(event) + DAY_MS);
+}
+
+interface ExpandOptions {
+  /** The zone all-day events' days are placed in when matching them against the range. */
+  viewerTimezone?: string;
+  maxPerSeries?: number;
+}
+
+/** [from, to) holds the occurrence [start, end); a zero-length occurrence counts when it starts in the range. */
+function overlaps(start: Date, end: Date, from: Date, to: Date) {
+  if (start.getTime() >= to.getTime()) return false;
+  return end.getTime() > from.getTime() || (end.getTime() === start.getTime() && start.getTime() >= from.getTime());
+}
+
+/** The range a caller may ask for: `to` after `from`, at most MAX_RANGE_DAYS apart. */
+export function assertRange(from: Date, to: Date) {
+  if (!(to.getTime() > from.getTime())) throw new ValidationError('"to" must be after "from"');
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+    throw new ValidationError(`A range can span at most ${MAX_RANGE_DAYS} days`);
+  }
+}
+
+/**
+ * Every occurrence of `events` that overlaps [from, to), sorted by start (then title). A series' exception dates
+ * and its detached occurrences (events whose `recurrenceId` names an occurrence) replace the generated ones.
+ */
+export function expandOccurrences(
+  events: ExpandableEvent[],
+  from: Date,
+  to: Date,
+  options: ExpandOptions = {},
+): TOccurrence[] {
+  assertRange(from, to);
+  const viewerTimezone = options.viewerTimezone ?? 'UTC';
+  const limit = options.maxPerSeries ?? MAX_OCCURRENCES_PER_SERIES;
+  const replaced = new Map<string, Set<number>>();
+  for (const event of events) {
+    if (event.seriesId && event.recurrenceId) {
+      const set = replaced.get(event.seriesId) ?? new Set<number>();
+      set.add(event.recurrenceId.getTime());
+      replaced.set(event.seriesId, set);
+    }
+  }
+  const inRange = (event: ExpandableEvent, start: Date, end: Date) => {
+    if (!event.allDay) return overlaps(start, end, from, to);
+    return overlaps(
+      localMidnight(isoDate(start), viewerTimezone),
+      localMidnight(isoDate(end), viewerTimezone),
+      from,
+      to,
+    );
+  };
+  const occurrence = (event: ExpandableEvent, start: Date, end: Date, occurrenceStart: Date | null): TOccurrence => ({
+    eventId: event.id,
+    seriesId: event.rrule ? event.id : event.seriesId,
+    occurrenceStart,
+    detached: event.recurrenceId !== null,
+    title: event.title,
+    description: event.description,
+    location: event.location,
+    allDay: event.allDay,
+    start,
+    end,
+    startDate: event.allDay ? isoDate(start) : null,
+    endDate: event.allDay ? isoDate(new Date(Math.max(start.getTime(), end.getTime() - DAY_MS))) : null,
+    timezone: event.timezone,
+    rrule: event.rrule,
+  });
+  const seriesRules = new Map(events.filter((e) => e.rrule).map((e) => [e.id, e.rrule]));
+
+  const result: TOccurrence[] = [];
+  for (const event of events) {
+    if (!event.rrule) {
+      if (inRange(event, event.startsAt, event.endsAt)) {
+        const o = occurrence(event, event.startsAt, event.endsAt, event.recurrenceId);
+        if (event.seriesId) o.rrule = seriesRules.get(event.seriesId) ?? null;
+        result.push(o);
+      }
+      continue;
+    }
+    const duration = durationOf(event);
+    // Search a little wider in floating time (zone offsets, all-day days in the viewer's zone), then filter exactly.
+    const margin = 2 * DAY_MS;
+    const floatFrom = new Date(
+      (event.allDay ? from.getTime() : toFloating(from, event.timezone).getTime()) - duration - margin,
+    );
+    const floatTo = new Date((event.allDay ? to.getTime() : toFloating(to, event.timezone).getTime()) + margin);
+    const excluded = new Set(event.exdates.map((d) => d.getTime()));
+    const detached = replaced.get(event.id);
+    for (const start of seriesStarts(event, floatFrom, floatTo, limit)) {
+      if (excluded.has(start.getTime()) || detached?.has(start.getTime())) continue;
+      const end = new Date(start.getTime() + duration);
+      if (inRange(event, start, end)) result.push(occurrence(event, start, end, start));
+    }
+  }
+  return result.sort(
+    (a, b) =>
+      a.start.getTime() - b.start.getTime() || Number(b.allDay) - Number(a.allDay) || a.title.localeCompare(b.title),
+  );
+}

@@ -1,0 +1,11 @@
+/**
+ * rrule ships CommonJS for Node ("main") and ESM for bundlers ("module"). Node's ESM loader cannot see its named
+ * exports, so take them from whichever shape arrived.
+ */
+import * as rruleModule from 'rrule';
+
+type RRuleModule = typeof import('rrule');
+const loaded = rruleModule as RRuleModule & { default?: RRuleModule };
+
+export const RRule: RRuleModule['RRule'] = loaded.RRule ?? (loaded.default as RRuleModule).RRule;
+export type RRule = import('rrule').RRule;

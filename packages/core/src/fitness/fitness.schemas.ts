@@ -1,0 +1,390 @@
+import { z } from 'zod';
+import { ZId } from '../common/common.schemas.js';
+
+// ---------- vocabulary ----------
+
+export const EXERCISE_CATEGORIES = ['strength', 'cardio', 'mobility'] as const;
+export const ZExerciseCategory = z.enum(EXERCISE_CATEGORIES);
+
+export const MUSCLES = [
+  'chest',
+  'lats',
+  'upper_back',
+  'lower_back',
+  'traps',
+  'shoulders',
+  'biceps',
+  'triceps',
+  'forearms',
+  'abs',
+  'obliques',
+  'quadriceps',
+  'hamstrings',
+  'glutes',
+  'calves',
+  'adductors',
+  'abductors',
+  'neck',
+  'full_body',
+] as const;
+export const ZMuscle = z.enum(MUSCLES);
+export type TMuscle = z.infer<typeof ZMuscle>;
+
+export const EQUIPMENT = [
+  'barbell',
+  'dumbbell',
+  'kettlebell',
+  'machine',
+  'cable',
+  'smith_machine',
+  'ez_bar',
+  'trap_bar',
+  'plate',
+  'band',
+  'bodyweight',
+  'cardio_machine',
+  'none',
+  'other',
+] as const;
+export const ZEquipment = z.enum(EQUIPMENT);
+
+/** Kilograms; at most 4 decimals are kept (numeric(9,4)), enough for any weight entered in pounds. */
+export const ZWeightKg = z.number().min(0).max(2000);
+export const ZReps = z.number().int().min(0).max(1000);
+export const ZRpe = z.number().min(1).max(10).multipleOf(0.5);
+const ZName = z.string().trim().min(1).max(100);
+const ZNotes = z.string().trim().max(2000);
+export const ZMeasuredOn = z.iso.date({ error: 'Expected a date as YYYY-MM-DD' });
+
+// ---------- exercises ----------
+
+const ZMuscleList = z
+  .array(ZMuscle)
+  .max(MUSCLES.length)
+  .refine((list) => new Set(list).size === list.length, 'A muscle is listed twice');
+
+export const ZExercise = z.object({
+  id: ZId,
+  name: z.string(),
+  category: ZExerciseCategory,
+  primaryMuscles: z.array(ZMuscle),
+  secondaryMuscles: z.array(ZMuscle),
+  equipment: ZEquipment,
+  /** Part of the shared library (read-only), rather than the user's own. */
+  builtIn: z.boolean(),
+  archivedAt: z.date().nullable(),
+});
+export type TExercise = z.infer<typeof ZExercise>;
+
+export const ZListExercisesInput = z
+  .object({
+    q: z.string().trim().max(100).optional(),
+    muscle: ZMuscle.optional(),
+    equipment: ZEquipment.optional(),
+    category: ZExerciseCategory.optional(),
+    includeArchived: z.boolean().optional(),
+  })
+  .strict();
+export type TListExercisesInput = z.infer<typeof ZListExercisesInput>;
+
+export const ZCreateExerciseInput = z
+  .object({
+    name: ZName,
+    category: ZExerciseCategory,
+    primaryMuscles: ZMuscleList.min(1, 'Give at least one primary muscle'),
+    secondaryMuscles: ZMuscleList.optional(),
+    equipment: ZEquipment,
+  })
+  .strict();
+export type TCreateExerciseInput = z.infer<typeof ZCreateExerciseInput>;
+
+export const ZUpdateExerciseInput = z
+  .object({
+    id: ZId,
+    name: ZName.optional(),
+    category: ZExerciseCategory.optional(),
+    primaryMuscles: ZMuscleList.min(1, 'Give at least one primary muscle').optional(),
+    secondaryMuscles: ZMuscleList.optional(),
+    equipment: ZEquipment.optional(),
+  })
+  .strict();
+export type TUpdateExerciseInput = z.infer<typeof ZUpdateExerciseInput>;
+
+export const ZArchiveExerciseInput = z
+  .object({ id: ZId, archived: z.boolean().optional().describe('false restores it (default true)') })
+  .strict();
+export type TArchiveExerciseInput = z.infer<typeof ZArchiveExerciseInput>;
+
+// ---------- programs ----------
+
+export const ZProgramExerciseInput = z
+  .object({
+    exerciseId: ZId,
+    /** Exercises of a day with the same group number are done as a superset. */
+    supersetGroup: z.number().int().min(1).max(20).nullable().optional(),
+    targetSets: z.number().int().min(1).max(50),
+    repMin: z.number().int().min(1).max(1000).nullable().optional(),
+    repMax: z.number().int().min(1).max(1000).nullable().optional(),
+    targetWeightKg: ZWeightKg.nullable().optional(),
+    targetRpe: ZRpe.nullable().optional(),
+    targetRir: z.number().int().min(0).max(10).nullable().optional(),
+    restSeconds: z.number().int().min(0).max(3600).nullable().optional(),
+    /** What the progression rule adds after a session where every working set reached the top of the range. */
+    incrementKg: z.number().min(0).max(100).optional(),
+  })
+  .strict()
+  .refine((e) => e.repMin == null || e.repMax == null || e.repMin <= e.repMax, {
+    message: 'The rep range goes from the smaller number to the larger',
+    path: ['repMin'],
+  })
+  .refine((e) => e.targetRpe == null || e.targetRir == null, {
+    message: 'Give a target RPE or reps in reserve, not both',
+    path: ['targetRir'],
+  });
+export type TProgramExerciseInput = z.infer<typeof ZProgramExerciseInput>;
+
+export const ZProgramDayInput = z
+  .object({
+    /** An existing day's id keeps it (and the sessions done on it); a day without one is new. */
+    id: ZId.optional(),
+    name: ZName,
+    exercises: z.array(ZProgramExerciseInput).max(50),
+  })
+  .strict();
+export type TProgramDayInput = z.infer<typeof ZProgramDayInput>;
+
+const programFields = {
+  name: ZName,
+  notes: ZNotes.nullable().optional(),
+  days: z.array(ZProgramDayInput).min(1, 'A program needs at least one day').max(14),
+};
+export const ZCreateProgramInput = z.object(programFields).strict();
+export type TCreateProgramInput = z.infer<typeof ZCreateProgramInput>;
+/** Replaces the whole program: days given with an id are kept, days left out are deleted. */
+export const ZUpdateProgramInput = z.object({ id: ZId, ...programFields }).strict();
+export type TUpdateProgramInput = z.infer<typeof ZUpdateProgramInput>;
+
+export const ZReorderProgramInput = z
+  .object({
+    id: ZId,
+    /** Every day of the program, in the new order, each with every one of its exercise ids in the new order. */
+    days: z
+      .array(z.object({ id: ZId, exerciseIds: z.array(ZId).max(50) }).strict())
+      .min(1)
+      .max(14),
+  })
+  .strict();
+export type TReorderProgramInput = z.infer<typeof ZReorderProgramInput>;
+
+export const ZProgramExercise = z.object({
+  id: ZId,
+  exerciseId: ZId,
+  exerciseName: z.string(),
+  position: z.number().int(),
+  supersetGroup: z.number().int().nullable(),
+  targetSets: z.number().int(),
+  repMin: z.number().int().nullable(),
+  repMax: z.number().int().nullable(),
+  targetWeightKg: z.number().nullable(),
+  targetRpe: z.number().nullable(),
+  targetRir: z.number().int().nullable(),
+  restSeconds: z.number().int().nullable(),
+  incrementKg: z.number(),
+});
+export const ZProgramDay = z.object({
+  id: ZId,
+  name: z.string(),
+  position: z.number().int(),
+  exercises: z.array(ZProgramExercise),
+});
+export const ZProgram = z.object({
+  id: ZId,
+  name: z.string(),
+  notes: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  days: z.array(ZProgramDay),
+});
+export type TProgram = z.infer<typeof ZProgram>;
+export const ZProgramSummary = z.object({
+  id: ZId,
+  name: z.string(),
+  notes: z.string().nullable(),
+  dayCount: z.number().int(),
+  updatedAt: z.date(),
+});
+
+export const ZNextDayInput = z.object({ programId: ZId.optional() }).strict();
+export type TNextDayInput = z.infer<typeof ZNextDayInput>;
+export const ZNextDay = z
+  .object({
+    programId: ZId,
+    programName: z.string(),
+    day: z.object({ id: ZId, name: z.string(), position: z.number().int() }),
+    /** When the program was last trained (null: never). */
+    lastFinishedAt: z.date().nullable(),
+  })
+  .nullable();
+export type TNextDay = z.infer<typeof ZNextDay>;
+
+// ---------- sessions ----------
+
+export const ZStartSessionInput = z
+  .object({
+    programDayId: ZId.optional(),
+    name: ZName.optional(),
+    /** For logging a past workout; defaults to now. */
+    startedAt: z.date().optional(),
+  })
+  .strict();
+export type TStartSessionInput = z.infer<typeof ZStartSessionInput>;
+
+const setFields = {
+  reps: ZReps.nullable().optional(),
+  weightKg: ZWeightKg.nullable().optional(),
+  rpe: ZRpe.nullable().optional(),
+  durationS: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .nullable()
+    .optional(),
+  distanceM: z.number().min(0).max(1_000_000).nullable().optional(),
+  isWarmup: z.boolean().optional(),
+};
+
+export const ZLogSetInput = z
+  .object({ sessionId: ZId, exerciseId: ZId, ...setFields })
+  .strict()
+  .refine((s) => s.reps != null || s.durationS != null || s.distanceM != null, {
+    message: 'A set needs reps, a duration or a distance',
+    path: ['reps'],
+  });
+export type TLogSetInput = z.infer<typeof ZLogSetInput>;
+
+/** Changes the fields given; a planned set becomes a logged (completed) one unless `completed: false`. */
+export const ZUpdateSetInput = z
+  .object({ id: ZId, exerciseId: ZId.optional(), completed: z.boolean().optional(), ...setFields })
+  .strict();
+export type TUpdateSetInput = z.infer<typeof ZUpdateSetInput>;
+
+export const ZFinishSessionInput = z
+  .object({ id: ZId, notes: ZNotes.nullable().optional(), finishedAt: z.date().optional() })
+  .strict();
+export type TFinishSessionInput = z.infer<typeof ZFinishSessionInput>;
+
+export const ZListSessionsInput = z
+  .object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).optional() })
+  .strict();
+export type TListSessionsInput = z.infer<typeof ZListSessionsInput>;
+
+export const ZWorkoutSet = z.object({
+  id: ZId,
+  exerciseId: ZId,
+  exerciseName: z.string(),
+  position: z.number().int(),
+  reps: z.number().int().nullable(),
+  weightKg: z.number().nullable(),
+  rpe: z.number().nullable(),
+  durationS: z.number().int().nullable(),
+  distanceM: z.number().nullable(),
+  isWarmup: z.boolean(),
+  completed: z.boolean(),
+});
+export type TWorkoutSet = z.infer<typeof ZWorkoutSet>;
+
+export const ZWorkoutSession = z.object({
+  id: ZId,
+  name: z.string(),
+  programDayId: ZId.nullable(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  notes: z.string().nullable(),
+  sets: z.array(ZWorkoutSet),
+});
+export type TWorkoutSession = z.infer<typeof ZWorkoutSession>;
+
+export const ZWorkoutSessionSummary = z.object({
+  id: ZId,
+  name: z.string(),
+  programDayId: ZId.nullable(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  setCount: z.number().int(),
+  volumeKg: z.number(),
+});
+export const ZSessionPage = z.object({ items: z.array(ZWorkoutSessionSummary), nextCursor: z.string().nullable() });
+export type TSessionPage = z.infer<typeof ZSessionPage>;
+
+// ---------- records and stats ----------
+
+export const RECORD_KINDS = ['heaviestWeight', 'bestE1rm', 'bestSetVolume', 'bestSessionVolume'] as const;
+export const ZRecordKind = z.enum(RECORD_KINDS);
+
+export const ZRecord = z.object({
+  valueKg: z.number(),
+  /** The set's reps (null for a session's volume). */
+  reps: z.number().int().nullable(),
+  sessionId: ZId,
+  achievedAt: z.date(),
+});
+export type TRecord = z.infer<typeof ZRecord>;
+
+/** Best performances over completed working sets of finished sessions; e1RM by Epley from 1–12 rep sets. */
+export const ZExerciseRecords = z.object({
+  exerciseId: ZId,
+  exerciseName: z.string(),
+  heaviestWeight: ZRecord.nullable(),
+  bestE1rm: ZRecord.nullable(),
+  bestSetVolume: ZRecord.nullable(),
+  bestSessionVolume: ZRecord.nullable(),
+});
+export type TExerciseRecords = z.infer<typeof ZExerciseRecords>;
+
+export const ZNewRecord = z.object({
+  exerciseId: ZId,
+  exerciseName: z.string(),
+  kind: ZRecordKind,
+  valueKg: z.number(),
+  /** The best before this session (null: the first time). */
+  previousKg: z.number().nullable(),
+});
+export const ZFinishSessionResult = z.object({ session: ZWorkoutSession, newRecords: z.array(ZNewRecord) });
+export type TFinishSessionResult = z.infer<typeof ZFinishSessionResult>;
+
+export const ZRecordsForExerciseInput = z.object({ exerciseId: ZId }).strict();
+export const ZExerciseHistoryPoint = z.object({
+  sessionId: ZId,
+  date: z.date(),
+  heaviestKg: z.number().nullable(),
+  bestE1rmKg: z.number().nullable(),
+  volumeKg: z.number(),
+});
+export const ZRecordsForExercise = z.object({
+  records: ZExerciseRecords,
+  /** One point per finished session with working sets of the exercise, oldest first (for charts). */
+  history: z.array(ZExerciseHistoryPoint),
+});
+export type TRecordsForExercise = z.infer<typeof ZRecordsForExercise>;
+
+export const ZWeeklyVolumeInput = z.object({ weeks: z.number().int().min(1).max(520) }).strict();
+export const ZWeeklyVolume = z.array(
+  z.object({
+    /** The first day of the week (the user's week start, in their time zone). */
+    weekStart: z.string(),
+    muscle: ZMuscle,
+    sets: z.number().int(),
+    volumeKg: z.number(),
+  }),
+);
+export type TWeeklyVolume = z.infer<typeof ZWeeklyVolume>;
+
+// ---------- body weight ----------
+
+export const ZLogBodyWeightInput = z.object({ date: ZMeasuredOn, weightKg: z.number().positive().max(1000) }).strict();
+export type TLogBodyWeightInput = z.infer<typeof ZLogBodyWeightInput>;
+export const ZListBodyWeightInput = z.object({ from: ZMeasuredOn.optional(), to: ZMeasuredOn.optional() }).strict();
+export type TListBodyWeightInput = z.infer<typeof ZListBodyWeightInput>;
+export const ZBodyWeight = z.object({ id: ZId, date: z.string(), weightKg: z.number() });
+export type TBodyWeight = z.infer<typeof ZBodyWeight>;

@@ -1,0 +1,191 @@
+/**
+ * The journal's pure rules: word counts, local dates, weeks and streaks. Browser-safe (the web app counts words
+ * live with the same function the server stores), and free of I/O so they are tested as plain functions.
+ *
+ * Dates are calendar dates ('YYYY-MM-DD') in the user's time zone. Only "what is today there" needs a zone; every
+ * step between calendar dates is done on UTC midnights with date-fns, where a day is always a day (no DST).
+ */
+import { TZDate } from '@date-fns/tz';
+import { addDays, differenceInCalendarDays, format, startOfWeek } from 'date-fns';
+import type {
+  TDailyReflectionContent,
+  TJournalEntryType,
+  TJournalSnippet,
+  TMorningPagesContent,
+  TWeeklyReviewContent,
+} from './journal.schemas.js';
+
+export type WeekStart = 'monday' | 'sunday';
+
+// ---------- words ----------
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+/**
+ * Words as a reader would count them, in any script: Unicode word segmentation (Intl.Segmenter), counting the
+ * word-like segments, so punctuation and runs of spaces count for nothing, and Chinese or Japanese text (written
+ * without spaces) counts its words rather than one per sentence.
+ */
+export function countWords(text: string, locale = 'en'): number {
+  let segmenter = segmenters.get(locale);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
+    segmenters.set(locale, segmenter);
+  }
+  let words = 0;
+  for (const segment of segmenter.segment(text)) if (segment.isWordLike) words++;
+  return words;
+}
+
+/** Every piece of text an entry holds, in reading order (what is counted, excerpted and searched). */
+export function entryTexts(
+  type: TJournalEntryType,
+  content: TMorningPagesContent | TDailyReflectionContent | TWeeklyReviewContent,
+): string[] {
+  switch (type) {
+    case 'morning_pages':
+      return [(content as TMorningPagesContent).text];
+    case 'daily_reflection': {
+      const c = content as TDailyReflectionContent;
+      return [...c.wins, ...c.challenges, ...c.gratitude, c.tomorrowFocus];
+    }
+    case 'weekly_review': {
+      const c = content as TWeeklyReviewContent;
+      return [...c.wins, ...c.lessons, ...c.priorities];
+    }
+  }
+}
+
+export function entryWordCount(
+  type: TJournalEntryType,
+  content: TMorningPagesContent | TDailyReflectionContent | TWeeklyReviewContent,
+): number {
+  return entryTexts(type, content).reduce((sum, text) => sum + countWords(text), 0);
+}
+
+// ---------- dates ----------
+
+/** A 'YYYY-MM-DD' calendar date as UTC midnight, for calendar arithmetic. */
+function calendar(date: string): TZDate {
+  return new TZDate(`${date}T00:00:00Z`, 'UTC');
+}
+
+function toDateString(date: Date): string {
+  return format(date, 'yyyy-MM-dd');
+}
+
+/** The calendar date it is at `instant` in `timezone` (an IANA name). */
+export function localDate(instant: Date, timezone: string): string {
+  return toDateString(new TZDate(instant, timezone));
+}
+
+export function addCalendarDays(date: string, days: number): string {
+  return toDateString(addDays(calendar(date), days));
+}
+
+export function daysBetween(from: string, to: string): number {
+  return differenceInCalendarDays(calendar(to), calendar(from));
+}
+
+/** The first day of the week holding `date`. */
+export function weekStartOf(date: string, weekStart: WeekStart): string {
+  return toDateString(startOfWeek(calendar(date), { weekStartsOn: weekStart === 'monday' ? 1 : 0 }));
+}
+
+export function isWeekStart(date: string, weekStart: WeekStart): boolean {
+  return weekStartOf(date, weekStart) === date;
+}
+
+// ---------- streaks ----------
+
+export interface Streak {
+  current: number;
+  longest: number;
+  lastDate: string | null;
+  doneInPeriod: boolean;
+}
+
+/**
+ * Streaks over a set of periods (days, or week starts), each `step` days apart. The current streak is the latest
+ * run of consecutive periods if it reaches the current period or the one before it: a day (or week) not written
+ * yet does not break the streak until it is over. A run may reach past `current` (written in another time zone
+ * before a move west); it still counts.
+ */
+function streakOver(periods: string[], current: string, step: number): Streak {
+  const sorted = [...new Set(periods)].sort();
+  if (sorted.length === 0) return { current: 0, longest: 0, lastDate: null, doneInPeriod: false };
+  let longest = 0;
+  let run = 0;
+  let previous: string | undefined;
+  for (const period of sorted) {
+    run = previous !== undefined && daysBetween(previous, period) === step ? run + 1 : 1;
+    longest = Math.max(longest, run);
+    previous = period;
+  }
+  const last = sorted[sorted.length - 1] as string;
+  const alive = daysBetween(last, current) <= step;
+  return { current: alive ? run : 0, longest, lastDate: last, doneInPeriod: sorted.includes(current) };
+}
+
+/** Daily types: consecutive local dates, with `today` in the user's time zone. */
+export function dailyStreak(dates: string[], today: string): Streak {
+  return streakOver(dates, today, 1);
+}
+
+/**
+ * Weekly review: consecutive weeks. Each review counts for the week that holds its date by the current week
+ * start, so reviews keyed by Mondays still line up after the user switches to Sundays.
+ */
+export function weeklyStreak(dates: string[], today: string, weekStart: WeekStart): Streak {
+  return streakOver(
+    dates.map((d) => weekStartOf(d, weekStart)),
+    weekStartOf(today, weekStart),
+    7,
+  );
+}
+
+// ---------- search snippets ----------
+
+/** What the database puts around a match in a headline: control characters no stored text can hold. */
+export const SNIPPET_START = '\u0001';
+export const SNIPPET_STOP = '\u0002';
+
+/** Turns a marked-up headline into plain text plus the ranges that matched. */
+export function parseSnippet(marked: string): TJournalSnippet {
+  let text = '';
+  const matches: { start: number; end: number }[] = [];
+  let start: number | null = null;
+  for (const char of marked) {
+    if (char === SNIPPET_START) start = text.length;
+    else if (char === SNIPPET_STOP) {
+      if (start !== null && text.length > start) matches.push({ start, end: text.length });
+      start = null;
+    } else text += char;
+  }
+  return collapse(text, matches);
+}
+
+/** Collapses runs of white space (ts_headline leaves some) and trims, moving the match ranges along. */
+function collapse(text: string, matches: { start: number; end: number }[]): TJournalSnippet {
+  const position: number[] = [];
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (/\s/.test(char)) {
+      if (out.length > 0 && !out.endsWith(' ')) {
+        position.push(out.length);
+        out += ' ';
+      } else position.push(-1);
+    } else {
+      position.push(out.length);
+      out += char;
+    }
+  }
+  if (out.endsWith(' ')) out = out.slice(0, -1);
+  const moved: { start: number; end: number }[] = [];
+  for (const m of matches) {
+    const kept = position.slice(m.start, m.end).filter((p) => p >= 0 && p < out.length);
+    if (kept.length > 0) moved.push({ start: kept[0] as number, end: (kept[kept.length - 1] as number) + 1 });
+  }
+  return { text: out, matches: moved };
+}
