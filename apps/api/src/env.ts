@@ -65,6 +65,7 @@ const ZEnv = z.object({
   LOGIN_MAX_PER_USERNAME: positiveInt(5),
   LOGIN_MAX_PER_IP: positiveInt(50),
   LOGIN_WINDOW_SECONDS: positiveInt(900),
+  CALENDAR_ALLOW_PRIVATE_URLS: bool.default(false),
 });
 
 export interface AppConfig {
@@ -82,6 +83,8 @@ export interface AppConfig {
   auth: AuthConfig;
   argon2: PasswordHasherOptions;
   limits: { bodyBytes: number; maxBatchSize: number; requestTimeoutMs: number; statementTimeoutMs: number };
+  /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
+  calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
 }
 
 export class EnvError extends Error {}
@@ -157,5 +160,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       concurrency: 2,
     },
     limits: { bodyBytes: 1024 * 1024, maxBatchSize: 20, requestTimeoutMs: 30_000, statementTimeoutMs: 15_000 },
+    calendarSubscriptions: {
+      allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
+      fetchTimeoutMs: 10_000,
+      maxBytes: 5 * 1024 * 1024,
+    },
   };
 }

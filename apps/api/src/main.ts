@@ -3,6 +3,7 @@ import { createDatabase, migrateToLatest } from '@lifeos/db';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { type AppConfig, EnvError, loadConfig } from './env.js';
 import { buildServer } from './http/server.js';
+import { scheduleCalendarRefresh } from './jobs/calendar-refresh.js';
 import { scheduleCleanup } from './jobs/cleanup.js';
 
 function configOrExit(): AppConfig {
@@ -48,6 +49,7 @@ async function main() {
 
   await server.app.listen({ port: config.port, host: config.host });
   scheduleCleanup(database.db, systemClock, server.app.log);
+  scheduleCalendarRefresh(database.db, systemClock, config, server.app.log);
   const where = database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   server.app.log.info(`Life OS is running on http://${config.host}:${config.port} (${where})`);
 }

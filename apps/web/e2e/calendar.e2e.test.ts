@@ -6,7 +6,8 @@
  * its never-ending weekly series shows in the agenda.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,9 @@ async function freePort(): Promise<number> {
 }
 
 let server: LifeOsServer;
+/** A local server publishing the Thunderbird fixture, for the subscribed-calendars panel. */
+let icsServer: HttpServer;
+let icsUrl: string;
 let baseUrl: string;
 let dataDir: string;
 let browser: Browser;
@@ -59,7 +63,16 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     APP_ORIGIN: baseUrl,
     LOG_LEVEL: 'warn',
+    // The subscribed calendar below is served from 127.0.0.1.
+    CALENDAR_ALLOW_PRIVATE_URLS: 'true',
   });
+  const thunderbird = readFileSync(
+    FIXTURE.replace('google-public-calendar-berlin.ics', 'thunderbird-moved-occurrences.ics'),
+  );
+  icsServer = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/calendar' }).end(thunderbird));
+  const icsPort = await freePort();
+  await new Promise<void>((resolve) => icsServer.listen(icsPort, '127.0.0.1', resolve));
+  icsUrl = `http://127.0.0.1:${icsPort}/thunderbird.ics`;
   const database = createDatabase({ dataDir: null });
   await migrateToLatest(database.db);
   server = await buildServer({ config, database, webDistDir: WEB_DIST });
@@ -90,6 +103,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await server?.shutdown();
+  icsServer?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -165,6 +179,27 @@ describe('the calendar in a browser', () => {
     const response = await fetch(address);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('SUMMARY:Weekly sync');
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('subscribes to an external calendar, refreshes it, and removes it', async () => {
+    await page.getByText('Subscribed calendars', { exact: true }).click();
+    await page.getByText('No subscribed calendars').waitFor();
+    const form = page.getByRole('form', { name: 'Add a subscribed calendar' });
+    await form.getByLabel('Name').fill('Thunderbird');
+    await form.getByLabel('Calendar address (.ics URL)').fill(icsUrl);
+    await form.getByRole('button', { name: 'Subscribe' }).click();
+    const list = page.getByRole('list', { name: 'Subscribed calendars' });
+    await list.getByText('Thunderbird', { exact: true }).waitFor();
+    await list.getByText(/Updated .* · 2 events/).waitFor();
+    await list.getByRole('button', { name: 'Refresh Thunderbird now' }).click();
+    await list.getByRole('button', { name: 'Refresh Thunderbird now' }).getByText('Refresh now').waitFor();
+    await list.getByRole('button', { name: 'Remove Thunderbird' }).click();
+    await page
+      .getByRole('dialog', { name: /Remove/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByText('No subscribed calendars').waitFor();
     expect(pageProblems).toEqual([]);
   });
 });

@@ -103,11 +103,53 @@ export const routes: RouteObject[] = [
                   },
                 ],
               },
-              comingSoon(
-                'fitness',
-                'Fitness',
-                'Programs, workout logging, personal records and weekly volume per muscle group.',
-              ),
+              {
+                path: 'fitness',
+                children: [
+                  {
+                    index: true,
+                    lazy: async () => ({ Component: (await import('./features/fitness/workout-page')).WorkoutPage }),
+                  },
+                  {
+                    path: 'workout/:sessionId',
+                    lazy: async () => ({
+                      Component: (await import('./features/fitness/live-workout-page')).LiveWorkoutPage,
+                    }),
+                  },
+                  {
+                    path: 'history',
+                    lazy: async () => ({
+                      Component: (await import('./features/fitness/history-page')).FitnessHistoryPage,
+                    }),
+                  },
+                  {
+                    path: 'history/:sessionId',
+                    lazy: async () => ({
+                      Component: (await import('./features/fitness/session-detail-page')).SessionDetailPage,
+                    }),
+                  },
+                  {
+                    path: 'exercises',
+                    lazy: async () => ({
+                      Component: (await import('./features/fitness/exercises-page')).ExercisesPage,
+                    }),
+                  },
+                  {
+                    path: 'programs',
+                    lazy: async () => ({ Component: (await import('./features/fitness/programs-page')).ProgramsPage }),
+                  },
+                  {
+                    path: 'programs/:programId',
+                    lazy: async () => ({
+                      Component: (await import('./features/fitness/program-editor-page')).ProgramEditorPage,
+                    }),
+                  },
+                  {
+                    path: 'progress',
+                    lazy: async () => ({ Component: (await import('./features/fitness/progress-page')).ProgressPage }),
+                  },
+                ],
+              },
               comingSoon('projects', 'Projects', 'Projects with their progress, status and target dates.'),
               comingSoon('tasks', 'Tasks', 'Everything to do, by project, status and due date.'),
               comingSoon(

@@ -1,6 +1,8 @@
 // The browser-safe entry: zod schemas and their types only. Never import a server module from here.
 export * from './auth/auth.schemas.js';
 export * from './calendar/calendar.schemas.js';
+export * from './calendar/subscriptions.schemas.js';
+export * from './captures/captures.schemas.js';
 export * from './common/common.schemas.js';
 // Fitness rules (1RM, progression, next day) and unit conversion are pure and browser-safe.
 export * from './fitness/fitness.rules.js';
@@ -9,4 +11,5 @@ export * from './fitness/fitness.units.js';
 // Journal rules (word counts, local dates, streaks) are pure and browser-safe: the editor counts words with them.
 export * from './journal/journal.rules.js';
 export * from './journal/journal.schemas.js';
+export * from './projects/projects.schemas.js';
 export * from './settings/settings.schemas.js';

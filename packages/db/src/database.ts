@@ -74,6 +74,7 @@ export interface DB {
   userSettings: UserSettingsTable;
   journalEntries: JournalEntriesTable;
   events: EventsTable;
+  calendarSubscriptions: CalendarSubscriptionsTable;
   exercises: ExercisesTable;
   programs: ProgramsTable;
   programDays: ProgramDaysTable;
@@ -81,6 +82,9 @@ export interface DB {
   workoutSessions: WorkoutSessionsTable;
   workoutSets: WorkoutSetsTable;
   bodyWeights: BodyWeightsTable;
+  projects: ProjectsTable;
+  tasks: TasksTable;
+  captures: CapturesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -109,12 +113,36 @@ export interface EventsTable {
   icsUid: string;
   recurrenceId: NullableTimestamp;
   seriesId: string | null;
+  /** Set on the read-only copies of a subscribed calendar's events (calendar subscriptions migration). */
+  subscriptionId: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;
+
+/** An external .ics calendar the user subscribes to; its events are copied into `events` on each refresh. */
+export interface CalendarSubscriptionsTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  url: string;
+  color: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  lastRefreshedAt: NullableTimestamp;
+  lastError: string | null;
+  lastErrorAt: NullableTimestamp;
+  failureCount: Generated<number>;
+  nextRefreshAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  lockedUntil: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type CalendarSubscriptionRow = Selectable<CalendarSubscriptionsTable>;
+export type NewCalendarSubscription = Insertable<CalendarSubscriptionsTable>;
+export type CalendarSubscriptionUpdate = Updateable<CalendarSubscriptionsTable>;
 
 export type JournalEntryType = 'morning_pages' | 'daily_reflection' | 'weekly_review';
 /** An entry's content as stored (jsonb); its shape per type is validated by core's journal schemas. */
@@ -240,3 +268,73 @@ export type WorkoutSessionRow = Selectable<WorkoutSessionsTable>;
 export type WorkoutSetRow = Selectable<WorkoutSetsTable>;
 export type NewWorkoutSet = Insertable<WorkoutSetsTable>;
 export type WorkoutSetUpdate = Updateable<WorkoutSetsTable>;
+
+// ---------- projects, tasks and captures ----------
+
+export type ProjectStatus = 'active' | 'on_hold' | 'completed' | 'archived';
+export type TaskStatus = 'todo' | 'doing' | 'done';
+export type CaptureStatus = 'inbox' | 'processed' | 'archived';
+export type CaptureTargetKind = 'task' | 'event' | 'journal';
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  description: string | null;
+  status: Generated<ProjectStatus>;
+  area: string | null;
+  color: string | null;
+  /** 'YYYY-MM-DD'. */
+  targetDate: string | null;
+  completedAt: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  userId: string;
+  projectId: string | null;
+  title: string;
+  notes: string | null;
+  status: Generated<TaskStatus>;
+  /** 0 none, 1 low, 2 medium, 3 high. */
+  priority: Generated<number>;
+  labels: ColumnType<string[], string[] | undefined, string[]>;
+  /** 'YYYY-MM-DD' in the user's time zone. */
+  dueDate: string | null;
+  /** Manual order within the project (or among tasks without one). */
+  position: Generated<number>;
+  /** A repeat rule (RFC 5545 RRULE value), or… */
+  rrule: string | null;
+  /** …"N days after completion". */
+  repeatAfterDays: number | null;
+  /** Shared by every occurrence of a repeating task. */
+  seriesId: string | null;
+  completedAt: NullableTimestamp;
+  sourceCaptureId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CapturesTable {
+  id: Generated<string>;
+  userId: string;
+  text: string;
+  url: string | null;
+  status: Generated<CaptureStatus>;
+  processedIntoKind: CaptureTargetKind | null;
+  processedIntoId: string | null;
+  processedAt: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type ProjectRow = Selectable<ProjectsTable>;
+export type NewProject = Insertable<ProjectsTable>;
+export type ProjectUpdate = Updateable<ProjectsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type NewTask = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
+export type CaptureRow = Selectable<CapturesTable>;
+export type NewCapture = Insertable<CapturesTable>;

@@ -4,6 +4,8 @@ import * as m20261125100000 from '../migrations/20261125100000_journal.js';
 import * as m20261125110000 from '../migrations/20261125110000_calendar.js';
 import * as m20261125120000 from '../migrations/20261125120000_fitness.js';
 import * as m20261125120100 from '../migrations/20261125120100_fitness_exercise_seed.js';
+import * as m20261125130000 from '../migrations/20261125130000_projects_tasks_captures.js';
+import * as m20261125140000 from '../migrations/20261125140000_calendar_subscriptions.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261125110000_calendar': m20261125110000,
   '20261125120000_fitness': m20261125120000,
   '20261125120100_fitness_exercise_seed': m20261125120100,
+  '20261125130000_projects_tasks_captures': m20261125130000,
+  '20261125140000_calendar_subscriptions': m20261125140000,
 };

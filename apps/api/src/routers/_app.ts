@@ -2,9 +2,12 @@ import { router } from '../trpc/init.js';
 import { apiKeysRouter } from './api-keys.js';
 import { authRouter } from './auth.js';
 import { calendarRouter } from './calendar.js';
+import { capturesRouter } from './captures.js';
 import { fitnessRouter } from './fitness.js';
 import { journalRouter } from './journal.js';
+import { projectsRouter } from './projects.js';
 import { settingsRouter } from './settings.js';
+import { tasksRouter } from './tasks.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,6 +16,9 @@ export const appRouter = router({
   journal: journalRouter,
   fitness: fitnessRouter,
   calendar: calendarRouter,
+  projects: projectsRouter,
+  tasks: tasksRouter,
+  captures: capturesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import {
+  ZAddSubscriptionInput,
   ZCreateEventInput,
   ZDeleteEventInput,
   ZEvent,
@@ -10,9 +11,10 @@ import {
   ZListEventsInput,
   ZOccurrence,
   ZOk,
+  ZSubscription,
   ZUpdateEventInput,
 } from '@lifeos/core/schemas';
-import { calendarService } from '@lifeos/core/server';
+import { calendarService, subscriptionsService } from '@lifeos/core/server';
 import { z } from 'zod';
 import type { Context } from '../trpc/context.js';
 import { protectedProcedure, router } from '../trpc/init.js';
@@ -21,6 +23,17 @@ import { protectedProcedure, router } from '../trpc/init.js';
 const feedDeps = (ctx: Context) => ({
   ...ctx,
   feed: { secretKey: ctx.config.auth.secretKey, origin: ctx.config.appOrigins[0] ?? '' },
+});
+
+/** The fetch policy of calendar subscriptions (CALENDAR_ALLOW_PRIVATE_URLS, timeout, size limit). */
+export const subscriptionDeps = (ctx: Pick<Context, 'db' | 'clock' | 'config'>) => ({
+  db: ctx.db,
+  clock: ctx.clock,
+  fetchPolicy: {
+    allowPrivateAddresses: ctx.config.calendarSubscriptions.allowPrivateUrls,
+    timeoutMs: ctx.config.calendarSubscriptions.fetchTimeoutMs,
+    maxBytes: ctx.config.calendarSubscriptions.maxBytes,
+  },
 });
 
 export const calendarRouter = router({
@@ -72,5 +85,34 @@ export const calendarRouter = router({
       .meta({ description: 'A new subscription URL; the old one stops working at once' })
       .output(ZFeed)
       .mutation(({ ctx }) => calendarService.rotateFeed(feedDeps(ctx), ctx.user.id)),
+  }),
+  subscriptions: router({
+    list: protectedProcedure
+      .meta({ description: 'Subscribed external calendars with their last refresh and last error' })
+      .output(z.array(ZSubscription))
+      .query(({ ctx }) => subscriptionsService.listSubscriptions(ctx, ctx.user.id)),
+    add: protectedProcedure
+      .meta({
+        description:
+          'Subscribe to an .ics URL and fetch it once; refused for non-http(s) or private addresses, kept with its error when the fetch fails',
+      })
+      .input(ZAddSubscriptionInput)
+      .output(ZSubscription)
+      .mutation(({ ctx, input }) => subscriptionsService.addSubscription(subscriptionDeps(ctx), ctx.user.id, input)),
+    refresh: protectedProcedure
+      .meta({ description: 'Fetch a subscribed calendar now; a failure is recorded in lastError' })
+      .input(ZIdInput)
+      .output(ZSubscription)
+      .mutation(({ ctx, input }) =>
+        subscriptionsService.refreshSubscription(subscriptionDeps(ctx), ctx.user.id, input.id),
+      ),
+    remove: protectedProcedure
+      .meta({ description: 'Unsubscribe; the calendar’s events are removed with it' })
+      .input(ZIdInput)
+      .output(ZOk)
+      .mutation(async ({ ctx, input }) => {
+        await subscriptionsService.removeSubscription(ctx, ctx.user.id, input.id);
+        return { ok: true as const };
+      }),
   }),
 });

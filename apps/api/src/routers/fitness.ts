@@ -3,11 +3,14 @@ import {
   ZBodyWeight,
   ZCreateExerciseInput,
   ZCreateProgramInput,
+  ZCsvImportReport,
   ZExercise,
   ZExerciseRecords,
+  ZExportCsv,
   ZFinishSessionInput,
   ZFinishSessionResult,
   ZIdInput,
+  ZImportCsvInput,
   ZListBodyWeightInput,
   ZListExercisesInput,
   ZListSessionsInput,
@@ -178,6 +181,25 @@ const bodyweightRouter = router({
     .query(({ ctx, input }) => fitness.listBodyWeights(ctx, ctx.user.id, input)),
 });
 
+const importRouter = router({
+  csv: protectedProcedure
+    .meta({
+      description:
+        'Import a Strong or Hevy CSV export as finished workouts (one transaction; a workout already imported is ' +
+        'skipped; dryRun writes nothing); reports what was imported, created and skipped',
+    })
+    .input(ZImportCsvInput)
+    .output(ZCsvImportReport)
+    .mutation(({ ctx, input }) => fitness.importCsv(ctx, ctx.user.id, input)),
+});
+
+const exportRouter = router({
+  csv: protectedProcedure
+    .meta({ description: 'Your finished workouts as a CSV in the Strong shape (weights in kg, distances in km)' })
+    .output(ZExportCsv)
+    .query(({ ctx }) => fitness.exportCsv(ctx, ctx.user.id)),
+});
+
 export const fitnessRouter = router({
   exercises: exercisesRouter,
   programs: programsRouter,
@@ -185,4 +207,6 @@ export const fitnessRouter = router({
   records: recordsRouter,
   stats: statsRouter,
   bodyweight: bodyweightRouter,
+  import: importRouter,
+  export: exportRouter,
 });

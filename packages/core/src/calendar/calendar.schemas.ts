@@ -234,6 +234,8 @@ export const ZEvent = z.object({
   /** A detached occurrence: the original start it replaces, and its series. */
   recurrenceId: z.date().nullable(),
   seriesId: z.string().nullable(),
+  /** Set for an event of a subscribed calendar: read-only, replaced on each refresh. */
+  subscriptionId: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -259,6 +261,8 @@ export const ZOccurrence = z.object({
   timezone: z.string(),
   /** The series' rule (also on its detached occurrences). */
   rrule: z.string().nullable(),
+  /** The subscribed calendar it comes from (read-only), or null for the user's own events. */
+  subscriptionId: ZId.nullable(),
 });
 export type TOccurrence = z.infer<typeof ZOccurrence>;
 

@@ -9,7 +9,7 @@ import {
 } from '@lifeos/db';
 import { randomSecret, sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import {
   EXDATES_MAX,
   eventTimesIssues,
@@ -77,6 +77,7 @@ export function toEvent(row: EventRow): TEvent {
     icsUid: row.icsUid,
     recurrenceId: row.recurrenceId,
     seriesId: row.seriesId,
+    subscriptionId: row.subscriptionId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -90,6 +91,15 @@ async function findOwn(db: Kysely<DB>, userId: string, id: string): Promise<Even
   const row = await calendarQueries.findEvent(db, userId, id);
   if (!row) throw new NotFoundError('Event');
   return row;
+}
+
+/** Events of a subscribed calendar are copies of someone else's: they change only at their source. */
+function assertWritable(row: EventRow) {
+  if (row.subscriptionId) {
+    throw new ForbiddenError(
+      'This event belongs to a subscribed calendar and is read-only; change it at its source or remove the subscription',
+    );
+  }
 }
 
 function assertTimes(times: Parameters<typeof eventTimesIssues>[0]) {
@@ -268,6 +278,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     let target = await findOwn(trx, userId, id);
+    assertWritable(target);
     if (target.recurrenceId && target.seriesId && scope === 'series') {
       target = await findOwn(trx, userId, target.seriesId);
     }
@@ -359,6 +370,7 @@ export async function deleteEvent(deps: Deps, userId: string, input: TDeleteEven
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     const target = await findOwn(trx, userId, input.id);
+    assertWritable(target);
     if (target.recurrenceId) {
       const series = target.seriesId ? await calendarQueries.findEvent(trx, userId, target.seriesId) : undefined;
       if (!series) {

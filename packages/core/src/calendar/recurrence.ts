@@ -29,6 +29,8 @@ export interface ExpandableEvent {
   exdates: Date[];
   recurrenceId: Date | null;
   seriesId: string | null;
+  /** Set for a read-only event of a subscribed calendar. */
+  subscriptionId?: string | null;
 }
 
 /** The wall-clock time of `instant` in `timezone`, written as a UTC date (rrule's floating time). */
@@ -226,6 +228,7 @@ export function expandOccurrences(
     endDate: event.allDay ? isoDate(new Date(Math.max(start.getTime(), end.getTime() - DAY_MS))) : null,
     timezone: event.timezone,
     rrule: event.rrule,
+    subscriptionId: event.subscriptionId ?? null,
   });
   const seriesRules = new Map(events.filter((e) => e.rrule).map((e) => [e.id, e.rrule]));
 

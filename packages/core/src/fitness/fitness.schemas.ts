@@ -275,7 +275,12 @@ export const ZFinishSessionInput = z
 export type TFinishSessionInput = z.infer<typeof ZFinishSessionInput>;
 
 export const ZListSessionsInput = z
-  .object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).optional() })
+  .object({
+    cursor: z.string().max(200).nullish(),
+    limit: z.number().int().min(1).max(100).optional(),
+    // Sent by tRPC's infinite queries; pages only go one way (older).
+    direction: z.enum(['forward', 'backward']).optional(),
+  })
   .strict();
 export type TListSessionsInput = z.infer<typeof ZListSessionsInput>;
 
@@ -388,3 +393,41 @@ export const ZListBodyWeightInput = z.object({ from: ZMeasuredOn.optional(), to:
 export type TListBodyWeightInput = z.infer<typeof ZListBodyWeightInput>;
 export const ZBodyWeight = z.object({ id: ZId, date: z.string(), weightKg: z.number() });
 export type TBodyWeight = z.infer<typeof ZBodyWeight>;
+
+// ---------- CSV import and export ----------
+
+/** The largest CSV text `fitness.import.csv` takes (characters); the HTTP body limit (1 MiB) applies too. */
+export const CSV_MAX_CHARS = 1_000_000;
+
+export const ZImportCsvInput = z
+  .object({
+    /** The text of a Strong (current, legacy semicolon or French) or Hevy CSV export. */
+    csv: z
+      .string()
+      .min(1, { error: 'The file is empty' })
+      .max(CSV_MAX_CHARS, { error: `The file is too large (at most ${CSV_MAX_CHARS / 1_000_000} MB)` }),
+    /** Reads and matches everything and answers the report, writing nothing. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+export type TImportCsvInput = z.infer<typeof ZImportCsvInput>;
+
+const ZCsvRowIssue = z.object({ row: z.number().int(), reason: z.string() });
+export const ZCsvImportReport = z.object({
+  dryRun: z.boolean(),
+  /** Workouts and sets written (or, in a dry run, that would be). */
+  sessions: z.number().int(),
+  sets: z.number().int(),
+  /** Workouts of the file already in the history (same start and name): left as they are. */
+  alreadyImported: z.number().int(),
+  /** Exercises that matched nothing and were created as the user's own. */
+  exercisesCreated: z.array(z.string()),
+  /** Rows that could not be read (the header is row 1); every other row was imported. */
+  skippedRows: z.array(ZCsvRowIssue),
+  /** Rows imported with a caveat (an implausible duration or an RPE out of range left out). */
+  warnings: z.array(ZCsvRowIssue),
+});
+export type TCsvImportReport = z.infer<typeof ZCsvImportReport>;
+
+export const ZExportCsv = z.object({ csv: z.string(), filename: z.string() });
+export type TExportCsv = z.infer<typeof ZExportCsv>;

@@ -17,6 +17,7 @@ const EVENT_COLUMNS = [
   'icsUid',
   'recurrenceId',
   'seriesId',
+  'subscriptionId',
   'createdAt',
   'updatedAt',
 ] as const;
@@ -34,20 +35,29 @@ export async function findEvent(db: Kysely<DB>, userId: string, id: string) {
     .executeTakeFirst();
 }
 
-/** The series (or single event) with this UID, or — with `recurrenceId` — its detached occurrence. */
+/**
+ * The user's own series (or single event) with this UID, or — with `recurrenceId` — its detached occurrence.
+ * Events of subscribed calendars are not the user's own: they may reuse UIDs and are never matched here.
+ */
 export async function findEventByUid(db: Kysely<DB>, userId: string, icsUid: string, recurrenceId: Date | null) {
-  let query = db.selectFrom('events').select(EVENT_COLUMNS).where('userId', '=', userId).where('icsUid', '=', icsUid);
+  let query = db
+    .selectFrom('events')
+    .select(EVENT_COLUMNS)
+    .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
+    .where('icsUid', '=', icsUid);
   query = recurrenceId ? query.where('recurrenceId', '=', recurrenceId) : query.where('recurrenceId', 'is', null);
   return query.executeTakeFirst();
 }
 
-/** Every event of these UIDs (series and their detached occurrences), for an import's lookups in one query. */
+/** Every own event of these UIDs (series and their detached occurrences), for an import's lookups in one query. */
 export async function listEventsByUids(db: Kysely<DB>, userId: string, icsUids: string[]) {
   if (icsUids.length === 0) return [];
   return db
     .selectFrom('events')
     .select(EVENT_COLUMNS)
     .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
     .where('icsUid', 'in', icsUids)
     .execute();
 }
@@ -78,11 +88,13 @@ export async function listOverridesOf(db: Kysely<DB>, userId: string, seriesIds:
     .execute();
 }
 
+/** The user's own events (not those of subscribed calendars), for the export and the feed. */
 export async function listAllEvents(db: Kysely<DB>, userId: string) {
   return db
     .selectFrom('events')
     .select(EVENT_COLUMNS)
     .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
     .orderBy('startsAt')
     .orderBy('id')
     .execute();
@@ -129,6 +141,7 @@ export async function attachOverrides(db: Kysely<DB>, userId: string, icsUid: st
     .updateTable('events')
     .set({ seriesId })
     .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
     .where('icsUid', '=', icsUid)
     .where('recurrenceId', 'is not', null)
     .execute();

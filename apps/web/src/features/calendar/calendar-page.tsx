@@ -10,6 +10,7 @@ import { type CalendarView, occurrenceKey, occursOn, step, timeLabel, viewRange 
 import { EventForm } from './event-form';
 import { Modal } from './modal';
 import { OccurrenceDetails } from './occurrence-details';
+import { SubscriptionsSection } from './subscriptions-panel';
 import './calendar.css';
 
 const VIEWS: { value: CalendarView; label: string }[] = [
@@ -176,6 +177,7 @@ export function CalendarPage() {
       ) : null}
 
       <FeedSection />
+      <SubscriptionsSection />
       <p className="muted small">Keys: ← and → move, T jumps to today, N adds an event.</p>
 
       {creating ? (

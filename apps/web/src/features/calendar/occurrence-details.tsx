@@ -15,6 +15,7 @@ type Mode = 'view' | 'choose-edit' | 'choose-delete' | { edit: EditTarget };
 export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurrence; onClose: () => void }) {
   const [mode, setMode] = useState<Mode>('view');
   const inSeries = occurrence.seriesId !== null && occurrence.occurrenceStart !== null;
+  const readOnly = occurrence.subscriptionId !== null;
   const event = useQuery(trpc.calendar.events.get.queryOptions({ id: occurrence.eventId }));
   const series = useQuery({
     ...trpc.calendar.events.get.queryOptions({ id: occurrence.seriesId ?? occurrence.eventId }),
@@ -76,6 +77,9 @@ export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurr
         {inSeries ? (
           <p className="small">Part of a repeating series{occurrence.detached ? ' (changed for this day)' : ''}.</p>
         ) : null}
+        {readOnly ? (
+          <p className="small muted">From a subscribed calendar: read-only, it changes at its source.</p>
+        ) : null}
         {event.isPending ? <LoadingState label="Loading the event…" /> : null}
         {event.isError ? <ErrorState error={event.error} /> : null}
         {remove.isError ? (
@@ -84,7 +88,13 @@ export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurr
           </p>
         ) : null}
       </div>
-      {mode === 'view' ? (
+      {mode === 'view' && readOnly ? (
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      ) : mode === 'view' ? (
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Close

@@ -1,0 +1,59 @@
+import { type Clock, subscriptionsService } from '@lifeos/core/server';
+import type { DB, Kysely } from '@lifeos/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from '../env.js';
+import { subscriptionDeps } from '../routers/calendar.js';
+
+const EVERY_MS = 5 * 60 * 1000;
+/** A first run shortly after start, so subscriptions that fell due while the server was down catch up. */
+const FIRST_RUN_MS = 30 * 1000;
+
+/**
+ * One run of the calendar refresh: claims due subscriptions one at a time and refreshes them. Safe on any number
+ * of replicas at once: the claim (`for update skip locked` plus `locked_until`, see claimDueSubscription) gives
+ * each due subscription to exactly one of them — a job queue in PostgreSQL without a new dependency. On PGlite
+ * it simply runs in this process.
+ */
+export async function runCalendarRefresh(
+  db: Kysely<DB>,
+  clock: Clock,
+  config: AppConfig,
+  log?: FastifyBaseLogger,
+  options: { max?: number } = {},
+) {
+  const done = await subscriptionsService.refreshDueSubscriptions(subscriptionDeps({ db, clock, config }), options);
+  for (const { id, outcome } of done) {
+    if (outcome.status === 'failed' && outcome.unexpected !== undefined) {
+      log?.error({ err: outcome.unexpected, subscriptionId: id }, 'calendar subscription refresh failed');
+    }
+  }
+  if (done.length > 0) log?.info({ refreshed: done.length }, 'calendar subscriptions refreshed');
+  return done;
+}
+
+/** Runs the refresh every 5 minutes in this process (never two runs at once here); returns a stop function. */
+export function scheduleCalendarRefresh(
+  db: Kysely<DB>,
+  clock: Clock,
+  config: AppConfig,
+  log: FastifyBaseLogger,
+): () => void {
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    runCalendarRefresh(db, clock, config, log)
+      .catch((err: unknown) => log.warn({ err }, 'calendar refresh failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const first = setTimeout(run, FIRST_RUN_MS);
+  const timer = setInterval(run, EVERY_MS);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,108 @@
+import type { TWorkoutSet } from '@lifeos/core/schemas';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { PageHeader } from '../../components/page-header';
+import { ErrorState, LoadingState } from '../../components/states';
+import { errorMessage } from '../../lib/errors';
+import { formatDateTime } from '../../lib/format';
+import { queryClient, trpc } from '../../lib/trpc';
+import './fitness.css';
+import { FitnessNav } from './fitness-nav';
+import { describeSet } from './set-row';
+import { formatDuration, formatWeight, useWeightUnit } from './units';
+import { invalidateAfterWorkout } from './use-fitness';
+import { sessionVolumeKg } from './workout-summary';
+
+/** One finished workout: its exercises and sets. */
+export function SessionDetailPage() {
+  const { sessionId = '' } = useParams();
+  const unit = useWeightUnit();
+  const navigate = useNavigate();
+  const session = useQuery(trpc.fitness.sessions.get.queryOptions({ id: sessionId }));
+  const [deleting, setDeleting] = useState(false);
+  const remove = useMutation(
+    trpc.fitness.sessions.delete.mutationOptions({
+      onSuccess: async () => {
+        queryClient.removeQueries(trpc.fitness.sessions.get.queryFilter({ id: sessionId }));
+        await invalidateAfterWorkout();
+        await navigate('/fitness/history');
+      },
+    }),
+  );
+  const groups = useMemo(() => {
+    const map = new Map<string, TWorkoutSet[]>();
+    for (const set of session.data?.sets ?? []) {
+      const list = map.get(set.exerciseId) ?? [];
+      list.push(set);
+      map.set(set.exerciseId, list);
+    }
+    return [...map.values()];
+  }, [session.data]);
+
+  if (!session.data) {
+    return (
+      <div className="page fitness-page">
+        <PageHeader title="Workout" />
+        <FitnessNav />
+        {session.isError ? (
+          <ErrorState error={session.error} onRetry={() => void session.refetch()} />
+        ) : (
+          <LoadingState label="Loading the workout…" />
+        )}
+      </div>
+    );
+  }
+  const s = session.data;
+  return (
+    <div className="page fitness-page">
+      <PageHeader title={s.name}>
+        <Link to="/fitness/history" className="button button-small">
+          ← History
+        </Link>
+      </PageHeader>
+      <FitnessNav />
+      <p className="list-meta">
+        <span>{formatDateTime(s.startedAt)}</span>
+        {s.finishedAt ? (
+          <span>{formatDuration(Math.round((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000))}</span>
+        ) : (
+          <Link to={`/fitness/workout/${s.id}`}>In progress — resume</Link>
+        )}
+        <span>Volume {formatWeight(sessionVolumeKg(s), unit)}</span>
+      </p>
+      {s.notes ? <p>{s.notes}</p> : null}
+      {groups.length === 0 ? <p className="muted">No sets were logged.</p> : null}
+      {groups.map((sets) => (
+        <section key={sets[0]?.exerciseId} className="panel" aria-label={sets[0]?.exerciseName}>
+          <h2 className="exercise-card-title">{sets[0]?.exerciseName}</h2>
+          <ol className="set-list">
+            {sets.map((set) => (
+              <li key={set.id}>
+                {describeSet(set, unit)} {set.isWarmup ? <span className="badge">Warm-up</span> : null}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+      <div>
+        <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
+          Delete workout
+        </button>
+      </div>
+      <ConfirmDialog
+        open={deleting}
+        title="Delete this workout?"
+        confirmLabel="Delete"
+        danger
+        pending={remove.isPending}
+        onCancel={() => setDeleting(false)}
+        onConfirm={() => remove.mutate({ id: s.id })}
+      >
+        <p>Its sets and the records they set will be gone for good.</p>
+        {remove.isError ? <p className="field-error">{errorMessage(remove.error)}</p> : null}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  CSV_EXPORT_HEADER,
+  CsvFormatError,
+  formatDuration,
+  parseDuration,
+  parseLocalDateTime,
+  parseWorkoutCsv,
+  writeWorkoutCsv,
+} from './fitness.csv.js';
+import { kgToLb } from './fitness.units.js';
+
+// The fixtures live with the API tests (which import them over HTTP); see their README.
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../apps/api/test/fixtures/csv/${name}`, import.meta.url), 'utf8');
+const UTC = { timeZone: 'UTC' };
+
+describe('parseWorkoutCsv: Strong, current shape (BOM, CRLF)', () => {
+  const parsed = parseWorkoutCsv(fixture('strong-current-bom-crlf.csv'), UTC);
+
+  it('keeps two workouts on one day apart by start time, and orders workouts by start', () => {
+    expect(parsed.shape).toBe('strong');
+    expect(parsed.workouts.map((w) => [w.name, w.startedAt.toISOString(), w.finishedAt.toISOString()])).toEqual([
+      ['Morning Run', '2024-03-05T07:15:00.000Z', '2024-03-05T07:47:00.000Z'],
+      ['Push Day', '2024-03-05T18:01:12.000Z', '2024-03-05T19:06:12.000Z'],
+      ['Pull Day', '2024-03-07T18:30:45.000Z', '2024-03-07T19:28:45.000Z'],
+    ]);
+    expect(parsed.workouts.map((w) => w.sets.length)).toEqual([1, 5, 5]);
+    expect(parsed.skippedRows).toEqual([]);
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('reads warm-ups, decimals, quoted names, bodyweight, timed and cardio sets; Rest Timer is not a set', () => {
+    const push = parsed.workouts[1];
+    expect(push?.sets.map((s) => [s.exerciseName, s.isWarmup, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Bench Press (Barbell)', true, 40, 10, null],
+      ['Bench Press (Barbell)', false, 60, 10, 7],
+      ['Bench Press (Barbell)', false, 62.5, 8, 8.5],
+      ['Overhead Press (Dumbbell)', false, 22.5, 12, null],
+      ['Triceps Pushdown (Cable - Straight Bar)', false, 30, 15, null],
+    ]);
+    expect(push?.sets.every((s) => s.row !== 4)).toBe(true);
+    expect(parsed.workouts[0]?.sets[0]).toMatchObject({
+      exerciseName: 'Running',
+      distanceM: 5200,
+      durationS: 1860,
+      reps: null,
+      weightKg: null,
+    });
+    const pull = parsed.workouts[2]?.sets ?? [];
+    expect(pull.find((s) => s.exerciseName === 'Pull Up')).toMatchObject({ weightKg: null, reps: 8 });
+    expect(pull.find((s) => s.exerciseName === 'Plank')).toMatchObject({ durationS: 90, reps: null, weightKg: null });
+    expect(pull.find((s) => s.exerciseName === 'Totally Unknown Machine')).toMatchObject({ weightKg: 45, row: 13 });
+  });
+
+  it('reads the wall-clock times in the user time zone', () => {
+    const berlin = parseWorkoutCsv(fixture('strong-current-bom-crlf.csv'), { timeZone: 'Europe/Berlin' });
+    expect(berlin.workouts[1]?.startedAt.toISOString()).toBe('2024-03-05T17:01:12.000Z');
+  });
+});
+
+describe('parseWorkoutCsv: Strong with units and notes', () => {
+  const parsed = parseWorkoutCsv(fixture('strong-units-notes.csv'), UTC);
+
+  it('stores pounds as kilograms precisely enough that 225 lb stays 225 lb; miles become metres', () => {
+    expect(parsed.shape).toBe('strong');
+    expect(parsed.workouts).toHaveLength(1);
+    const [workout] = parsed.workouts;
+    expect(workout?.sets).toHaveLength(4);
+    const [warmup, first, second, row] = workout?.sets ?? [];
+    expect(warmup).toMatchObject({ isWarmup: true, reps: 8 });
+    expect(first).toMatchObject({ isWarmup: false, weightKg: 102.0583, reps: 5, rpe: 8 });
+    expect(kgToLb(first?.weightKg ?? 0)).toBe(225);
+    expect(kgToLb(warmup?.weightKg ?? 0)).toBe(95);
+    expect(second).toMatchObject({ rpe: 9 });
+    expect(row).toMatchObject({ exerciseName: 'Rowing (Machine)', distanceM: 1995.59, durationS: 420, reps: null });
+    expect(Number(workout?.finishedAt) - Number(workout?.startedAt)).toBe(3600_000);
+  });
+
+  it('keeps the workout note and set notes (with their comma and quotes) as the session notes', () => {
+    expect(parsed.workouts[0]?.notes).toBe('deload next week\nBench Press (Barbell): felt heavy, grip "narrow"');
+  });
+});
+
+describe('parseWorkoutCsv: legacy semicolon Strong', () => {
+  const parsed = parseWorkoutCsv(fixture('strong-legacy-semicolon.csv'), UTC);
+
+  it('reads semicolons, decimal commas, seconds durations and non-ASCII names', () => {
+    expect(parsed.shape).toBe('strong-legacy');
+    expect(parsed.skippedRows).toEqual([]);
+    expect(
+      parsed.workouts.map((w) => [w.name, w.sets.length, (w.finishedAt.getTime() - w.startedAt.getTime()) / 1000]),
+    ).toEqual([
+      ['Leg Day', 3, 3720],
+      ['Oberkörper', 1, 2900],
+    ]);
+    expect(parsed.workouts[0]?.sets.map((s) => [s.exerciseName, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Squat (Barbell)', 100, 5, null],
+      ['Squat (Barbell)', 102.5, 5, 8],
+      ['Leg Press', 180, 10, null],
+    ]);
+    expect(parsed.workouts[0]?.notes).toBe('Kniebeuge, tief');
+    expect(parsed.workouts[1]?.notes).toBe('Bench Press (Barbell): Schulter ok');
+  });
+});
+
+describe('parseWorkoutCsv: Hevy', () => {
+  it('reads "5 Jul 2024, 07:30" in the user time zone, set types and km distances', () => {
+    const parsed = parseWorkoutCsv(fixture('hevy.csv'), { timeZone: 'America/New_York' });
+    expect(parsed.shape).toBe('hevy');
+    expect(parsed.workouts).toHaveLength(1);
+    const [workout] = parsed.workouts;
+    expect(workout?.name).toBe('Upper A');
+    // 07:30 in New York in July (EDT, UTC-4).
+    expect(workout?.startedAt.toISOString()).toBe('2024-07-05T11:30:00.000Z');
+    expect(workout?.finishedAt.toISOString()).toBe('2024-07-05T12:41:00.000Z');
+    expect(workout?.sets.map((s) => [s.exerciseName, s.isWarmup, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Bench Press (Barbell)', true, 40, 10, null],
+      ['Bench Press (Barbell)', false, 80, 6, 8],
+      ['Bent Over Row (Barbell)', false, 60, 8, null],
+      ['Lateral Raise (Dumbbell)', false, 10, 12, null],
+      ['Treadmill', false, null, null, null],
+    ]);
+    expect(workout?.sets[4]).toMatchObject({ distanceM: 1500, durationS: 600 });
+  });
+
+  it('survives emoji, pounds converted to kg, failure sets and a note spanning lines', () => {
+    const csv = [
+      'title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe',
+      '"Leg day 🦵🔥","12 Jan 2025, 18:00","12 Jan 2025, 19:00","line one\nline ""two""",Squat (Barbell),,,0,failure,58.97,5,,,',
+      '"Leg day 🦵🔥","12 Jan 2025, 18:00","12 Jan 2025, 19:00","",Squat (Barbell),,,1,normal,,,,,',
+    ].join('\n');
+    const parsed = parseWorkoutCsv(csv, UTC);
+    expect(parsed.workouts[0]).toMatchObject({ name: 'Leg day 🦵🔥', notes: 'line one\nline "two"' });
+    expect(parsed.workouts[0]?.sets).toEqual([expect.objectContaining({ weightKg: 58.97, reps: 5, isWarmup: false })]);
+    expect(parsed.skippedRows).toEqual([{ row: 3, reason: 'No reps, time or distance' }]);
+  });
+});
+
+describe('parseWorkoutCsv: Strong in French', () => {
+  it('reads translated headers, "35min" and "1h 1min" durations and decimal reps', () => {
+    const parsed = parseWorkoutCsv(fixture('strong-fr-localized-crlf.csv'), UTC);
+    expect(parsed.shape).toBe('strong-fr');
+    expect(parsed.skippedRows).toEqual([]);
+    expect(
+      parsed.workouts.map((w) => [w.name, w.sets.length, (w.finishedAt.getTime() - w.startedAt.getTime()) / 1000]),
+    ).toEqual([
+      ['Bras / Épaules', 3, 3660],
+      ['Cardio', 1, 2100],
+    ]);
+    expect(parsed.workouts[0]?.sets.map((s) => [s.exerciseName, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Curl (Haltère)', 12, 10, null],
+      ['Curl (Haltère)', 12, 9, 8],
+      ['Élévations latérales (Haltère)', 8, 15, null],
+    ]);
+    expect(parsed.workouts[0]?.notes).toBe('Élévations latérales (Haltère): léger, bonne forme');
+    expect(parsed.workouts[1]?.sets[0]).toMatchObject({ exerciseName: 'Aerobics', durationS: 600, reps: null });
+  });
+});
+
+describe('parseWorkoutCsv: what it refuses and what it survives', () => {
+  it('refuses an unknown header, naming what it expected', () => {
+    expect(() => parseWorkoutCsv('name,when,what\nx,y,z\n', UTC)).toThrow(CsvFormatError);
+    expect(() => parseWorkoutCsv('name,when,what\n', UTC)).toThrow(
+      /Unrecognised CSV header \(name, when, what\)\. Expected a Strong export/,
+    );
+    expect(() => parseWorkoutCsv('', UTC)).toThrow(/empty/);
+    expect(() => parseWorkoutCsv('x'.repeat(1_000_001), UTC)).toThrow(/too large/);
+  });
+
+  it('skips unreadable rows with their reason, drops implausible durations with a warning', () => {
+    const csv = [
+      'Date;Workout Name;Duration;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;Distance Unit;Seconds;Notes;Workout Notes;Workout Duration',
+      '2024-01-01 10:00:00;Long;264h 1m;Pull Up;1;;;10;;;;;;;264h 1m',
+      '2024-01-01 10:00:00;Long;264h 1m;Squat (Barbell);1;abc;kg;5;;;;;;;',
+      'not a date;Long;1h;Squat (Barbell);1;100;kg;5;;;;;;;',
+      '2024-01-01 10:00:00;Long;264h 1m;Squat (Barbell);1;100;kg;5,5;;;;;;;',
+      '2024-01-01 10:00:00;Long;264h 1m;;1;100;kg;5;;;;;;;',
+      '2024-01-01 10:00:00;Long;264h 1m;Squat (Barbell);1;100;stone;5;;;;;;;',
+      '2024-01-01 10:00:00;Long;264h 1m;Squat (Barbell);2;100;kg;5;11;;;;;;',
+      '',
+    ].join('\r\n');
+    const parsed = parseWorkoutCsv(csv, UTC);
+    expect(parsed.workouts).toHaveLength(1);
+    expect(parsed.workouts[0]?.finishedAt).toEqual(parsed.workouts[0]?.startedAt);
+    expect(parsed.workouts[0]?.sets.map((s) => [s.exerciseName, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Pull Up', null, 10, null],
+      ['Squat (Barbell)', 100, 5, null],
+    ]);
+    expect(parsed.skippedRows).toEqual([
+      { row: 3, reason: 'Unreadable weight' },
+      { row: 4, reason: 'Unreadable date "not a date"' },
+      { row: 5, reason: 'Reps must be whole' },
+      { row: 6, reason: 'No exercise name' },
+      { row: 7, reason: 'Unknown weight unit "stone"' },
+    ]);
+    expect(parsed.warnings).toEqual([
+      { row: 2, reason: 'Implausible workout duration (264 h) left out' },
+      { row: 8, reason: 'RPE outside 1–10 left out' },
+    ]);
+  });
+});
+
+describe('durations and dates', () => {
+  it('reads and writes Strong durations', () => {
+    expect(['1h 5m', '32m', '35min', '1h 1min', '1h', '45s', '3720', '264h 1m', 'soon'].map(parseDuration)).toEqual([
+      3900,
+      1920,
+      2100,
+      3660,
+      3600,
+      45,
+      3720,
+      950_460,
+      null,
+    ]);
+    expect([3900, 1920, 0, 45, 3600, 3661].map(formatDuration)).toEqual([
+      '1h 5m',
+      '32m',
+      '0m',
+      '45s',
+      '1h 0m',
+      '1h 1m',
+    ]);
+  });
+
+  it('refuses impossible dates and resolves DST in the zone', () => {
+    expect(parseLocalDateTime('2024-02-31 10:00:00', 'UTC')).toBeNull();
+    expect(parseLocalDateTime('5 Foo 2024, 07:30', 'UTC')).toBeNull();
+    expect(parseLocalDateTime('2024-01-15 09:00', 'Europe/Berlin')?.toISOString()).toBe('2024-01-15T08:00:00.000Z');
+    expect(parseLocalDateTime('2024-07-15 09:00:00', 'Europe/Berlin')?.toISOString()).toBe('2024-07-15T07:00:00.000Z');
+  });
+});
+
+describe('writeWorkoutCsv', () => {
+  it('writes the current Strong shape that reads back to the same workouts', () => {
+    const sessions = [
+      {
+        name: '=cmd|calc',
+        startedAt: new Date('2024-03-05T17:01:12Z'),
+        finishedAt: new Date('2024-03-05T18:06:12Z'),
+        sets: [
+          {
+            exerciseName: 'Bench, "wide"',
+            isWarmup: true,
+            reps: 10,
+            weightKg: 40,
+            rpe: null,
+            durationS: null,
+            distanceM: null,
+          },
+          {
+            exerciseName: 'Bench, "wide"',
+            isWarmup: false,
+            reps: 5,
+            weightKg: 102.0583,
+            rpe: 8.5,
+            durationS: null,
+            distanceM: null,
+          },
+          {
+            exerciseName: 'Running',
+            isWarmup: false,
+            reps: null,
+            weightKg: null,
+            rpe: null,
+            durationS: 1860,
+            distanceM: 5200,
+          },
+        ],
+      },
+    ];
+    const csv = writeWorkoutCsv(sessions, { timeZone: 'Europe/Berlin' });
+    expect(csv.split('\n')[0]).toBe(CSV_EXPORT_HEADER.join(','));
+    expect(csv.split('\n')[1]).toBe(`2024-03-05 18:01:12,"'=cmd|calc",1h 5m,"Bench, ""wide""",W,40,10,0,0,`);
+    expect(csv.split('\n')[3]).toBe(`2024-03-05 18:01:12,"'=cmd|calc",1h 5m,Running,1,0,0,5.2,1860,`);
+    const back = parseWorkoutCsv(csv, { timeZone: 'Europe/Berlin' });
+    expect(back.workouts).toEqual([
+      {
+        ...sessions[0],
+        notes: null,
+        sets: sessions[0]?.sets.map((s, i) => ({ ...s, row: i + 2 })),
+      },
+    ]);
+    expect(writeWorkoutCsv(back.workouts, { timeZone: 'Europe/Berlin' })).toBe(csv);
+  });
+});
