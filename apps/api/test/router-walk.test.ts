@@ -191,6 +191,7 @@ const ID_FACTORIES: Record<string, IdFactory> = {
 /** Valid inputs for procedures whose schema the walk cannot satisfy on its own (a rule across fields, say). */
 const SAMPLE_INPUTS: Record<string, unknown> = {
   'calendar.events.list': { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-02-01T00:00:00Z') },
+  'calendar.agenda': { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-02-01T00:00:00Z') },
 };
 
 /**

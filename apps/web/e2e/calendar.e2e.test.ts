@@ -182,6 +182,38 @@ describe('the calendar in a browser', () => {
     expect(pageProblems).toEqual([]);
   });
 
+  it('lists a task due tomorrow on the agenda, completes it there, and the feed includes tasks when asked', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const create = (title: string) =>
+      page.evaluate(
+        async (input) => {
+          const response = await fetch('/trpc/tasks.create', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-lifeos-csrf': '1' },
+            body: JSON.stringify({ json: input }),
+          });
+          return response.status;
+        },
+        { title, dueDate: tomorrow },
+      );
+    expect(await create('Pay the rent')).toBe(200);
+    expect(await create('Water the plants')).toBe(200);
+    const feedUrl = await page.getByLabel('Feed address').inputValue();
+    expect(await (await fetch(feedUrl)).text()).not.toContain('Pay the rent');
+    await page.getByLabel('Include tasks’ due dates (as all-day events)').check();
+    await expect.poll(async () => (await fetch(feedUrl)).text()).toContain('SUMMARY:Pay the rent');
+
+    // The tasks were made behind the page's back: load it afresh.
+    await page.reload();
+    await page.getByLabel('Agenda', { exact: true }).check();
+    const agenda = page.getByRole('list', { name: 'Agenda' });
+    await agenda.getByRole('link', { name: 'Pay the rent' }).waitFor();
+    await agenda.getByLabel('Complete Pay the rent').check();
+    await agenda.getByRole('link', { name: 'Pay the rent' }).waitFor({ state: 'detached' });
+    await agenda.getByRole('link', { name: 'Water the plants' }).waitFor();
+    expect(pageProblems).toEqual([]);
+  });
+
   it('subscribes to an external calendar, refreshes it, and removes it', async () => {
     await page.getByText('Subscribed calendars', { exact: true }).click();
     await page.getByText('No subscribed calendars').waitFor();

@@ -32,14 +32,6 @@ export async function setupGuard() {
   return null;
 }
 
-const comingSoon = (path: string, title: string, blurb: string): RouteObject => ({
-  path,
-  lazy: async () => {
-    const { ComingSoonPage } = await import('./routes/coming-soon');
-    return { element: <ComingSoonPage title={title} blurb={blurb} /> };
-  },
-});
-
 /** Every page is its own chunk; the first paint only loads the router, the data layer and the page it needs. */
 export const routes: RouteObject[] = [
   {
@@ -150,13 +142,27 @@ export const routes: RouteObject[] = [
                   },
                 ],
               },
-              comingSoon('projects', 'Projects', 'Projects with their progress, status and target dates.'),
-              comingSoon('tasks', 'Tasks', 'Everything to do, by project, status and due date.'),
-              comingSoon(
-                'inbox',
-                'Inbox',
-                'Capture a thought in a second, then turn it into a task, an event or a note.',
-              ),
+              {
+                path: 'projects',
+                children: [
+                  {
+                    index: true,
+                    lazy: async () => ({ Component: (await import('./features/projects/projects-page')).ProjectsPage }),
+                  },
+                  {
+                    path: ':projectId',
+                    lazy: async () => ({ Component: (await import('./features/projects/project-page')).ProjectPage }),
+                  },
+                ],
+              },
+              {
+                path: 'tasks',
+                lazy: async () => ({ Component: (await import('./features/tasks/tasks-page')).TasksPage }),
+              },
+              {
+                path: 'inbox',
+                lazy: async () => ({ Component: (await import('./features/captures/inbox-page')).InboxPage }),
+              },
               {
                 path: 'calendar',
                 lazy: async () => ({ Component: (await import('./features/calendar/calendar-page')).CalendarPage }),

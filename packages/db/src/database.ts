@@ -63,6 +63,8 @@ export interface UserSettingsTable {
   icsFeedTokenHash: string | null;
   /** Calendar feed: the token is derived from this nonce and SECRET_KEY (calendar migration). */
   icsFeedTokenNonce: string | null;
+  /** Calendar feed: include open tasks' due dates as all-day events. */
+  icsFeedIncludeTasks: Generated<boolean>;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

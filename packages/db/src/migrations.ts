@@ -6,6 +6,7 @@ import * as m20261125120000 from '../migrations/20261125120000_fitness.js';
 import * as m20261125120100 from '../migrations/20261125120100_fitness_exercise_seed.js';
 import * as m20261125130000 from '../migrations/20261125130000_projects_tasks_captures.js';
 import * as m20261125140000 from '../migrations/20261125140000_calendar_subscriptions.js';
+import * as m20261125150000 from '../migrations/20261125150000_calendar_feed_tasks.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261125120100_fitness_exercise_seed': m20261125120100,
   '20261125130000_projects_tasks_captures': m20261125130000,
   '20261125140000_calendar_subscriptions': m20261125140000,
+  '20261125150000_calendar_feed_tasks': m20261125150000,
 };

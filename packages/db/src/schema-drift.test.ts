@@ -55,6 +55,7 @@ const spec: SchemaSpec = {
     theme: { type: 'text', nullable: false },
     icsFeedTokenHash: { type: 'text', nullable: true },
     icsFeedTokenNonce: { type: 'text', nullable: true },
+    icsFeedIncludeTasks: { type: 'bool', nullable: false },
     updatedAt: { type: 'timestamptz', nullable: false },
   },
   journalEntries: {

@@ -1,5 +1,7 @@
 import {
   ZAddSubscriptionInput,
+  ZAgendaInput,
+  ZAgendaItem,
   ZCreateEventInput,
   ZDeleteEventInput,
   ZEvent,
@@ -13,8 +15,9 @@ import {
   ZOk,
   ZSubscription,
   ZUpdateEventInput,
+  ZUpdateFeedInput,
 } from '@lifeos/core/schemas';
-import { calendarService, subscriptionsService } from '@lifeos/core/server';
+import { agendaService, calendarService, subscriptionsService } from '@lifeos/core/server';
 import { z } from 'zod';
 import type { Context } from '../trpc/context.js';
 import { protectedProcedure, router } from '../trpc/init.js';
@@ -67,6 +70,14 @@ export const calendarRouter = router({
         return { ok: true as const };
       }),
   }),
+  agenda: protectedProcedure
+    .meta({
+      description:
+        'Occurrences, open tasks due (in the user’s time zone) and finished workouts in [from, to), sorted by day',
+    })
+    .input(ZAgendaInput)
+    .output(z.array(ZAgendaItem))
+    .query(({ ctx, input }) => agendaService.listAgenda(ctx, ctx.user.id, input)),
   importIcs: protectedProcedure
     .meta({ description: 'Import an .ics file (idempotent by UID); reports what was imported, updated and skipped' })
     .input(ZImportIcsInput)
@@ -85,6 +96,11 @@ export const calendarRouter = router({
       .meta({ description: 'A new subscription URL; the old one stops working at once' })
       .output(ZFeed)
       .mutation(({ ctx }) => calendarService.rotateFeed(feedDeps(ctx), ctx.user.id)),
+    update: protectedProcedure
+      .meta({ description: 'Choose whether the feed also lists open tasks’ due dates as all-day events' })
+      .input(ZUpdateFeedInput)
+      .output(ZFeed)
+      .mutation(({ ctx, input }) => calendarService.updateFeed(feedDeps(ctx), ctx.user.id, input)),
   }),
   subscriptions: router({
     list: protectedProcedure

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
 import { UserMenu } from '../components/user-menu';
+import { QuickCapture } from '../features/captures/quick-capture';
 import { applyTheme } from '../lib/theme';
 import { trpc } from '../lib/trpc';
 import { MODULES } from './modules';
@@ -63,7 +64,10 @@ export function Shell() {
           <span className="brand-mark" aria-hidden="true" />
           Life OS
         </NavLink>
-        <div className="topbar-end">{me.data ? <UserMenu user={me.data} /> : null}</div>
+        <div className="topbar-end">
+          <QuickCapture />
+          {me.data ? <UserMenu user={me.data} /> : null}
+        </div>
       </header>
       <nav id={navId} className="sidenav" aria-label="Modules">
         <ul>

@@ -294,8 +294,46 @@ export const ZFeed = z.object({
   /** The secret address calendar apps subscribe to. Anyone with it can read the calendar. */
   url: z.string(),
   path: z.string(),
+  /** The feed also lists open tasks' due dates as all-day events. */
+  includeTasks: z.boolean(),
 });
 export type TFeed = z.infer<typeof ZFeed>;
+
+export const ZUpdateFeedInput = z.object({ includeTasks: z.boolean() }).strict();
+export type TUpdateFeedInput = z.infer<typeof ZUpdateFeedInput>;
+
+// ---------- the agenda: events, tasks due and finished workouts ----------
+
+/** The agenda takes the same range as events.list (at most 400 days). */
+export const ZAgendaInput = ZListEventsInput;
+export type TAgendaInput = TListEventsInput;
+
+const agendaBase = {
+  /** Unique within one answer (kind and id, plus the occurrence's start for a series). */
+  key: z.string(),
+  title: z.string(),
+  /** The day it is listed under, in the user's time zone ('YYYY-MM-DD'). */
+  date: z.string(),
+  allDay: z.boolean(),
+  /** Timed items: the instants; all-day items: null. */
+  start: z.date().nullable(),
+  end: z.date().nullable(),
+  /** Where the web app shows it. */
+  link: z.string(),
+};
+
+export const ZAgendaItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('event'), ...agendaBase, occurrence: ZOccurrence }),
+  z.object({
+    kind: z.literal('task'),
+    ...agendaBase,
+    taskId: ZId,
+    projectId: ZId.nullable(),
+    priority: z.number().int(),
+  }),
+  z.object({ kind: z.literal('workout'), ...agendaBase, sessionId: ZId }),
+]);
+export type TAgendaItem = z.infer<typeof ZAgendaItem>;
 
 // ---------- plain language ----------
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventTimesIssues, ZCalendarDate } from '../calendar/calendar.schemas.js';
 import { ZId } from '../common/common.schemas.js';
-import { LABELS_MAX, ZLabel, ZPriority } from '../projects/projects.schemas.js';
+import { PROJECT_NAME_MAX, TASK_TITLE_MAX, ZLabels, ZPriority } from '../projects/projects.schemas.js';
 import { ZTimezone } from '../settings/settings.schemas.js';
 
 export const CAPTURE_STATUSES = ['inbox', 'processed', 'archived'] as const;
@@ -53,13 +53,13 @@ export type TParseCaptureInput = z.infer<typeof ZParseCaptureInput>;
 export const ZProcessIntoTask = z
   .object({
     kind: z.literal('task'),
-    title: z.string().trim().min(1).max(500).optional(),
+    title: z.string().trim().min(1).max(TASK_TITLE_MAX).optional(),
     notes: z.string().max(20_000).nullable().optional(),
     projectId: ZId.nullable().optional(),
     /** Creates the project (or uses the user's project of that name, compared case-insensitively). */
-    newProjectName: z.string().trim().min(1).max(200).optional(),
+    newProjectName: z.string().trim().min(1).max(PROJECT_NAME_MAX).optional(),
     dueDate: ZCalendarDate.nullable().optional(),
-    labels: z.array(ZLabel).max(LABELS_MAX).optional(),
+    labels: ZLabels.optional(),
     priority: ZPriority.optional(),
   })
   .strict()

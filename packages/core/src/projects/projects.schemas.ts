@@ -104,7 +104,7 @@ export const ZLabel = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u, { error: 'A label is one word: letters, digits, - and _' })
   .transform((label) => label.toLowerCase());
 
-const ZLabels = z
+export const ZLabels = z
   .array(ZLabel)
   .max(LABELS_MAX, { error: `At most ${LABELS_MAX} labels` })
   .transform((labels) => [...new Set(labels)]);

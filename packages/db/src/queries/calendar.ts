@@ -152,7 +152,7 @@ export async function attachOverrides(db: Kysely<DB>, userId: string, icsUid: st
 export async function getFeedToken(db: Kysely<DB>, userId: string) {
   return db
     .selectFrom('userSettings')
-    .select(['icsFeedTokenHash', 'icsFeedTokenNonce'])
+    .select(['icsFeedTokenHash', 'icsFeedTokenNonce', 'icsFeedIncludeTasks'])
     .where('userId', '=', userId)
     .executeTakeFirst();
 }
@@ -176,11 +176,19 @@ export async function setFeedTokenIfUnset(db: Kysely<DB>, userId: string, tokenH
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findUserIdByFeedTokenHash(db: Kysely<DB>, tokenHash: string) {
-  const row = await db
+/** The owner of a feed token and whether the feed includes task due dates. */
+export async function findFeedOwnerByTokenHash(db: Kysely<DB>, tokenHash: string) {
+  return db
     .selectFrom('userSettings')
-    .select('userId')
+    .select(['userId', 'icsFeedIncludeTasks'])
     .where('icsFeedTokenHash', '=', tokenHash)
     .executeTakeFirst();
-  return row?.userId;
+}
+
+export async function setFeedIncludeTasks(db: Kysely<DB>, userId: string, includeTasks: boolean, now: Date) {
+  await db
+    .updateTable('userSettings')
+    .set({ icsFeedIncludeTasks: includeTasks, updatedAt: now })
+    .where('userId', '=', userId)
+    .execute();
 }

@@ -370,6 +370,21 @@ export async function listSessions(
   return query.orderBy('ws.startedAt', 'desc').orderBy('ws.id', 'desc').limit(options.limit).execute();
 }
 
+/** Finished sessions whose finish lies in [from, to), for the agenda (the (user_id, finished_at) partial index). */
+export async function listFinishedSessionsInRange(db: Kysely<DB>, userId: string, from: Date, to: Date, limit: number) {
+  return db
+    .selectFrom('workoutSessions')
+    .select(['id', 'name', 'startedAt', 'finishedAt'])
+    .where('userId', '=', userId)
+    .where('finishedAt', 'is not', null)
+    .where('finishedAt', '>=', from)
+    .where('finishedAt', '<', to)
+    .orderBy('finishedAt')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 export async function finishSession(
   db: Kysely<DB>,
   userId: string,

@@ -3,10 +3,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { format, isSameMonth, isToday } from 'date-fns';
 import { useEffect, useMemo, useState } from 'react';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { ErrorState, LoadingState } from '../../components/states';
 import { trpc } from '../../lib/trpc';
+import { AgendaView } from './agenda-view';
 import { FeedSection, ImportExport } from './calendar-tools';
-import { type CalendarView, occurrenceKey, occursOn, step, timeLabel, viewRange } from './dates';
+import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './dates';
 import { EventForm } from './event-form';
 import { Modal } from './modal';
 import { OccurrenceDetails } from './occurrence-details';
@@ -31,7 +32,15 @@ export function CalendarPage() {
   const occurrences = useQuery({
     ...trpc.calendar.events.list.queryOptions({ from: range.from, to: range.to }),
     placeholderData: keepPreviousData,
+    enabled: view !== 'agenda',
   });
+  // The agenda also lists tasks due and finished workouts.
+  const agenda = useQuery({
+    ...trpc.calendar.agenda.queryOptions({ from: range.from, to: range.to }),
+    placeholderData: keepPreviousData,
+    enabled: view === 'agenda',
+  });
+  const active = view === 'agenda' ? agenda : occurrences;
 
   // Keyboard: ← and → move, T goes to today, N creates (not while typing or in a dialog).
   useEffect(() => {
@@ -102,12 +111,17 @@ export function CalendarPage() {
         <ImportExport />
       </div>
 
-      {occurrences.isPending ? (
+      {active.isPending ? (
         <LoadingState label="Loading events…" />
-      ) : occurrences.isError ? (
-        <ErrorState error={occurrences.error} onRetry={() => void occurrences.refetch()} />
+      ) : active.isError ? (
+        <ErrorState error={active.error} onRetry={() => void active.refetch()} />
       ) : view === 'agenda' ? (
-        <Agenda days={range.days} list={list} onSelect={setSelected} onCreate={() => setCreating(cursor)} />
+        <AgendaView
+          days={range.days}
+          items={agenda.data ?? []}
+          onSelect={setSelected}
+          onCreate={() => setCreating(cursor)}
+        />
       ) : (
         <div className={view === 'month' ? 'calendar-grid calendar-month' : 'calendar-grid calendar-week'}>
           {range.days.slice(0, 7).map((day) => (
@@ -187,53 +201,5 @@ export function CalendarPage() {
       ) : null}
       {selected ? <OccurrenceDetails occurrence={selected} onClose={() => setSelected(null)} /> : null}
     </div>
-  );
-}
-
-function Agenda({
-  days,
-  list,
-  onSelect,
-  onCreate,
-}: {
-  days: Date[];
-  list: TOccurrence[];
-  onSelect: (o: TOccurrence) => void;
-  onCreate: () => void;
-}) {
-  const groups = days
-    .map((day) => ({ day, items: list.filter((o) => occursOn(o, day)) }))
-    .filter((g) => g.items.length);
-  if (groups.length === 0) {
-    return (
-      <EmptyState title="Nothing planned">
-        <p>No events in these 30 days.</p>
-        <button type="button" className="button" onClick={onCreate}>
-          Add an event
-        </button>
-      </EmptyState>
-    );
-  }
-  return (
-    <ol className="calendar-agenda" aria-label="Agenda">
-      {groups.map(({ day, items }) => (
-        <li key={day.toISOString()}>
-          <h3 className={isToday(day) ? 'calendar-agenda-day calendar-today' : 'calendar-agenda-day'}>
-            {format(day, 'EEEE d MMMM')}
-          </h3>
-          <ul className="list">
-            {items.map((o) => (
-              <li key={occurrenceKey(o)} className="list-item">
-                <button type="button" className="calendar-agenda-item" onClick={() => onSelect(o)}>
-                  <span className="calendar-item-time">{timeLabel(o)}</span>
-                  <span className="list-title">{o.title}</span>
-                  {o.location ? <span className="list-meta">{o.location}</span> : null}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </li>
-      ))}
-    </ol>
   );
 }

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc, trpcClient } from '../../lib/trpc';
+import { invalidateEvents } from './invalidate';
 import { Modal } from './modal';
 
 const MAX_FILE_BYTES = 1_000_000;
@@ -19,7 +20,7 @@ export function ImportExport() {
     trpc.calendar.importIcs.mutationOptions({
       onSuccess: async (result) => {
         setReport(result);
-        await queryClient.invalidateQueries(trpc.calendar.events.pathFilter());
+        await invalidateEvents();
       },
       onError: (error) => setProblem(errorMessage(error)),
     }),
@@ -132,6 +133,14 @@ export function FeedSection() {
       },
     }),
   );
+  // The box shows the choice at once; the server's answer replaces it (or, on failure, restores the old one).
+  const [includeTasks, setIncludeTasks] = useState<boolean | null>(null);
+  const update = useMutation(
+    trpc.calendar.feed.update.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.calendar.feed.get.queryKey(), data),
+      onSettled: () => setIncludeTasks(null),
+    }),
+  );
   const url = feed.data ? `${window.location.origin}${feed.data.path}` : '';
   return (
     <details className="disclosure panel" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
@@ -167,6 +176,25 @@ export function FeedSection() {
             Rotate
           </button>
         </div>
+      ) : null}
+      {feed.data ? (
+        <label className="calendar-feed-option">
+          <input
+            type="checkbox"
+            checked={includeTasks ?? feed.data.includeTasks}
+            disabled={update.isPending}
+            onChange={(e) => {
+              setIncludeTasks(e.target.checked);
+              update.mutate({ includeTasks: e.target.checked });
+            }}
+          />
+          <span>Include tasks’ due dates (as all-day events)</span>
+        </label>
+      ) : null}
+      {update.isError ? (
+        <p className="field-error" role="alert">
+          {errorMessage(update.error)}
+        </p>
       ) : null}
       <ConfirmDialog
         open={confirming}

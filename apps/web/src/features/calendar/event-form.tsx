@@ -14,8 +14,9 @@ import { type FormEvent, useState } from 'react';
 import { Field, FormError } from '../../components/field';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
-import { queryClient, trpc } from '../../lib/trpc';
+import { trpc } from '../../lib/trpc';
 import { fromLocalInput, localDate, toLocalInput } from './dates';
+import { invalidateEvents } from './invalidate';
 
 const WEEKDAY_LABELS: Record<TWeekday, string> = {
   MO: 'Mon',
@@ -174,7 +175,7 @@ export function EventForm({ target, onDone }: { target: EditTarget; onDone: () =
       setFormError(errorMessage(error));
       return;
     }
-    await queryClient.invalidateQueries(trpc.calendar.events.pathFilter());
+    await invalidateEvents();
     onDone();
   };
 

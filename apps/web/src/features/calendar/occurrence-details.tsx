@@ -4,9 +4,10 @@ import { format } from 'date-fns';
 import { useState } from 'react';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
-import { queryClient, trpc } from '../../lib/trpc';
+import { trpc } from '../../lib/trpc';
 import { localDate, timeLabel } from './dates';
 import { type EditTarget, EventForm } from './event-form';
+import { invalidateEvents } from './invalidate';
 import { Modal } from './modal';
 
 type Mode = 'view' | 'choose-edit' | 'choose-delete' | { edit: EditTarget };
@@ -24,7 +25,7 @@ export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurr
   const remove = useMutation(
     trpc.calendar.events.delete.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries(trpc.calendar.events.pathFilter());
+        await invalidateEvents();
         onClose();
       },
     }),

@@ -7,15 +7,13 @@ import { Field, FormError } from '../../components/field';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
+import { invalidateEvents } from './invalidate';
 
 const ago = (date: Date) => formatDistanceToNow(date, { addSuffix: true });
 
 /** Both the list and the calendar's events change when a subscription is added, refreshed or removed. */
 async function invalidate() {
-  await Promise.all([
-    queryClient.invalidateQueries(trpc.calendar.subscriptions.pathFilter()),
-    queryClient.invalidateQueries(trpc.calendar.events.pathFilter()),
-  ]);
+  await Promise.all([queryClient.invalidateQueries(trpc.calendar.subscriptions.pathFilter()), invalidateEvents()]);
 }
 
 /** External calendars (.ics URLs): add by URL and name; each shows its last refresh and last error. */

@@ -1,0 +1,256 @@
+/**
+ * Browser end-to-end for projects, tasks and the capture inbox: the built web app (apps/web/dist) served by a real
+ * Life OS server in this process, on a fresh in-memory PGlite, driven through Debian's Chromium.
+ *
+ * Set up the owner → quick capture with the `c` shortcut (a failed send keeps the text; retry) → process it from
+ * the Inbox into a task in a new project "Launch" → complete the task on the project page → progress is 1/1 (100%).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, migrateToLatest } from '../../../packages/db/src/index.js';
+import { loadConfig } from '../../api/src/env.js';
+import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+const OWNER = { username: 'maker', email: 'maker@example.com', password: 'ship small things often' };
+const CAPTURE = 'Write the launch post +Launch #writing';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+let server: LifeOsServer;
+let baseUrl: string;
+let dataDir: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
+    throw new Error(`The web app is not built: run \`pnpm --filter @lifeos/web build\` first (${WEB_DIST})`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}`);
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-e2e-projects-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    SECRET_KEY: randomBytes(48).toString('base64url'),
+    DATA_DIR: dataDir,
+    APP_ORIGIN: baseUrl,
+    LOG_LEVEL: 'warn',
+  });
+  const database = createDatabase({ dataDir: null });
+  await migrateToLatest(database.db);
+  server = await buildServer({ config, database, webDistDir: WEB_DIST });
+  await server.app.listen({ port, host: '127.0.0.1' });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.shutdown();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function takeProblems(): string[] {
+  return pageProblems.splice(0).filter((p) => !/status of 401 \(Unauthorized\)|net::ERR_FAILED/.test(p));
+}
+
+describe('projects, tasks and the inbox in a browser', () => {
+  it('sets up the owner', async () => {
+    await page.goto('/');
+    await page.waitForURL('**/setup');
+    await page.getByLabel('Username').fill(OWNER.username);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Repeat the password').fill(OWNER.password);
+    await page.getByLabel('Repeat the password').press('Enter');
+    await page.waitForURL(`${baseUrl}/`);
+    await page.getByRole('button', { name: /Capture/ }).waitFor();
+    expect(takeProblems()).toEqual([]);
+  });
+
+  it('captures with the shortcut; a failed send keeps the text until the retry succeeds', async () => {
+    // From the topbar button: Escape closes and focus returns to the button.
+    const button = page.getByRole('button', { name: /Capture/ });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Quick capture' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => button.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // From anywhere with the shortcut.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('c');
+    await dialog.waitFor();
+    const box = dialog.getByLabel('What is on your mind?');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await box.pressSequentially(CAPTURE);
+    // The parser's proposal shows as you type.
+    const proposal = dialog.getByRole('list', { name: 'Proposal' });
+    await proposal.getByText('+Launch (new project)').waitFor();
+    expect(await proposal.textContent()).toContain('#writing');
+
+    // Offline: the send fails, the text stays, with an error.
+    const offline = (url: URL) => url.pathname.includes('captures.create');
+    await page.route(offline, (route) => route.abort());
+    await box.press('Enter');
+    await dialog
+      .getByRole('alert')
+      .getByText(/Not saved/)
+      .waitFor();
+    expect(await box.inputValue()).toBe(CAPTURE);
+
+    // Back online: retry.
+    await page.unroute(offline);
+    const created = page.waitForResponse((r) => r.url().includes('captures.create') && r.status() === 200);
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    await created;
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Captured to the inbox.').waitFor();
+    expect(takeProblems()).toEqual([]);
+  });
+
+  it('processes the capture from the inbox into a task in a new project', async () => {
+    await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    const list = page.getByRole('list', { name: 'Captures' });
+    await list.getByText(CAPTURE).waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(1);
+
+    await page.keyboard.press('t');
+    const dialog = page.getByRole('dialog', { name: 'Make it a task' });
+    await dialog.getByLabel('Title').waitFor();
+    expect(await dialog.getByLabel('Title').inputValue()).toBe('Write the launch post');
+    expect(await dialog.getByLabel('Labels').inputValue()).toBe('writing');
+    expect(await dialog.getByLabel('New project name').inputValue()).toBe('Launch');
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Inbox zero').waitFor();
+    await page.getByText('Turned into a task.').waitFor();
+    expect(takeProblems()).toEqual([]);
+  });
+
+  it('completes the task on the project page and the progress moves to 1/1 (100%)', async () => {
+    await page.getByRole('link', { name: 'Open the project' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Launch' }).waitFor();
+    const summary = page.getByRole('region', { name: 'Summary' });
+    await summary.getByText('0/1 (0%)').waitFor();
+    const tasks = page.getByRole('list', { name: 'Tasks' });
+    await tasks.getByText('Write the launch post').waitFor();
+    expect(await tasks.getByText('#writing').count()).toBe(1);
+
+    const done = tasks.getByLabel('Done: Write the launch post');
+    await done.click();
+    await expect.poll(() => done.isChecked()).toBe(true);
+    await summary.getByText('1/1 (100%)').waitFor();
+    expect(await summary.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+
+    await page.getByRole('link', { name: '← Projects' }).click();
+    const card = page.getByRole('article', { name: 'Launch' });
+    await card.getByText('1/1 (100%)').waitFor();
+    expect(takeProblems()).toEqual([]);
+  });
+
+  it('adds tasks and reorders them with the keyboard in one reorder call that survives a reload', async () => {
+    await page.getByRole('article', { name: 'Launch' }).getByRole('link', { name: 'Launch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Launch' }).waitFor();
+    const tasks = page.getByRole('list', { name: 'Tasks' });
+    for (const title of ['Draft the outline', 'Publish it']) {
+      await page.getByLabel('New task').fill(title);
+      await page.getByLabel('New task').press('Enter');
+      await tasks.getByText(title).waitFor();
+    }
+    const titles = () => tasks.locator('.list-title').allTextContents();
+    expect(await titles()).toEqual(['Write the launch post', 'Draft the outline', 'Publish it']);
+    await page.getByRole('region', { name: 'Summary' }).getByText('1/3 (33%)').waitFor();
+
+    const reorders: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('tasks.reorder')) reorders.push(r.url());
+    });
+    const saved = page.waitForResponse((r) => r.url().includes('tasks.reorder') && r.status() === 200);
+    await tasks.getByLabel('Done: Publish it').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await saved;
+    expect(await titles()).toEqual(['Write the launch post', 'Publish it', 'Draft the outline']);
+    expect(reorders).toHaveLength(1);
+    // Focus stays on the moved task, so it can keep moving.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Done: Publish it');
+
+    await page.reload();
+    await tasks.getByText('Publish it').waitFor();
+    expect(await titles()).toEqual(['Write the launch post', 'Publish it', 'Draft the outline']);
+
+    // Drag and drop: the last task onto the first.
+    const dropped = page.waitForResponse((r) => r.url().includes('tasks.reorder') && r.status() === 200);
+    await tasks
+      .getByRole('listitem')
+      .filter({ hasText: 'Draft the outline' })
+      .dragTo(tasks.getByRole('listitem').filter({ hasText: 'Write the launch post' }));
+    await dropped;
+    expect(await titles()).toEqual(['Draft the outline', 'Write the launch post', 'Publish it']);
+    expect(takeProblems()).toEqual([]);
+  });
+
+  it("edits a task's due date to today and completes it from the Tasks view", async () => {
+    const tasks = page.getByRole('list', { name: 'Tasks' });
+    await tasks.getByRole('button', { name: 'Edit Draft the outline' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
+    await dialog.getByLabel('Due date').fill(today);
+    await dialog.getByLabel('Priority').selectOption('high');
+    await dialog.getByRole('button', { name: 'Save task' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await tasks.getByText('!high').waitFor();
+
+    await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tasks' }).waitFor();
+    const todayList = page.getByRole('list', { name: 'Tasks: Today' });
+    await todayList.getByText('Draft the outline').waitFor();
+    expect(await todayList.getByRole('listitem').count()).toBe(1);
+    await page.getByRole('link', { name: 'Overdue' }).click();
+    await page.getByText('Nothing overdue').waitFor();
+    await page.getByRole('link', { name: 'This week' }).click();
+    const week = page.getByRole('list', { name: 'Tasks: This week' });
+    await week.getByLabel('Done: Draft the outline').click();
+    // Done tasks leave the open-task views.
+    await page.getByText('Nothing due this week').waitFor();
+    await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('article', { name: 'Launch' }).getByText('2/3 (67%)').waitFor();
+    expect(takeProblems()).toEqual([]);
+  });
+});

@@ -1,0 +1,136 @@
+/** The agenda: the calendar's occurrences, open tasks due and finished workouts of a range, on one list. */
+import { type DB, fitnessQueries, type Kysely, projectQueries, settingsQueries } from '@lifeos/db';
+import type { Clock } from '../clock.js';
+import type { TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
+import { listOccurrences } from './calendar.service.js';
+import { isoDate, toFloating } from './recurrence.js';
+
+interface Deps {
+  db: Kysely<DB>;
+  clock: Clock;
+}
+
+/** The most tasks and workouts one agenda lists (a 400-day range of a busy life stays well below). */
+export const AGENDA_ITEMS_MAX = 2_000;
+
+export interface AgendaTask {
+  id: string;
+  projectId: string | null;
+  title: string;
+  priority: number;
+  /** 'YYYY-MM-DD' */
+  dueDate: string;
+}
+
+export interface AgendaWorkout {
+  id: string;
+  name: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** The day an instant falls on in a time zone. */
+export const localDate = (instant: Date, timezone: string) => isoDate(toFloating(instant, timezone));
+
+const KIND_ORDER: Record<TAgendaItem['kind'], number> = { event: 0, task: 1, workout: 2 };
+
+function eventItem(o: TOccurrence, from: Date, timezone: string): TAgendaItem {
+  const first = localDate(from, timezone);
+  // A multi-day event that began before the range is listed on the range's first day.
+  const date =
+    o.allDay && o.startDate
+      ? ([o.startDate, first].sort()[1] ?? first)
+      : localDate(o.start.getTime() < from.getTime() ? from : o.start, timezone);
+  const eventId = o.seriesId && !o.detached ? o.seriesId : o.eventId;
+  return {
+    kind: 'event',
+    key: `event:${o.eventId}:${o.occurrenceStart?.toISOString() ?? ''}`,
+    title: o.title,
+    date,
+    allDay: o.allDay,
+    start: o.allDay ? null : o.start,
+    end: o.allDay ? null : o.end,
+    link: `/calendar?event=${eventId}`,
+    occurrence: o,
+  };
+}
+
+/**
+ * Merges the three sources into one list sorted by day (in the viewer's zone); within a day all-day items come
+ * first (events, then tasks by priority), then timed ones by start, events before workouts at the same instant.
+ */
+export function mergeAgenda(
+  sources: { occurrences: TOccurrence[]; tasks: AgendaTask[]; workouts: AgendaWorkout[] },
+  options: { from: Date; timezone: string },
+): TAgendaItem[] {
+  const { from, timezone } = options;
+  const items: TAgendaItem[] = [
+    ...sources.occurrences.map((o) => eventItem(o, from, timezone)),
+    ...sources.tasks.map(
+      (t): TAgendaItem => ({
+        kind: 'task',
+        key: `task:${t.id}`,
+        title: t.title,
+        date: t.dueDate,
+        allDay: true,
+        start: null,
+        end: null,
+        link: t.projectId ? `/projects/${t.projectId}` : '/tasks',
+        taskId: t.id,
+        projectId: t.projectId,
+        priority: t.priority,
+      }),
+    ),
+    ...sources.workouts.map(
+      (w): TAgendaItem => ({
+        kind: 'workout',
+        key: `workout:${w.id}`,
+        title: w.name,
+        date: localDate(w.startedAt, timezone),
+        allDay: false,
+        start: w.startedAt,
+        end: w.finishedAt,
+        link: `/fitness/history/${w.id}`,
+        sessionId: w.id,
+      }),
+    ),
+  ];
+  const priority = (item: TAgendaItem) => (item.kind === 'task' ? -item.priority : 0);
+  return items.sort(
+    (a, b) =>
+      a.date.localeCompare(b.date) ||
+      Number(b.allDay) - Number(a.allDay) ||
+      (a.start?.getTime() ?? 0) - (b.start?.getTime() ?? 0) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      priority(a) - priority(b) ||
+      a.title.localeCompare(b.title) ||
+      a.key.localeCompare(b.key),
+  );
+}
+
+/**
+ * The agenda of [from, to): every event occurrence (as events.list), the open tasks due on a day of the range in
+ * the user's time zone, and the workouts finished within it.
+ */
+export async function listAgenda(deps: Deps, userId: string, input: TAgendaInput): Promise<TAgendaItem[]> {
+  const occurrences = await listOccurrences(deps, userId, input); // checks the range
+  const timezone = (await settingsQueries.getSettings(deps.db, userId))?.timezone ?? 'UTC';
+  const [tasks, sessions] = await Promise.all([
+    projectQueries.listTasks(deps.db, userId, {
+      openOnly: true,
+      dueFrom: localDate(input.from, timezone),
+      dueTo: localDate(new Date(input.to.getTime() - 1), timezone),
+      order: 'due',
+      limit: AGENDA_ITEMS_MAX,
+    }),
+    fitnessQueries.listFinishedSessionsInRange(deps.db, userId, input.from, input.to, AGENDA_ITEMS_MAX),
+  ]);
+  return mergeAgenda(
+    {
+      occurrences,
+      tasks: tasks.flatMap((t) => (t.dueDate ? [{ ...t, dueDate: t.dueDate }] : [])),
+      workouts: sessions.flatMap((s) => (s.finishedAt ? [{ ...s, finishedAt: s.finishedAt }] : [])),
+    },
+    { from: input.from, timezone },
+  );
+}
