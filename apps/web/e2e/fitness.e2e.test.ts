@@ -5,87 +5,25 @@
  * Set up the owner → create a program (one day, one barbell exercise) → start the due day → log its sets with the
  * rest timer and the plate calculator → finish, the summary shows the new records → the 1RM chart draws a line.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, migrateToLatest } from '../../../packages/db/src/index.js';
-import { loadConfig } from '../../api/src/env.js';
-import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
+import { type BrowserApp, startBrowserApp } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const OWNER = { username: 'lifter', email: 'lifter@example.com', password: 'five by five every monday' };
 const EXERCISE = 'Bench Press (Barbell)';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-let server: LifeOsServer;
+let app: BrowserApp;
 let baseUrl: string;
-let dataDir: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const pageProblems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
-    throw new Error(`The web app is not built: run \`pnpm --filter @lifeos/web build\` first (${WEB_DIST})`);
-  }
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}`);
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-e2e-fitness-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SECRET_KEY: randomBytes(48).toString('base64url'),
-    DATA_DIR: dataDir,
-    APP_ORIGIN: baseUrl,
-    LOG_LEVEL: 'warn',
-  });
-  const database = createDatabase({ dataDir: null });
-  await migrateToLatest(database.db);
-  server = await buildServer({ config, database, webDistDir: WEB_DIST });
-  await server.app.listen({ port, host: '127.0.0.1' });
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-  });
+  app = await startBrowserApp({ name: 'fitness' });
+  ({ baseUrl, page } = app);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.shutdown();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
-function takeProblems(): string[] {
-  return pageProblems.splice(0).filter((p) => !/status of 401 \(Unauthorized\)/.test(p));
-}
+const takeProblems = () => app.takeProblems();
 
 describe('fitness in a browser', () => {
   it('sets up the owner and meets an empty fitness module', async () => {
