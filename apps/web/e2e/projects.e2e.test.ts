@@ -191,4 +191,35 @@ describe('projects, tasks and the inbox in a browser', () => {
     await page.getByRole('article', { name: 'Launch' }).getByText('2/3 (67%)').waitFor();
     expect(takeProblems()).toEqual([]);
   });
+
+  it('sets a task to repeat every weekday; completing it brings the next one, due the next weekday', async () => {
+    await page.getByRole('article', { name: 'Launch' }).getByRole('link', { name: 'Launch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Launch' }).waitFor();
+    const tasks = page.getByRole('list', { name: 'Tasks' });
+    await page.getByLabel('New task').fill('Daily standup');
+    await page.getByLabel('New task').press('Enter');
+    await tasks.getByText('Daily standup').waitFor();
+
+    await tasks.getByRole('button', { name: 'Edit Daily standup' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    expect(await dialog.getByLabel('Repeat').inputValue()).toBe('none');
+    // A Friday: the next weekday is the Monday after.
+    await dialog.getByLabel('Due date').fill('2027-03-12');
+    await dialog.getByLabel('Repeat').selectOption('weekdays');
+    await dialog.getByText('the next one is due the next weekday').waitFor();
+    await dialog.getByRole('button', { name: 'Save task' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await tasks.getByText('↻ repeats').waitFor();
+
+    await tasks.getByLabel('Done: Daily standup').click();
+    const items = tasks.getByRole('listitem').filter({ hasText: 'Daily standup' });
+    await expect.poll(() => items.count()).toBe(2);
+    const open = items.filter({ has: page.getByRole('checkbox', { checked: false }) });
+    await open.getByRole('button', { name: 'Edit Daily standup' }).click();
+    expect(await dialog.getByLabel('Due date').inputValue()).toBe('2027-03-15');
+    expect(await dialog.getByLabel('Repeat').inputValue()).toBe('weekdays');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(takeProblems()).toEqual([]);
+  });
 });

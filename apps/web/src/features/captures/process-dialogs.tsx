@@ -42,6 +42,9 @@ export function TaskProcessDialog({
         priority: String(parsed.data.priority ?? 0),
         project: parsed.data.project?.id ?? (parsed.data.newProjectName ? NEW_PROJECT : ''),
         newProjectName: parsed.data.newProjectName ?? '',
+        repeat: 'none',
+        repeatDays: '1',
+        customRrule: '',
       }
     : undefined;
   return (

@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format';
 import { trpc, trpcClient } from '../../lib/trpc';
 import './fitness.css';
 import { FitnessNav } from './fitness-nav';
+import { FitnessImportExport } from './import-export';
 import { formatDuration, formatWeight, useWeightUnit } from './units';
 
 const PAGE_SIZE = 20;
@@ -80,6 +81,7 @@ export function FitnessHistoryPage() {
           ) : null}
         </>
       )}
+      <FitnessImportExport />
     </div>
   );
 }

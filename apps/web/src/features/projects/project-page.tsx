@@ -10,8 +10,9 @@ import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { errorCode, queryClient, trpc } from '../../lib/trpc';
+import { repeatToForm } from '../tasks/repeat';
 import { formatDue, invalidateTasks } from '../tasks/task-bits';
-import { TaskForm, type TaskFormValues } from '../tasks/task-form';
+import { repeatChoice, TaskForm, type TaskFormValues } from '../tasks/task-form';
 import { TaskError, TaskLine, useToggleTask } from '../tasks/task-row';
 import { Modal } from './modal';
 import { DeleteProjectDialog, ProgressBar, STATUS_LABELS } from './project-bits';
@@ -201,6 +202,7 @@ function ProjectTasks({ projectId }: { projectId: string }) {
       labels: values.labels,
       priority: values.priority,
       projectId: values.project || null,
+      ...repeatChoice(values),
     });
     setEditing(null);
   };
@@ -310,8 +312,10 @@ function ProjectTasks({ projectId }: { projectId: string }) {
               priority: String(editing.priority),
               project: editing.projectId ?? '',
               newProjectName: '',
+              ...repeatToForm(editing),
             }}
             projects={projects.data?.filter((p) => p.status !== 'archived' || p.id === editing.projectId)}
+            showRepeat
             submitLabel="Save task"
             onCancel={() => setEditing(null)}
             onSubmit={(values) => saveEdit(editing, values)}

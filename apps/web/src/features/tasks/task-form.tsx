@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import {
   LABELS_MAX,
   PRIORITY_LABELS,
+  REPEAT_AFTER_DAYS_MAX,
   TASK_NOTES_MAX,
   type TProject,
   ZCalendarDate,
@@ -14,6 +15,7 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
 import { applyServerErrors } from '../../lib/errors';
+import { describeRepeat, REPEAT_CHOICES, type RepeatChoice, repeatFromForm, repeatLabel } from './repeat';
 import { splitLabels } from './task-bits';
 
 /** The project select's value for "a new project, named below". */
@@ -34,7 +36,18 @@ export const ZTaskForm = z
     priority: z.coerce.number<unknown>().pipe(ZPriority),
     project: z.string(),
     newProjectName: z.string().trim().max(200),
+    repeat: z.enum(REPEAT_CHOICES),
+    repeatDays: z.string(),
+    customRrule: z.string(),
   })
+  .refine(
+    (values) =>
+      values.repeat !== 'afterDays' ||
+      (/^\d+$/.test(values.repeatDays.trim()) &&
+        Number(values.repeatDays) >= 1 &&
+        Number(values.repeatDays) <= REPEAT_AFTER_DAYS_MAX),
+    { error: `A whole number of days from 1 to ${REPEAT_AFTER_DAYS_MAX}`, path: ['repeatDays'] },
+  )
   .refine((values) => values.project !== NEW_PROJECT || values.newProjectName !== '', {
     error: 'Name the new project',
     path: ['newProjectName'],
@@ -50,6 +63,9 @@ export const EMPTY_TASK_FORM: TaskFormInput = {
   priority: '0',
   project: '',
   newProjectName: '',
+  repeat: 'none',
+  repeatDays: '1',
+  customRrule: '',
 };
 
 interface TaskFormProps {
@@ -58,6 +74,8 @@ interface TaskFormProps {
   projects?: TProject[] | undefined;
   /** Offer "New project…" in the project select. */
   allowNewProject?: boolean;
+  /** Show the Repeat control (hidden where the API takes no repeat, e.g. processing a capture). */
+  showRepeat?: boolean;
   submitLabel: string;
   onSubmit: (values: TaskFormValues) => Promise<unknown>;
   onCancel: () => void;
@@ -68,6 +86,7 @@ export function TaskForm({
   defaults,
   projects,
   allowNewProject = false,
+  showRepeat = false,
   submitLabel,
   onSubmit,
   onCancel,
@@ -75,6 +94,18 @@ export function TaskForm({
   const form = useForm({ resolver: zodResolver(ZTaskForm), defaultValues: defaults });
   const { errors, isSubmitting } = form.formState;
   const project = form.watch('project');
+  const dueDate = form.watch('dueDate');
+  const repeat = form.watch('repeat') as RepeatChoice;
+  const repeatDays = form.watch('repeatDays');
+  const customRrule = form.watch('customRrule');
+  const repeatDaysValid = /^\d+$/.test(repeatDays.trim()) && Number(repeatDays) >= 1;
+  const repeatMeaning =
+    repeat === 'afterDays' && !repeatDaysValid
+      ? null
+      : describeRepeat(
+          repeatFromForm({ repeat, repeatDays, customRrule }, dueDate, defaults.customRrule || null),
+          dueDate,
+        );
 
   useEffect(() => {
     form.setFocus('title');
@@ -84,7 +115,15 @@ export function TaskForm({
     try {
       await onSubmit(values);
     } catch (error) {
-      applyServerErrors(error, form.setError, ['title', 'notes', 'dueDate', 'labels', 'priority', 'newProjectName']);
+      applyServerErrors(error, form.setError, [
+        'title',
+        'notes',
+        'dueDate',
+        'labels',
+        'priority',
+        'newProjectName',
+        'repeatDays',
+      ]);
     }
   });
 
@@ -110,6 +149,47 @@ export function TaskForm({
           )}
         </Field>
       </div>
+      {showRepeat ? (
+        <>
+          <div className="form-grid">
+            <Field label="Repeat" error={errors.repeat?.message}>
+              {(props) => (
+                <select {...props} {...form.register('repeat')} defaultValue={defaults.repeat}>
+                  {REPEAT_CHOICES.filter((choice) => choice !== 'custom' || defaults.repeat === 'custom').map(
+                    (choice) => (
+                      <option key={choice} value={choice}>
+                        {choice === 'custom'
+                          ? `Custom rule (${defaults.customRrule})`
+                          : repeatLabel(choice, dueDate, defaults.customRrule)}
+                      </option>
+                    ),
+                  )}
+                </select>
+              )}
+            </Field>
+            {repeat === 'afterDays' ? (
+              <Field label="Days after completion" error={errors.repeatDays?.message}>
+                {(props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={REPEAT_AFTER_DAYS_MAX}
+                    step={1}
+                    {...form.register('repeatDays')}
+                  />
+                )}
+              </Field>
+            ) : null}
+          </div>
+          {repeatMeaning ? (
+            <p className="small muted" data-testid="repeat-meaning">
+              {repeatMeaning}
+            </p>
+          ) : null}
+        </>
+      ) : null}
       <Field label="Labels" hint="Words separated by spaces or commas" error={errors.labels?.message}>
         {(props) => <input {...props} {...form.register('labels')} autoComplete="off" />}
       </Field>
@@ -154,4 +234,9 @@ export function TaskForm({
 export function projectChoice(values: TaskFormValues): { projectId: string | null } | { newProjectName: string } {
   if (values.project === NEW_PROJECT) return { newProjectName: values.newProjectName };
   return { projectId: values.project || null };
+}
+
+/** The form's repeat choice as the API's `rrule` / `repeatAfterDays` (for tasks.create / tasks.update). */
+export function repeatChoice(values: TaskFormValues) {
+  return repeatFromForm(values, values.dueDate || null, values.customRrule || null);
 }
