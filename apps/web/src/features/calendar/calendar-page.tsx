@@ -2,6 +2,7 @@ import type { TOccurrence } from '@lifeos/core/schemas';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { format, isSameMonth, isToday } from 'date-fns';
 import { useEffect, useMemo, useState } from 'react';
+import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { trpc } from '../../lib/trpc';
@@ -9,7 +10,6 @@ import { AgendaView } from './agenda-view';
 import { FeedSection, ImportExport } from './calendar-tools';
 import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './dates';
 import { EventForm } from './event-form';
-import { Modal } from './modal';
 import { OccurrenceDetails } from './occurrence-details';
 import { SubscriptionsSection } from './subscriptions-panel';
 import './calendar.css';
@@ -195,7 +195,7 @@ export function CalendarPage() {
       <p className="muted small">Keys: ← and → move, T jumps to today, N adds an event.</p>
 
       {creating ? (
-        <Modal title="New event" onClose={() => setCreating(null)} wide>
+        <Modal title="New event" onClose={() => setCreating(null)} className="calendar-dialog-wide">
           <EventForm target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
         </Modal>
       ) : null}

@@ -2,11 +2,11 @@ import type { TImportReport } from '@lifeos/core/schemas';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type ChangeEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { Modal } from '../../components/modal';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc, trpcClient } from '../../lib/trpc';
 import { invalidateEvents } from './invalidate';
-import { Modal } from './modal';
 
 const MAX_FILE_BYTES = 1_000_000;
 

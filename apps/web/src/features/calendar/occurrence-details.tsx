@@ -2,13 +2,13 @@ import type { TOccurrence } from '@lifeos/core/schemas';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { useState } from 'react';
+import { Modal } from '../../components/modal';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 import { localDate, timeLabel } from './dates';
 import { type EditTarget, EventForm } from './event-form';
 import { invalidateEvents } from './invalidate';
-import { Modal } from './modal';
 
 type Mode = 'view' | 'choose-edit' | 'choose-delete' | { edit: EditTarget };
 
@@ -41,7 +41,11 @@ export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurr
 
   if (typeof mode === 'object') {
     return (
-      <Modal title={mode.edit.kind === 'occurrence' ? 'Edit this occurrence' : 'Edit event'} onClose={onClose} wide>
+      <Modal
+        title={mode.edit.kind === 'occurrence' ? 'Edit this occurrence' : 'Edit event'}
+        onClose={onClose}
+        className="calendar-dialog-wide"
+      >
         <EventForm target={mode.edit} onDone={onClose} />
       </Modal>
     );

@@ -1,9 +1,9 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
-import { Modal } from '../projects/modal';
 import '../projects/projects.css';
 import { isTypingTarget } from '../tasks/task-bits';
 import { ParsePreview } from './parse-preview';

@@ -1,9 +1,9 @@
 import type { TProgress, TProject, TProjectStatus } from '@lifeos/core/schemas';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
-import { Modal } from './modal';
 
 export const STATUS_LABELS: Record<TProjectStatus, string> = {
   active: 'Active',

@@ -13,8 +13,8 @@ import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
+import { Modal } from '../../components/modal';
 import { applyServerErrors } from '../../lib/errors';
-import { Modal } from './modal';
 import { STATUS_LABELS } from './project-bits';
 
 const ZProjectForm = z.object({

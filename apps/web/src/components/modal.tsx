@@ -1,19 +1,19 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 /**
- * A modal on the native <dialog> (like ConfirmDialog): focus moves into it, Escape closes it, and focus returns to
- * the control that opened it.
+ * A modal on the native <dialog> (shared by every feature): focus moves into it, Escape closes it (through `onClose`), and focus returns to
+ * the control that opened it when it unmounts.
  */
 export function Modal({
   title,
   onClose,
   children,
-  wide = false,
+  className,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  wide?: boolean;
+  className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -31,7 +31,7 @@ export function Modal({
   return (
     <dialog
       ref={ref}
-      className={wide ? 'dialog calendar-dialog-wide' : 'dialog'}
+      className={className ? `dialog ${className}` : 'dialog'}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
