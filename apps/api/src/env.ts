@@ -66,6 +66,7 @@ const ZEnv = z.object({
   LOGIN_MAX_PER_IP: positiveInt(50),
   LOGIN_WINDOW_SECONDS: positiveInt(900),
   CALENDAR_ALLOW_PRIVATE_URLS: bool.default(false),
+  IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
 });
 
 export interface AppConfig {
@@ -82,7 +83,14 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   auth: AuthConfig;
   argon2: PasswordHasherOptions;
-  limits: { bodyBytes: number; maxBatchSize: number; requestTimeoutMs: number; statementTimeoutMs: number };
+  limits: {
+    bodyBytes: number;
+    maxBatchSize: number;
+    requestTimeoutMs: number;
+    statementTimeoutMs: number;
+    /** POST /api/data/import only: a whole account's export document. */
+    importBodyBytes: number;
+  };
   /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
   calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
 }
@@ -159,7 +167,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       parallelism: env.ARGON2_PARALLELISM,
       concurrency: 2,
     },
-    limits: { bodyBytes: 1024 * 1024, maxBatchSize: 20, requestTimeoutMs: 30_000, statementTimeoutMs: 15_000 },
+    limits: {
+      bodyBytes: 1024 * 1024,
+      maxBatchSize: 20,
+      requestTimeoutMs: 30_000,
+      statementTimeoutMs: 15_000,
+      importBodyBytes: env.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    },
     calendarSubscriptions: {
       allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: 10_000,

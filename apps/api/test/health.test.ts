@@ -132,7 +132,8 @@ describe.skipIf(!TEST_DATABASE_URL)('health while PostgreSQL goes away and comes
     const proxied = new URL(direct);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    database = createDatabase({ databaseUrl: proxied.toString(), poolSize: 4 });
+    // A short statement timeout, so a query whose answer never comes gives up (client side) within the test.
+    database = createDatabase({ databaseUrl: proxied.toString(), poolSize: 4, statementTimeoutMs: 2_000 });
     lifeos = await buildServer({ config: testConfig({ LOG_LEVEL: 'silent' }), database, webDistDir: null });
     await lifeos.app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(lifeos.app.server.address() as net.AddressInfo).port}`;
@@ -158,10 +159,15 @@ describe.skipIf(!TEST_DATABASE_URL)('health while PostgreSQL goes away and comes
     expect((await fetch(`${url}/api/health/live`)).status).toBe(200);
     const anonymousMe = await fetch(`${url}/trpc/auth.me`);
     expect(anonymousMe.status).toBe(401);
-    // Procedures that need the database fail as server errors, without leaking what happened.
+    // Procedures that need the database fail at once with 503 and a message a person can act on, without leaking
+    // what happened underneath.
+    const started = Date.now();
     const status = await fetch(`${url}/trpc/auth.setupStatus`);
-    expect(status.status).toBe(500);
-    expect(await status.text()).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
+    expect(status.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    const text = await status.text();
+    expect(text).toContain('The database is not reachable right now');
+    expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
   });
 
   it('is healthy again once the database is back on the same address', async () => {
@@ -182,6 +188,11 @@ describe.skipIf(!TEST_DATABASE_URL)('health while PostgreSQL goes away and comes
     expect(hung.ms).toBeGreaterThanOrEqual(1_900);
     expect(hung.ms).toBeLessThan(3_500);
     expect((await fetch(`${url}/api/health/live`)).status).toBe(200);
+    // A procedure waits no longer than the pool's connect timeout (5 s), then fails clearly.
+    const started = Date.now();
+    const procedure = await fetch(`${url}/trpc/auth.setupStatus`);
+    expect(procedure.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(8_000);
 
     proxy.mode = 'forward';
     await proxy.stop();
@@ -208,6 +219,12 @@ describe.skipIf(!TEST_DATABASE_URL)('health while PostgreSQL goes away and comes
     proxy.mode = 'stall';
     const stalled = await health(url);
     expect(stalled).toMatchObject({ status: 503, body: { db: 'down' } });
+    // A procedure whose query never gets an answer ends at the client-side query timeout (statement timeout
+    // + 5 s), not never.
+    const started = Date.now();
+    const procedure = await fetch(`${url}/trpc/auth.setupStatus`);
+    expect(procedure.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(10_000);
     proxy.mode = 'forward';
     await proxy.stop();
     await settle();

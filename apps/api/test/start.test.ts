@@ -3,119 +3,13 @@
  * or a fresh PostgreSQL database when TEST_DATABASE_URL is set), configuration errors, graceful shutdown, and a
  * restart that keeps both the data and the signing key.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createDatabase, sql } from '@lifeos/db';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
-});
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts `src/main.ts` with only the given environment (nothing leaks in from the test runner's). */
-function startServer(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: API_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, url: `http://127.0.0.1:${env.PORT}`, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-async function waitForHealth(server: Running, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void server.exited.then(() => {
-    exited = true;
-  });
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`the server exited while starting:\n${server.stderr()}\n${server.stdout()}`);
-    try {
-      const response = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return (await response.json()) as unknown;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no healthy server within ${timeoutMs} ms:\n${server.stderr()}`);
-}
-
-async function stop(server: Running, signal: NodeJS.Signals = 'SIGTERM') {
-  const started = Date.now();
-  server.child.kill(signal);
-  const result = await server.exited;
-  return { ...result, ms: Date.now() - started };
-}
-
-/** A tRPC call the way the web app makes it: same-origin headers, the CSRF header, superjson bodies. */
-async function trpc(
-  server: Running,
-  procedure: string,
-  options: { input?: unknown; cookie?: string; mutation?: boolean } = {},
-) {
-  const origin = server.url.replace('127.0.0.1', 'localhost');
-  const headers: Record<string, string> = { origin, 'x-lifeos-csrf': '1' };
-  if (options.cookie) headers.cookie = options.cookie;
-  const response = options.mutation
-    ? await fetch(`${server.url}/trpc/${procedure}`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ json: options.input }),
-      })
-    : await fetch(`${server.url}/trpc/${procedure}`, { headers });
-  const body = (await response.json()) as { result?: { data: { json: unknown } }; error?: unknown };
-  return { status: response.status, data: body.result?.data.json, error: body.error, response };
-}
-
-/** Runs one statement (create/drop database) on the TEST_DATABASE_URL server. */
-async function admin(statement: string) {
-  const server = createDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
-  try {
-    await sql.raw(statement).execute(server.db);
-  } finally {
-    await server.close();
-  }
-}
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, freePort, startServer, stop, TEST_DATABASE_URL, trpc, waitForHealth } from './server-process.js';
 
 const OWNER = { username: 'owner', email: 'owner@example.com', password: 'correct horse battery staple' };
 

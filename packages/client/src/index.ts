@@ -40,6 +40,35 @@ export function createLifeOsClient(options: LifeOsClientOptions): LifeOsClient {
   });
 }
 
+/**
+ * Plain HTTP routes beside the procedures, for files larger than a procedure's answer or body: the export as one
+ * streamed JSON document (what `data.import` and the import route read back), the same plus the journal as
+ * Markdown, calendar.ics and CSV files as a ZIP, and the import of a document of any size.
+ */
+export const DATA_ROUTES = {
+  json: '/api/data/export',
+  zip: '/api/data/archive',
+  import: '/api/data/import',
+} as const;
+
+/**
+ * Starts downloading an export with the client's API key (any scope) and returns the response once the server
+ * has accepted the request; its body streams, so pipe it to a file rather than reading it whole. A refused
+ * request throws with the status and the server's message.
+ */
+export async function fetchExport(options: LifeOsClientOptions, format: 'json' | 'zip'): Promise<Response> {
+  const fetcher = options.fetch ?? globalThis.fetch;
+  const response = await fetcher(`${options.baseUrl.replace(/\/+$/, '')}${DATA_ROUTES[format]}`, {
+    headers: { ...options.headers, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
+    const message = typeof body?.message === 'string' ? body.message : response.statusText;
+    throw new Error(`Life OS answered ${response.status}: ${message}`);
+  }
+  return response;
+}
+
 /** The tRPC error code of a failed call (`UNAUTHORIZED`, `NOT_FOUND`, …), or undefined for other errors. */
 export function errorCode(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;

@@ -4,6 +4,10 @@ export * from './calendar/calendar.schemas.js';
 export * from './calendar/subscriptions.schemas.js';
 export * from './captures/captures.schemas.js';
 export * from './common/common.schemas.js';
+// Dashboard rules (weeks of volume, "on this day", the correlation sentence) are pure and browser-safe.
+export * from './dashboard/dashboard.rules.js';
+export * from './dashboard/dashboard.schemas.js';
+export * from './data/data.schemas.js';
 // Fitness rules (1RM, progression, next day) and unit conversion are pure and browser-safe.
 export * from './fitness/fitness.rules.js';
 export * from './fitness/fitness.schemas.js';
@@ -12,4 +16,5 @@ export * from './fitness/fitness.units.js';
 export * from './journal/journal.rules.js';
 export * from './journal/journal.schemas.js';
 export * from './projects/projects.schemas.js';
+export * from './search/search.schemas.js';
 export * from './settings/settings.schemas.js';

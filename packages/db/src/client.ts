@@ -49,7 +49,14 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      ...(options.statementTimeoutMs
+        ? {
+            statement_timeout: options.statementTimeoutMs,
+            // The server enforces statement_timeout only while it can answer; if the network stalls, this
+            // client-side limit still ends the query, so no request waits on a dead connection for ever.
+            query_timeout: options.statementTimeoutMs + 5_000,
+          }
+        : {}),
       connectionTimeoutMillis: 5_000,
     });
     // An idle client losing its server must not crash the process: the pool replaces it on the next checkout.

@@ -7,6 +7,9 @@ import * as m20261125120100 from '../migrations/20261125120100_fitness_exercise_
 import * as m20261125130000 from '../migrations/20261125130000_projects_tasks_captures.js';
 import * as m20261125140000 from '../migrations/20261125140000_calendar_subscriptions.js';
 import * as m20261125150000 from '../migrations/20261125150000_calendar_feed_tasks.js';
+import * as m20261125160000 from '../migrations/20261125160000_dashboard_indexes.js';
+import * as m20261125170000 from '../migrations/20261125170000_search_indexes.js';
+import * as m20261125180000 from '../migrations/20261125180000_foreign_key_indexes.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -21,4 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261125130000_projects_tasks_captures': m20261125130000,
   '20261125140000_calendar_subscriptions': m20261125140000,
   '20261125150000_calendar_feed_tasks': m20261125150000,
+  '20261125160000_dashboard_indexes': m20261125160000,
+  '20261125170000_search_indexes': m20261125170000,
+  '20261125180000_foreign_key_indexes': m20261125180000,
 };

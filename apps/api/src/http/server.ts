@@ -7,11 +7,14 @@ import fastifyHelmet from '@fastify/helmet';
 import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { createContextFactory } from '../trpc/context.js';
 import { redactFeedPath, registerCalendarFeed } from './calendar-feed.js';
+import { registerDataArchive } from './data-archive.js';
+import { registerDataRoutes } from './data-routes.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
 import { registerWebApp } from './web-app.js';
@@ -73,6 +76,26 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     routerOptions: { maxParamLength: 5000 },
   });
 
+  // A body over the limit is refused by Fastify before tRPC sees it; answer tRPC callers in tRPC's own error shape
+  // so the typed client reports PAYLOAD_TOO_LARGE rather than an unreadable response.
+  app.setErrorHandler((error, request, reply) => {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.url.startsWith('/trpc')) {
+      const limit = `${Math.round(config.limits.bodyBytes / 1024)} KiB`;
+      return reply.code(413).send({
+        error: {
+          json: {
+            message: `The request is too large (the limit is ${limit})`,
+            code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
+            data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 },
+          },
+        },
+      });
+    }
+    // Anything else: Fastify's own handling (status from the error, no stack in production).
+    return reply.send(error);
+  });
+
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -129,12 +152,16 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        else if (error.code === 'SERVICE_UNAVAILABLE')
+          req.log.warn({ err: error.cause?.message, path }, 'database unavailable');
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
   registerHealth(app, database, state);
   registerCalendarFeed(app, services);
+  registerDataArchive(app, services);
+  registerDataRoutes(app, services);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });
   await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });

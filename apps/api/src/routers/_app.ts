@@ -3,9 +3,12 @@ import { apiKeysRouter } from './api-keys.js';
 import { authRouter } from './auth.js';
 import { calendarRouter } from './calendar.js';
 import { capturesRouter } from './captures.js';
+import { dashboardRouter } from './dashboard.js';
+import { dataRouter } from './data.js';
 import { fitnessRouter } from './fitness.js';
 import { journalRouter } from './journal.js';
 import { projectsRouter } from './projects.js';
+import { searchRouter } from './search.js';
 import { settingsRouter } from './settings.js';
 import { tasksRouter } from './tasks.js';
 
@@ -19,6 +22,9 @@ export const appRouter = router({
   projects: projectsRouter,
   tasks: tasksRouter,
   captures: capturesRouter,
+  dashboard: dashboardRouter,
+  data: dataRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

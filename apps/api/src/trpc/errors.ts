@@ -23,10 +23,43 @@ const codeForSqlState: Record<string, { code: TRPC_ERROR_CODE_KEY; message: stri
   '22008': { code: 'BAD_REQUEST', message: 'Date out of range' },
 };
 
+/** Node socket errors and pg/pg-pool messages that mean "no usable connection to the database". */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const UNREACHABLE_MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /connection terminated/i,
+  /query read timeout/i,
+  /client has encountered a connection error/i,
+  /cannot use a pool after calling end/i,
+];
+
+/**
+ * Whether an error says the database could not be reached (down, restarting, network cut), as opposed to a bug:
+ * SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, cannot connect now), or a socket-level error.
+ */
+export function isDatabaseUnavailable(cause: unknown): boolean {
+  if (!(cause instanceof Error)) return false;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNREACHABLE_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) return true;
+  }
+  if (UNREACHABLE_MESSAGES.some((pattern) => pattern.test(cause.message))) return true;
+  // AggregateError (happy eyeballs) and wrapped causes.
+  const inner = (cause as { errors?: unknown[]; cause?: unknown }).errors ?? [(cause as { cause?: unknown }).cause];
+  return inner.some((error) => error !== cause && isDatabaseUnavailable(error));
+}
+
 /** Turns what a service threw into the TRPCError the caller sees, or null for an unexpected failure. */
 export function toTRPCError(cause: unknown): TRPCError | null {
   if (cause instanceof TRPCError) return cause;
   if (cause instanceof AppError) return new TRPCError({ code: codeForKind[cause.kind], message: cause.message, cause });
+  if (isDatabaseUnavailable(cause)) {
+    return new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The database is not reachable right now; nothing was saved. Try again in a moment.',
+      cause,
+    });
+  }
   const sqlState = (cause as { code?: unknown } | null)?.code;
   if (typeof sqlState === 'string' && codeForSqlState[sqlState]) {
     const { code, message } = codeForSqlState[sqlState];

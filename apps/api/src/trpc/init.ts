@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { resolveCaller } from '../auth/caller.js';
+import { isCrossSiteRefused } from '../auth/csrf.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 
@@ -57,16 +58,8 @@ const mapErrors = t.middleware(async ({ next }) => {
  * Bearer (API key) requests carry no ambient credential and are exempt.
  */
 const csrfGuard = t.middleware(({ ctx, type, next }) => {
-  const req = ctx.req;
-  const usesCookies = Object.keys(req.cookies).length > 0;
-  if (ctx.res && req.authorization === undefined && (type === 'mutation' || usesCookies)) {
-    const sameSite =
-      req.secFetchSite !== undefined
-        ? req.secFetchSite === 'same-origin'
-        : req.origin !== undefined && ctx.config.appOrigins.includes(req.origin);
-    if (!sameSite || req.csrfHeader !== '1') {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
-    }
+  if (ctx.res && isCrossSiteRefused(ctx.req, ctx.config.appOrigins, type === 'mutation')) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
   }
   return next();
 });

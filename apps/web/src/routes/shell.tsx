@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
 import { UserMenu } from '../components/user-menu';
 import { QuickCapture } from '../features/captures/quick-capture';
+import { SearchLauncher } from '../features/search/search-launcher';
 import { applyTheme } from '../lib/theme';
 import { trpc } from '../lib/trpc';
 import { MODULES } from './modules';
@@ -65,6 +66,7 @@ export function Shell() {
           Life OS
         </NavLink>
         <div className="topbar-end">
+          <SearchLauncher />
           <QuickCapture />
           {me.data ? <UserMenu user={me.data} /> : null}
         </div>

@@ -21,12 +21,8 @@ export type WeekStart = 'monday' | 'sunday';
 
 const segmenters = new Map<string, Intl.Segmenter>();
 
-/**
- * Words as a reader would count them, in any script: Unicode word segmentation (Intl.Segmenter), counting the
- * word-like segments, so punctuation and runs of spaces count for nothing, and Chinese or Japanese text (written
- * without spaces) counts its words rather than one per sentence.
- */
-export function countWords(text: string, locale = 'en'): number {
+/** Unicode word segmentation (Intl.Segmenter), counting the word-like segments: exact, but tens of µs a word. */
+export function segmentWordCount(text: string, locale = 'en'): number {
   let segmenter = segmenters.get(locale);
   if (!segmenter) {
     segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
@@ -34,6 +30,32 @@ export function countWords(text: string, locale = 'en'): number {
   }
   let words = 0;
   for (const segment of segmenter.segment(text)) if (segment.isWordLike) words++;
+  return words;
+}
+
+/*
+ * The fast path. A word boundary always falls on both sides of a whitespace character (no UAX #29 rule joins a
+ * letter or digit across one), so a text's words are the words of its whitespace-separated tokens. A token of ASCII
+ * letters and digits (with at most one apostrophe between letters, as in "don't"), wrapped in common punctuation,
+ * is exactly one word, and a token of punctuation only is none; anything else goes to the segmenter. U+FEFF is not
+ * whitespace here: segmentation ignores it inside a word. Tested equal to segmentWordCount on generated text.
+ */
+const WHITESPACE = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+const SIMPLE_WORD = /^["([{]*(?:[A-Za-z0-9]*[A-Za-z]'[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+)[.,;:!?"')\]}]*$/;
+const NO_WORD = /^[.,;:!?"'()[\]{}\-–—]+$/;
+
+/**
+ * Words as a reader would count them, in any script: Unicode word segmentation, so punctuation and runs of spaces
+ * count for nothing, and Chinese or Japanese text (written without spaces) counts its words rather than one per
+ * sentence. Plain Latin words skip the segmenter, which makes ten years of entries (an import) count in a second
+ * rather than minutes.
+ */
+export function countWords(text: string, locale = 'en'): number {
+  let words = 0;
+  for (const token of text.split(WHITESPACE)) {
+    if (token === '' || NO_WORD.test(token)) continue;
+    words += SIMPLE_WORD.test(token) ? 1 : segmentWordCount(token, locale);
+  }
   return words;
 }
 

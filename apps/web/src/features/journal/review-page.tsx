@@ -20,6 +20,7 @@ import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
+import { WeekFactsPanel } from '../dashboard/week-facts-panel';
 import './journal.css';
 import { formatLocalDate, invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
@@ -114,90 +115,101 @@ function ReviewForm({ date, entry }: { date: string; entry: TJournalEntry | null
   });
 
   const ratingsError = errors.ratings?.message ?? errors.ratings?.root?.message;
+  // The week's facts join the wins (after any already written), where they can be edited like any other line.
+  const insertFacts = (lines: string[]) => {
+    const kept = form.getValues('wins').filter((item) => item.value.trim() !== '');
+    const known = new Set(kept.map((item) => item.value.trim()));
+    const added = lines.filter((line) => !known.has(line));
+    form.setValue('wins', [...kept, ...toItems(added)].slice(0, LIST_MAX_ITEMS), { shouldDirty: true });
+    setSaved(false);
+  };
   return (
-    <form className="form panel" onSubmit={onSubmit} onChange={() => setSaved(false)} noValidate>
-      <FormError message={errors.root?.server?.message} />
-      <ListEditor
-        legend="Wins"
-        itemLabel="win"
-        name="wins"
-        control={form.control}
-        register={form.register}
-        max={LIST_MAX_ITEMS}
-        errors={errors.wins as never}
-      />
-      <ListEditor
-        legend="Lessons"
-        itemLabel="lesson"
-        name="lessons"
-        control={form.control}
-        register={form.register}
-        max={LIST_MAX_ITEMS}
-        errors={errors.lessons as never}
-      />
-      <ListEditor
-        legend="Next week's priorities"
-        itemLabel="priority"
-        name="priorities"
-        control={form.control}
-        register={form.register}
-        max={LIST_MAX_ITEMS}
-        errors={errors.priorities as never}
-      />
-      <fieldset className="list-editor">
-        <legend>Life areas (1–10)</legend>
-        {ratings.fields.map((field, index) => (
-          <div key={field.id}>
-            <div className="rating-row">
-              <input
-                type="text"
-                aria-label={`Life area ${index + 1}`}
-                aria-invalid={Boolean(errors.ratings?.[index]?.area)}
-                {...form.register(`ratings.${index}.area`)}
-              />
-              <input
-                type="range"
-                min={1}
-                max={10}
-                step={1}
-                aria-label={`Rating for ${scores?.[index]?.area || `area ${index + 1}`}`}
-                {...form.register(`ratings.${index}.score`)}
-              />
-              <output aria-hidden="true">{String(scores?.[index]?.score ?? '')}</output>
-              <button
-                type="button"
-                className="button button-small"
-                onClick={() => ratings.remove(index)}
-                aria-label={`Remove ${scores?.[index]?.area || `area ${index + 1}`}`}
-              >
-                <span aria-hidden="true">✕</span>
-              </button>
+    <>
+      <WeekFactsPanel weekStart={date} onInsert={insertFacts} />
+      <form className="form panel" onSubmit={onSubmit} onChange={() => setSaved(false)} noValidate>
+        <FormError message={errors.root?.server?.message} />
+        <ListEditor
+          legend="Wins"
+          itemLabel="win"
+          name="wins"
+          control={form.control}
+          register={form.register}
+          max={LIST_MAX_ITEMS}
+          errors={errors.wins as never}
+        />
+        <ListEditor
+          legend="Lessons"
+          itemLabel="lesson"
+          name="lessons"
+          control={form.control}
+          register={form.register}
+          max={LIST_MAX_ITEMS}
+          errors={errors.lessons as never}
+        />
+        <ListEditor
+          legend="Next week's priorities"
+          itemLabel="priority"
+          name="priorities"
+          control={form.control}
+          register={form.register}
+          max={LIST_MAX_ITEMS}
+          errors={errors.priorities as never}
+        />
+        <fieldset className="list-editor">
+          <legend>Life areas (1–10)</legend>
+          {ratings.fields.map((field, index) => (
+            <div key={field.id}>
+              <div className="rating-row">
+                <input
+                  type="text"
+                  aria-label={`Life area ${index + 1}`}
+                  aria-invalid={Boolean(errors.ratings?.[index]?.area)}
+                  {...form.register(`ratings.${index}.area`)}
+                />
+                <input
+                  type="range"
+                  min={1}
+                  max={10}
+                  step={1}
+                  aria-label={`Rating for ${scores?.[index]?.area || `area ${index + 1}`}`}
+                  {...form.register(`ratings.${index}.score`)}
+                />
+                <output aria-hidden="true">{String(scores?.[index]?.score ?? '')}</output>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => ratings.remove(index)}
+                  aria-label={`Remove ${scores?.[index]?.area || `area ${index + 1}`}`}
+                >
+                  <span aria-hidden="true">✕</span>
+                </button>
+              </div>
+              {errors.ratings?.[index]?.area?.message ? (
+                <p className="field-error">{errors.ratings[index]?.area?.message}</p>
+              ) : null}
             </div>
-            {errors.ratings?.[index]?.area?.message ? (
-              <p className="field-error">{errors.ratings[index]?.area?.message}</p>
-            ) : null}
+          ))}
+          {ratingsError ? <p className="field-error">{ratingsError}</p> : null}
+          <div>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={ratings.fields.length >= LIFE_AREAS_MAX}
+              onClick={() => ratings.append({ area: '', score: 5 }, { shouldFocus: true })}
+            >
+              Add life area
+            </button>
           </div>
-        ))}
-        {ratingsError ? <p className="field-error">{ratingsError}</p> : null}
-        <div>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={ratings.fields.length >= LIFE_AREAS_MAX}
-            onClick={() => ratings.append({ area: '', score: 5 }, { shouldFocus: true })}
-          >
-            Add life area
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={isSubmitting}>
+            {isSubmitting ? 'Saving…' : 'Save review'}
           </button>
+          <output className="form-status" aria-live="polite">
+            {saved ? 'Saved.' : ''}
+          </output>
         </div>
-      </fieldset>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : 'Save review'}
-        </button>
-        <output className="form-status" aria-live="polite">
-          {saved ? 'Saved.' : ''}
-        </output>
-      </div>
-    </form>
+      </form>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { PageHeader } from '../../components/page-header';
+import { DataSection } from '../data/data-section';
 import { ApiKeysSection } from './api-keys-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
@@ -9,6 +10,7 @@ const SECTIONS = [
   { id: 'password', label: 'Password' },
   { id: 'sessions', label: 'Sessions' },
   { id: 'api-keys', label: 'API keys' },
+  { id: 'data', label: 'Your data' },
 ];
 
 export function SettingsPage() {
@@ -27,6 +29,7 @@ export function SettingsPage() {
         <PasswordSection />
         <SessionsSection />
         <ApiKeysSection />
+        <DataSection />
       </div>
     </div>
   );

@@ -1,0 +1,214 @@
+/**
+ * Faults that happen to real deployments, on real server processes against PostgreSQL: several replicas starting
+ * together, and the process killed outright in the middle of a large import. (The database going away and coming
+ * back is in health.test.ts; SIGTERM draining a request in flight is in start.test.ts.)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDatabase, createMigrator, sql } from '@lifeos/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, freePort, startServer, stop, TEST_DATABASE_URL, trpc, waitForHealth } from './server-process.js';
+
+describe.skipIf(!TEST_DATABASE_URL)('replicas on one PostgreSQL database', () => {
+  const databaseName = `lifeos_faults_${randomBytes(6).toString('hex')}`;
+  let databaseUrl: string;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    await admin(`create database ${databaseName}`);
+    const url = new URL(TEST_DATABASE_URL as string);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+  });
+
+  afterAll(async () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await admin(`drop database if exists ${databaseName} with (force)`);
+  });
+
+  it('three servers started at once on an empty database migrate it exactly once, and all serve', async () => {
+    // One SECRET_KEY for all, as replicas behind a load balancer share it.
+    const secret = randomBytes(48).toString('base64url');
+    const servers = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-replica-'));
+        dirs.push(dir);
+        return startServer({
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(await freePort()),
+          DATA_DIR: dir,
+          SECRET_KEY: secret,
+          DATABASE_URL: databaseUrl,
+        });
+      }),
+    );
+    for (const server of servers) expect(await waitForHealth(server)).toEqual({ status: 'ok', db: 'ok' });
+
+    const check = createDatabase({ databaseUrl, poolSize: 1 });
+    try {
+      const applied = await sql<{ name: string; count: number }>`
+        select name, count(*)::int as count from kysely_migration group by name order by name`.execute(check.db);
+      const known = (await createMigrator(check.db).getMigrations()).map((migration) => migration.name);
+      expect(known.length).toBeGreaterThan(5);
+      expect(applied.rows).toEqual(known.map((name) => ({ name, count: 1 })));
+    } finally {
+      await check.close();
+    }
+    for (const server of servers) expect((await stop(server)).code).toBe(0);
+  });
+});
+
+/** A valid export document with many rows: journal entries and captures, one of each per day and then some. */
+function largeDocument(days: number) {
+  const at = '2020-01-01T08:00:00.000Z';
+  const id = (prefix: number, n: number) =>
+    `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const date = (n: number) => new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+  return {
+    format: 'lifeos-export',
+    version: 1,
+    exportedAt: at,
+    settings: {
+      displayName: 'Restored',
+      timezone: 'Europe/Berlin',
+      weekStart: 'monday',
+      units: 'metric',
+      journalWordGoal: 750,
+      theme: 'system',
+      icsFeedIncludeTasks: false,
+    },
+    journal: Array.from({ length: days }, (_, n) => ({
+      id: id(1, n),
+      type: 'morning_pages',
+      entryDate: date(n),
+      content: { text: `Day ${n}: ${'the quick brown fox jumps over the lazy dog '.repeat(60)}` },
+      createdAt: at,
+      updatedAt: at,
+    })),
+    exercises: [],
+    programs: [],
+    programDays: [],
+    programExercises: [],
+    workoutSessions: [],
+    workoutSets: [],
+    bodyWeights: [],
+    projects: [],
+    tasks: [],
+    captures: Array.from({ length: days * 2 }, (_, n) => ({
+      id: id(2, n),
+      text: `capture ${n}`,
+      url: null,
+      status: 'inbox',
+      processedIntoKind: null,
+      processedIntoId: null,
+      processedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    })),
+    events: [],
+  };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)('kill -9 in the middle of a large import', () => {
+  const databaseName = `lifeos_kill_${randomBytes(6).toString('hex')}`;
+  let databaseUrl: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    await admin(`create database ${databaseName}`);
+    const url = new URL(TEST_DATABASE_URL as string);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-kill-'));
+  });
+
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await admin(`drop database if exists ${databaseName} with (force)`);
+  });
+
+  it('leaves nothing of the import behind, and the restarted server serves the data as it was', async () => {
+    const env = async () => ({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+    });
+    const server = startServer(await env());
+    await waitForHealth(server);
+    const owner = { username: 'owner', email: 'owner@example.com', password: 'correct horse battery staple' };
+    const setup = await trpc(server, 'auth.setup', { input: owner, mutation: true });
+    expect(setup.status).toBe(200);
+    const cookie = setup.response.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const before = await trpc(server, 'captures.create', { input: { text: 'kept' }, cookie, mutation: true });
+    expect(before.status).toBe(200);
+
+    const check = createDatabase({ databaseUrl, poolSize: 1 });
+    try {
+      const counts = async () => {
+        const { rows } = await sql<{ journal: number; captures: number }>`
+          select (select count(*)::int from journal_entries) as journal,
+                 (select count(*)::int from captures) as captures`.execute(check.db);
+        return rows[0];
+      };
+      // A replace import: it first deletes what is there, then writes thousands of rows, all in one transaction.
+      const body = JSON.stringify(largeDocument(4_000));
+      const origin = server.url.replace('127.0.0.1', 'localhost');
+      const answer = fetch(`${server.url}/api/data/import?mode=replace`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, 'x-lifeos-csrf': '1', cookie },
+        body,
+      }).then(
+        (response) => response.status,
+        () => 'cut' as const,
+      );
+      // Kill it only once the import's transaction is open and writing on the server side.
+      const deadline = Date.now() + 60_000;
+      let writing = false;
+      while (!writing && Date.now() < deadline) {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()
+            and (state = 'idle in transaction' or (state = 'active' and query ilike 'insert into%'))`.execute(check.db);
+        writing = (rows[0]?.n ?? 0) > 0;
+        if (!writing) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(writing).toBe(true);
+      server.child.kill('SIGKILL');
+      expect((await server.exited).signal).toBe('SIGKILL');
+      expect(await answer).toBe('cut');
+
+      // PostgreSQL rolls the dead connection's transaction back: the capture from before is there, nothing else.
+      const after = Date.now() + 10_000;
+      let current = await counts();
+      while (current?.captures !== 1 && Date.now() < after) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        current = await counts();
+      }
+      expect(current).toEqual({ journal: 0, captures: 1 });
+
+      const restarted = startServer(await env());
+      expect(await waitForHealth(restarted)).toEqual({ status: 'ok', db: 'ok' });
+      const login = await trpc(restarted, 'auth.login', {
+        input: { identifier: owner.username, password: owner.password },
+        mutation: true,
+      });
+      const newCookie = login.response.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      const inbox = await trpc(restarted, 'captures.list', { input: {}, cookie: newCookie });
+      expect((inbox.data as { text: string }[]).map((capture) => capture.text)).toEqual(['kept']);
+      expect((await stop(restarted)).code).toBe(0);
+    } finally {
+      await check.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { type TWeekFacts, weightUnitFor } from '@lifeos/core/schemas';
+import { useQuery } from '@tanstack/react-query';
+import { ErrorState, LoadingState } from '../../components/states';
+import { trpc } from '../../lib/trpc';
+import { formatWeight } from '../fitness/units';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** The week's facts as lines a review can keep (inserted among its wins, where the user edits them freely). */
+export function factLines(facts: TWeekFacts): string[] {
+  const unit = weightUnitFor(facts.units);
+  const lines: string[] = [];
+  if (facts.tasksCompleted > 0) lines.push(`Completed ${plural(facts.tasksCompleted, 'task')}`);
+  if (facts.workouts > 0) {
+    lines.push(
+      `Trained ${facts.workouts === 1 ? 'once' : `${facts.workouts} times`}${
+        facts.volumeKg > 0 ? ` (${formatWeight(facts.volumeKg, unit)} lifted)` : ''
+      }`,
+    );
+  }
+  if (facts.daysWritten > 0)
+    lines.push(`Wrote on ${plural(facts.daysWritten, 'day')} (${plural(facts.wordsWritten, 'word')})`);
+  if (facts.moodAverage !== null) lines.push(`Average mood ${facts.moodAverage.toFixed(1)}/5`);
+  return lines;
+}
+
+/**
+ * "This week" for the weekly review: what the other modules recorded in the week (dashboard.weekFacts), and a
+ * button that puts those facts into the review.
+ */
+export function WeekFactsPanel({ weekStart, onInsert }: { weekStart: string; onInsert: (lines: string[]) => void }) {
+  const facts = useQuery(trpc.dashboard.weekFacts.queryOptions({ weekStart }));
+  if (facts.isPending) return <LoadingState label="Gathering the week…" />;
+  if (facts.isError) return <ErrorState error={facts.error} onRetry={() => void facts.refetch()} />;
+  const lines = factLines(facts.data);
+  return (
+    <section className="panel" aria-labelledby="week-facts-heading" data-testid="week-facts">
+      <h2 id="week-facts-heading" className="subheading">
+        This week
+      </h2>
+      {lines.length === 0 ? (
+        <p className="muted">Nothing recorded in other modules this week yet.</p>
+      ) : (
+        <>
+          <ul>
+            {lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          <div>
+            <button type="button" className="button button-small" onClick={() => onInsert(lines)}>
+              Insert facts into wins
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

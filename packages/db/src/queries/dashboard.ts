@@ -1,0 +1,270 @@
+/**
+ * The dashboard's reads. Each is one statement over one window (today, this week, the last weeks), served by an
+ * index that starts with user_id, so their number and their cost do not grow with a user's history.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { DB, JournalEntryType } from '../database.js';
+
+const DAILY_TYPES = sql`(values ('morning_pages'), ('daily_reflection')) as t(type)`;
+
+/** This week's entries (today's daily ones among them): by the user_date index. */
+export async function journalBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
+  const result = await sql<{
+    type: JournalEntryType;
+    date: string;
+    wordCount: number;
+    mood: number | null;
+    energy: number | null;
+  }>`
+    select type, to_char(entry_date, 'YYYY-MM-DD') as date, word_count,
+      case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end as mood,
+      case when jsonb_typeof(content -> 'energy') = 'number' then (content ->> 'energy')::int end as energy
+    from journal_entries
+    where user_id = ${userId} and entry_date between ${from}::date and ${to}::date
+    order by entry_date, type`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The current streak of each type and its latest date, by the journal's rules (a day or week not yet over does
+ * not break a streak). Walks back from the latest entry one probe of the unique (user_id, type, entry_date) index
+ * per day (per week for the review), so it reads as many entries as the streak is long, never the whole history.
+ * `isoWeekStart` is the ISO weekday the user's weeks begin on (1 Monday, 7 Sunday).
+ */
+export async function currentStreaks(
+  db: Kysely<DB>,
+  userId: string,
+  options: { today: string; thisWeekStart: string; isoWeekStart: number },
+) {
+  const { today, thisWeekStart, isoWeekStart } = options;
+  const result = await sql<{ type: JournalEntryType; lastDate: string | null; current: number }>`
+    with recursive
+    last as (
+      select t.type, (select max(j.entry_date) from journal_entries j
+        where j.user_id = ${userId} and j.type = t.type) as last
+      from ${DAILY_TYPES}),
+    daily(type, d, n) as (
+      select type, last, 1 from last where last >= ${today}::date - 1
+      union all
+      select daily.type, daily.d - 1, daily.n + 1 from daily
+      where exists (select 1 from journal_entries j
+        where j.user_id = ${userId} and j.type = daily.type and j.entry_date = daily.d - 1)),
+    review_last as (
+      select max(entry_date) as last from journal_entries where user_id = ${userId} and type = 'weekly_review'),
+    review_week as (
+      select last - ((extract(isodow from last)::int - ${isoWeekStart}::int + 7) % 7) as week from review_last),
+    weekly(w, n) as (
+      select week, 1 from review_week where week >= ${thisWeekStart}::date - 7
+      union all
+      select weekly.w - 7, weekly.n + 1 from weekly
+      where exists (select 1 from journal_entries j
+        where j.user_id = ${userId} and j.type = 'weekly_review'
+          and j.entry_date >= weekly.w - 7 and j.entry_date < weekly.w))
+    select l.type, to_char(l.last, 'YYYY-MM-DD') as last_date,
+      coalesce((select max(n) from daily where daily.type = l.type), 0)::int as current
+    from last l
+    union all
+    select 'weekly_review', to_char(week, 'YYYY-MM-DD'), coalesce((select max(n) from weekly), 0)::int
+    from review_week`.execute(db);
+  return result.rows;
+}
+
+/** Mood and energy of the daily reflections in [from, to] (the unique index, by type and date). */
+export async function moodBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
+  const result = await sql<{ date: string; mood: number | null; energy: number | null }>`
+    select to_char(entry_date, 'YYYY-MM-DD') as date,
+      case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end as mood,
+      case when jsonb_typeof(content -> 'energy') = 'number' then (content ->> 'energy')::int end as energy
+    from journal_entries
+    where user_id = ${userId} and type = 'daily_reflection' and entry_date between ${from}::date and ${to}::date
+    order by entry_date`.execute(db);
+  return result.rows;
+}
+
+/** Entries written on exactly these dates (the same day in earlier years), newest first. */
+export async function entriesOn(db: Kysely<DB>, userId: string, dates: string[]) {
+  const result = await sql<{ id: string; type: JournalEntryType; date: string; wordCount: number; excerpt: string }>`
+    select id, type, to_char(entry_date, 'YYYY-MM-DD') as date, word_count,
+      left(coalesce(nullif(content ->> 'text', ''), content -> 'wins' ->> 0, content ->> 'tomorrowFocus', ''), 280)
+        as excerpt
+    from journal_entries
+    where user_id = ${userId} and entry_date = any(${dates}::date[])
+    order by entry_date desc, type
+    limit 30`.execute(db);
+  return result.rows;
+}
+
+const EVENT_COLUMNS = sql`id, title, description, location, starts_at, ends_at, all_day, timezone, rrule, exdates,
+  recurrence_id, series_id, subscription_id`;
+
+export interface DashboardEventRow {
+  id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
+  timezone: string;
+  rrule: string | null;
+  exdates: Date[];
+  recurrenceId: Date | null;
+  seriesId: string | null;
+  subscriptionId: string | null;
+}
+
+/**
+ * Events that may have an occurrence in [from, to), with the detached occurrences of the series among them, in
+ * one statement: single events and bounded series by their end (events_user_series_ends_idx), never-ending
+ * series by their start (events_user_open_series_idx) — the past that is over is never read.
+ */
+export async function eventsAround(db: Kysely<DB>, userId: string, from: Date, to: Date) {
+  const result = await sql<DashboardEventRow>`
+    with hits as (
+      select ${EVENT_COLUMNS} from events
+      where user_id = ${userId} and series_ends_at >= ${from} and starts_at < ${to}
+      union all
+      select ${EVENT_COLUMNS} from events
+      where user_id = ${userId} and series_ends_at is null and starts_at < ${to})
+    select * from hits
+    union all
+    select ${EVENT_COLUMNS} from events o
+    where o.user_id = ${userId}
+      and o.series_id in (select id from hits where rrule is not null)
+      and o.id not in (select id from hits)`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Open tasks due on or before `today`, today's first, then the most recently overdue, with how many there are in
+ * all (tasks_user_status_due_idx: open tasks are few; done ones are never read).
+ */
+export async function openTasksDue(db: Kysely<DB>, userId: string, today: string, limit: number) {
+  const result = await sql<{
+    id: string;
+    title: string;
+    projectId: string | null;
+    priority: number;
+    dueDate: string;
+    total: number;
+  }>`
+    select id, title, project_id, priority, to_char(due_date, 'YYYY-MM-DD') as due_date,
+      (count(*) over ())::int as total
+    from tasks
+    where user_id = ${userId} and status in ('todo', 'doing') and due_date <= ${today}::date
+    order by due_date desc, priority desc, position, id
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Workout sessions started in [from, to), with their completed working sets counted and their volume (kg × reps),
+ * by workout_sessions_user_started_idx and each session's sets by workout_sets_user_session_idx.
+ */
+export async function sessionsBetween(db: Kysely<DB>, userId: string, from: Date, to: Date, timezone: string) {
+  const result = await sql<{
+    id: string;
+    name: string;
+    startedAt: Date;
+    finishedAt: Date | null;
+    date: string;
+    sets: number;
+    volumeKg: string;
+  }>`
+    select ws.id, ws.name, ws.started_at, ws.finished_at,
+      to_char(ws.started_at at time zone ${timezone}, 'YYYY-MM-DD') as date,
+      v.sets, v.volume_kg
+    from workout_sessions ws
+    cross join lateral (
+      select count(*)::int as sets, coalesce(sum(s.weight_kg * s.reps), 0) as volume_kg
+      from workout_sets s
+      where s.user_id = ${userId} and s.session_id = ws.id and s.completed and not s.is_warmup) v
+    where ws.user_id = ${userId} and ws.started_at >= ${from} and ws.started_at < ${to}
+    order by ws.started_at, ws.id`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Per exercise trained since `since`: the heaviest working set then, and the heaviest before it. The earlier best
+ * walks workout_sets_user_exercise_weight_idx heaviest first and stops at the first set of an older session, so
+ * it reads a handful of sets rather than the exercise's history.
+ */
+export async function recentBests(db: Kysely<DB>, userId: string, since: Date, timezone: string) {
+  const result = await sql<{
+    exerciseId: string;
+    exerciseName: string;
+    weightKg: string;
+    reps: number;
+    sessionId: string;
+    date: string;
+    previousKg: string | null;
+  }>`
+    with recent as (
+      select distinct on (s.exercise_id) s.exercise_id, s.weight_kg, s.reps, s.session_id, ws.started_at
+      from workout_sessions ws
+      join workout_sets s on s.session_id = ws.id and s.user_id = ws.user_id
+      where ws.user_id = ${userId} and ws.started_at >= ${since} and ws.finished_at is not null
+        and s.completed and not s.is_warmup and s.weight_kg is not null and s.reps >= 1
+      order by s.exercise_id, s.weight_kg desc, ws.started_at, s.reps desc)
+    select r.exercise_id, e.name as exercise_name, r.weight_kg, r.reps, r.session_id,
+      to_char(r.started_at at time zone ${timezone}, 'YYYY-MM-DD') as date, prev.weight_kg as previous_kg
+    from recent r
+    join exercises e on e.id = r.exercise_id
+    left join lateral (
+      select s.weight_kg from workout_sets s
+      join workout_sessions ws on ws.id = s.session_id and ws.user_id = s.user_id
+      where s.user_id = ${userId} and s.exercise_id = r.exercise_id
+        and s.completed and not s.is_warmup and s.weight_kg is not null and s.reps >= 1
+        and ws.started_at < ${since} and ws.finished_at is not null
+      order by s.weight_kg desc
+      limit 1) prev on true
+    order by r.started_at desc, e.name`.execute(db);
+  return result.rows;
+}
+
+/** Body weights measured in [from, to], oldest first (body_weights_user_date_key). */
+export async function bodyWeightsBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
+  const result = await sql<{ date: string; weightKg: string }>`
+    select to_char(measured_on, 'YYYY-MM-DD') as date, weight_kg from body_weights
+    where user_id = ${userId} and measured_on between ${from}::date and ${to}::date
+    order by measured_on`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Mean mood and energy of the daily reflections in [from, to], split by whether a workout was finished that day
+ * (in the user's time zone): the data behind the dashboard's one-sentence correlation, computed in SQL.
+ */
+export async function moodByWorkout(
+  db: Kysely<DB>,
+  userId: string,
+  range: { from: string; to: string; fromAt: Date; toAt: Date; timezone: string },
+) {
+  const result = await sql<{ trained: boolean; days: number; mood: string | null; energy: string | null }>`
+    with days as (
+      select entry_date as d,
+        case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end as mood,
+        case when jsonb_typeof(content -> 'energy') = 'number' then (content ->> 'energy')::int end as energy
+      from journal_entries
+      where user_id = ${userId} and type = 'daily_reflection'
+        and entry_date between ${range.from}::date and ${range.to}::date),
+    trained as (
+      select distinct (started_at at time zone ${range.timezone})::date as d from workout_sessions
+      where user_id = ${userId} and started_at >= ${range.fromAt} and started_at < ${range.toAt}
+        and finished_at is not null)
+    select (t.d is not null) as trained, count(*)::int as days, avg(days.mood) as mood, avg(days.energy) as energy
+    from days left join trained t on t.d = days.d
+    where days.mood is not null
+    group by 1`.execute(db);
+  return result.rows;
+}
+
+/** Tasks completed in [from, to): how many, and the first titles (tasks_user_completed_idx). */
+export async function tasksCompletedBetween(db: Kysely<DB>, userId: string, from: Date, to: Date, limit: number) {
+  const result = await sql<{ title: string; total: number }>`
+    select title, (count(*) over ())::int as total from tasks
+    where user_id = ${userId} and completed_at is not null and completed_at >= ${from} and completed_at < ${to}
+    order by completed_at, id
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
