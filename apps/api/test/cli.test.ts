@@ -1,6 +1,7 @@
 /**
- * The command line as `pnpm user:create` and `pnpm migrate` run it (tsx src/cli.ts), against its own empty
- * database: a PGlite data directory, or a fresh PostgreSQL database when TEST_DATABASE_URL is set.
+ * The command line (the bundle in dist/cli.js, built by the global setup from the same sources `pnpm user:create`
+ * and `pnpm migrate` run with tsx), against its own empty database: a PGlite data directory, or a fresh PostgreSQL
+ * database when TEST_DATABASE_URL is set.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -58,7 +59,7 @@ function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/cli.js', ...args], {
     cwd: API_DIR,
     env: cliEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 /**
- * The real server process, as `pnpm start` and the Docker image run it, for tests that start, signal and kill it:
+ * The real server process, as `pnpm start` and the Docker image run it (the bundle in dist/, rebuilt by the global
+ * setup at the start of every run), for tests that start, signal and kill it:
  * spawned with only the environment a test gives it, its output kept, its exit awaited; children still running
  * when a test ends are killed.
  */
@@ -36,9 +37,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `src/main.ts` with only the given environment (nothing leaks in from the test runner's). */
+/** Starts the bundled server (dist/main.js) with only the given environment (nothing leaks in from the test runner's). */
 export function startServer(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: API_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

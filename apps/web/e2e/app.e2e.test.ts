@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { createLifeOsClient } from '@lifeos/client';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, migrateToLatest } from '../../../packages/db/src/index.js';
 import { loadConfig } from '../../api/src/env.js';
 import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
+import { openTestDatabase } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -43,6 +43,7 @@ async function freePort(): Promise<number> {
 let server: LifeOsServer;
 let baseUrl: string;
 let dataDir: string;
+let dropDatabase: (() => Promise<void>) | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -68,9 +69,9 @@ beforeAll(async () => {
     APP_ORIGIN: baseUrl,
     LOG_LEVEL: 'warn',
   });
-  const database = createDatabase({ dataDir: null });
-  await migrateToLatest(database.db);
-  server = await buildServer({ config, database, webDistDir: WEB_DIST });
+  const opened = await openTestDatabase('app');
+  dropDatabase = opened.drop;
+  server = await buildServer({ config, database: opened.database, webDistDir: WEB_DIST });
   await server.app.listen({ port, host: '127.0.0.1' });
 
   browser = await chromium.launch({
@@ -106,6 +107,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await server?.shutdown();
+  await dropDatabase?.();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -14,9 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, migrateToLatest } from '../../../packages/db/src/index.js';
 import { loadConfig } from '../../api/src/env.js';
 import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
+import { openTestDatabase } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -44,6 +44,7 @@ let icsServer: HttpServer;
 let icsUrl: string;
 let baseUrl: string;
 let dataDir: string;
+let dropDatabase: (() => Promise<void>) | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -73,9 +74,9 @@ beforeAll(async () => {
   const icsPort = await freePort();
   await new Promise<void>((resolve) => icsServer.listen(icsPort, '127.0.0.1', resolve));
   icsUrl = `http://127.0.0.1:${icsPort}/thunderbird.ics`;
-  const database = createDatabase({ dataDir: null });
-  await migrateToLatest(database.db);
-  server = await buildServer({ config, database, webDistDir: WEB_DIST });
+  const opened = await openTestDatabase('calendar');
+  dropDatabase = opened.drop;
+  server = await buildServer({ config, database: opened.database, webDistDir: WEB_DIST });
   await server.app.listen({ port, host: '127.0.0.1' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -103,6 +104,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await server?.shutdown();
+  await dropDatabase?.();
   icsServer?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createDatabase, migrateToLatest } from '../../../packages/db/src/index.js';
+import { createDatabase, type Database, migrateToLatest, sql } from '../../../packages/db/src/index.js';
 import { loadConfig } from '../../api/src/env.js';
 import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
 
@@ -25,6 +25,35 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * The database behind one browser test, migrated: on PostgreSQL (a scratch database of its own, dropped by `drop`)
+ * when TEST_DATABASE_URL is set, as CI's second run does, so the web app is proven on both; else in-memory PGlite.
+ * The server closes `database` on shutdown; call `drop` after that.
+ */
+export async function openTestDatabase(name: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const database = createDatabase({ dataDir: null });
+    await migrateToLatest(database.db);
+    return { database, drop: async () => {} };
+  }
+  const scratch = `lifeos_e2e_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const server = createDatabase({ databaseUrl: serverUrl, poolSize: 1 });
+    try {
+      await sql.raw(statement).execute(server.db);
+    } finally {
+      await server.close();
+    }
+  };
+  await admin(`create database ${scratch}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${scratch}`;
+  const database = createDatabase({ databaseUrl: url.toString() });
+  await migrateToLatest(database.db);
+  return { database, drop: () => admin(`drop database if exists ${scratch} with (force)`) };
+}
 
 /** A free port, so APP_ORIGIN can name the server's own origin before it starts. */
 export async function freePort(): Promise<number> {
@@ -75,8 +104,7 @@ export async function startBrowserApp(options: {
     LOG_LEVEL: 'warn',
     ...options.env,
   });
-  const database = createDatabase({ dataDir: null });
-  await migrateToLatest(database.db);
+  const { database, drop } = await openTestDatabase(options.name);
   const server = await buildServer({ config, database, webDistDir: WEB_DIST });
   await server.app.listen({ port, host: '127.0.0.1' });
 
@@ -106,6 +134,7 @@ export async function startBrowserApp(options: {
       await context.close();
       await browser.close();
       await server.shutdown();
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
