@@ -366,13 +366,16 @@ function planImport(doc: TDataExport, existing: Existing, report: Report) {
 // ---------- writing ----------
 
 /** Rows per INSERT: far below PostgreSQL's 65,535 parameters for the widest table (events, ~18 columns). */
-const BATCH_ROWS = 1_000;
+export const BATCH_ROWS = 1_000;
 /** …and a bound on a batch's size in characters, for long journal entries. */
 const BATCH_CHARS = 4_000_000;
 
-class Batcher<T> {
+/** Collects rows into multi-row INSERTs (exported for its tests). */
+export class Batcher<T> {
   private rows: T[] = [];
   private chars = 0;
+  /** The batch the database is writing while the next one is prepared (one connection runs them in order). */
+  private inFlight: Promise<void> = Promise.resolve();
   constructor(
     private readonly flushRows: (rows: T[]) => Promise<void>,
     private readonly size: (row: T) => number = () => 0,
@@ -380,14 +383,34 @@ class Batcher<T> {
   async add(row: T) {
     this.rows.push(row);
     this.chars += this.size(row);
-    if (this.rows.length >= BATCH_ROWS || this.chars >= BATCH_CHARS) await this.flush();
+    if (this.rows.length >= BATCH_ROWS || this.chars >= BATCH_CHARS) await this.send();
   }
+  /**
+   * Runs another write of this section once the batch in flight is written, so that batch's failure (not the
+   * "transaction aborted" of the write queued behind it) is the error the caller sees.
+   */
+  async after<A extends unknown[]>(write: (...args: A) => Promise<unknown>, ...args: A): Promise<void> {
+    await this.inFlight;
+    await write(...args);
+  }
+  /** Sends what is collected and waits until every batch is written (a section's end). */
   async flush() {
+    await this.send();
+    await this.inFlight;
+  }
+  /**
+   * Waits for the previous batch, then starts this one without waiting for it: Node builds the next batch while
+   * PostgreSQL writes this one, instead of each idling while the other works. At most one batch is in flight.
+   */
+  private async send() {
+    await this.inFlight;
     if (this.rows.length === 0) return;
     const rows = this.rows;
     this.rows = [];
     this.chars = 0;
-    await this.flushRows(rows);
+    this.inFlight = this.flushRows(rows);
+    // Handled here so a failure is never an unhandled rejection; it is rethrown where inFlight is awaited next.
+    this.inFlight.catch(() => {});
   }
 }
 
@@ -506,7 +529,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
         updatedAt: row.updatedAt,
       };
       if (target.outcome === 'created') await batch.add({ id: target.id, userId, ...values });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'exercises', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'exercises', userId, target.id, values);
     }
     for (const placeholder of placeholders.values()) {
       await batch.add({ ...placeholder, userId, category: 'strength', equipment: 'other' });
@@ -523,7 +547,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
       const target = plan.programs.get(row.id) as Target;
       const values = { name: row.name, notes: row.notes, createdAt: row.createdAt, updatedAt: row.updatedAt };
       if (target.outcome === 'created') await batch.add({ id: target.id, userId, ...values });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'programs', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'programs', userId, target.id, values);
     }
     await batch.flush();
   });
@@ -588,7 +613,7 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
       };
       if (target.outcome === 'created') await batch.add({ id: target.id, userId, ...values });
       else if (target.outcome === 'updated') {
-        await dataQueries.updateRow(trx, 'workoutSessions', userId, target.id, values);
+        await batch.after(dataQueries.updateRow, trx, 'workoutSessions', userId, target.id, values);
         rewrittenSessions.push(target.id);
       }
     }
@@ -638,7 +663,15 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
           updatedAt: row.updatedAt,
         });
       } else if (target.outcome === 'updated') {
-        await dataQueries.updateJournalContent(trx, userId, target.id, row.content, wordCount, row.updatedAt);
+        await batch.after(
+          dataQueries.updateJournalContent,
+          trx,
+          userId,
+          target.id,
+          row.content,
+          wordCount,
+          row.updatedAt,
+        );
       }
     }
     await batch.flush();
@@ -657,7 +690,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
         updatedAt: row.updatedAt,
       };
       if (target.outcome === 'created') await batch.add({ id: target.id, userId, ...values });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'bodyWeights', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'bodyWeights', userId, target.id, values);
     }
     await batch.flush();
   });
@@ -670,7 +704,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
       const target = plan.projects.get(row.id) as Target;
       const { id: _id, ...values } = row;
       if (target.outcome === 'created') await batch.add({ ...values, id: target.id, userId });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'projects', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'projects', userId, target.id, values);
     }
     await batch.flush();
   });
@@ -689,7 +724,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
         values.processedIntoId = idOf(kindSection[row.processedIntoKind], row.processedIntoId) ?? randomUUID();
       }
       if (target.outcome === 'created') await batch.add({ ...values, id: target.id, userId });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'captures', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'captures', userId, target.id, values);
     }
     await batch.flush();
   });
@@ -720,7 +756,8 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
       values.sourceCaptureId = idOf('captures', row.sourceCaptureId);
       values.seriesId = seriesOf(row.seriesId);
       if (target.outcome === 'created') await batch.add({ ...values, id: target.id, userId });
-      else if (target.outcome === 'updated') await dataQueries.updateRow(trx, 'tasks', userId, target.id, values);
+      else if (target.outcome === 'updated')
+        await batch.after(dataQueries.updateRow, trx, 'tasks', userId, target.id, values);
     }
     await batch.flush();
   });
@@ -743,7 +780,7 @@ async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, 
           seriesEndsAt: seriesEnd(eventTimes(row)),
         };
         if (target.outcome === 'created') await batch.add({ ...values, id: target.id, userId });
-        else await dataQueries.updateRow(trx, 'events', userId, target.id, values);
+        else await batch.after(dataQueries.updateRow, trx, 'events', userId, target.id, values);
       }
       await batch.flush();
     }

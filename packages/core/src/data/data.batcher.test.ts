@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BATCH_ROWS, Batcher } from './data.import.js';
+
+/** A database stand-in that records what it was sent and lets the test decide when each write finishes. */
+function recordingWriter(options: { failOn?: number } = {}) {
+  const batches: number[][] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const release: (() => void)[] = [];
+  const write = (rows: number[]) => {
+    batches.push(rows);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const index = batches.length - 1;
+    return new Promise<void>((resolve, reject) => {
+      release.push(() => {
+        inFlight -= 1;
+        if (index === options.failOn) reject(new Error(`batch ${index} refused`));
+        else resolve();
+      });
+    });
+  };
+  const finishAll = async () => {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const next = release.shift();
+      if (!next) return;
+      next();
+    }
+  };
+  return { write, batches, finishAll, maxInFlight: () => maxInFlight };
+}
+
+describe('Batcher', () => {
+  it('sends full batches in order, keeps at most one in flight, and flush waits for the last', async () => {
+    const writer = recordingWriter();
+    const batcher = new Batcher<number>(writer.write);
+    const adding = (async () => {
+      for (let i = 0; i < BATCH_ROWS * 2 + 5; i++) await batcher.add(i);
+      await batcher.flush();
+    })();
+    await Promise.all([adding, writer.finishAll()]);
+    expect(writer.batches.map((batch) => batch.length)).toEqual([BATCH_ROWS, BATCH_ROWS, 5]);
+    expect(writer.batches.flat()).toEqual(Array.from({ length: BATCH_ROWS * 2 + 5 }, (_, i) => i));
+    expect(writer.maxInFlight()).toBe(1);
+  });
+
+  it("surfaces a failed batch's own error, before any write queued behind it runs", async () => {
+    const writer = recordingWriter({ failOn: 0 });
+    const batcher = new Batcher<number>(writer.write);
+    let laterWriteRan = false;
+    const work = (async () => {
+      for (let i = 0; i < BATCH_ROWS; i++) await batcher.add(i);
+      await batcher.after(async () => {
+        laterWriteRan = true;
+      });
+    })();
+    const outcome = work.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await writer.finishAll();
+    expect(await outcome).toEqual(new Error('batch 0 refused'));
+    expect(laterWriteRan).toBe(false);
+  });
+
+  it('a failure nobody has awaited yet is not an unhandled rejection, and flush reports it', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const writer = recordingWriter({ failOn: 0 });
+      const batcher = new Batcher<number>(writer.write);
+      for (let i = 0; i < BATCH_ROWS; i++) await batcher.add(i);
+      await writer.finishAll();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+      await expect(batcher.flush()).rejects.toThrow('batch 0 refused');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
