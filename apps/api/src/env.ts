@@ -67,6 +67,7 @@ const ZEnv = z.object({
   LOGIN_WINDOW_SECONDS: positiveInt(900),
   CALENDAR_ALLOW_PRIVATE_URLS: bool.default(false),
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
+  CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 
 export interface AppConfig {
@@ -91,6 +92,8 @@ export interface AppConfig {
     /** POST /api/data/import only: a whole account's export document. */
     importBodyBytes: number;
   };
+  /** How long a resolved API key or access token is reused without a database lookup (0: never). */
+  callerCacheMs: number;
   /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
   calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
 }
@@ -174,6 +177,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       statementTimeoutMs: 15_000,
       importBodyBytes: env.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
     },
+    callerCacheMs: env.CALLER_CACHE_MS,
     calendarSubscriptions: {
       allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: 10_000,

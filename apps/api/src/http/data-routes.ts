@@ -87,6 +87,8 @@ export function registerDataRoutes(app: FastifyInstance, services: AppServices) 
           mode: query.data.mode,
           dryRun: query.data.dryRun === 'true',
         });
+        // A replace restores the display name too: the next request must not see the cached one.
+        services.callerCache.clear();
         return reply.send(report);
       } catch (error) {
         const mapped = toTRPCError(error);

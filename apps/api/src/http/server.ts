@@ -6,9 +6,9 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { CallerCache } from '../auth/caller-cache.js';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { createContextFactory } from '../trpc/context.js';
@@ -17,6 +17,7 @@ import { registerDataArchive } from './data-archive.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
+import { registerTrpcRoute } from './trpc-route.js';
 import { registerWebApp } from './web-app.js';
 
 export interface BuildServerOptions {
@@ -137,25 +138,23 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
 
   const hasher = createPasswordHasher(config.argon2);
-  const services = { db: database.db, clock, config, hasher };
+  const services = { db: database.db, clock, config, hasher, callerCache: new CallerCache(config.callerCacheMs) };
 
-  await app.register(fastifyTRPCPlugin, {
+  await registerTrpcRoute<AppRouter>(app, {
     prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: createContextFactory(services),
-      maxBatchSize: config.limits.maxBatchSize,
-      responseMeta({ errors }) {
-        const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
-        return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
-      },
-      onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        else if (error.code === 'SERVICE_UNAVAILABLE')
-          req.log.warn({ err: error.cause?.message, path }, 'database unavailable');
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    router: appRouter,
+    createContext: createContextFactory(services),
+    maxBatchSize: config.limits.maxBatchSize,
+    responseMeta({ errors }) {
+      const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
+      return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
+    },
+    onError({ error, path, req }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      else if (error.code === 'SERVICE_UNAVAILABLE')
+        req.log.warn({ err: error.cause?.message, path }, 'database unavailable');
+    },
   });
 
   registerHealth(app, database, state);

@@ -1,7 +1,7 @@
 import { ZApiKey, ZCreateApiKeyInput, ZCreatedApiKey, ZIdInput, ZOk } from '@lifeos/core/schemas';
 import { apiKeysService } from '@lifeos/core/server';
 import { z } from 'zod';
-import { router, sessionProcedure } from '../trpc/init.js';
+import { forgetsCachedCallers, router, sessionProcedure } from '../trpc/init.js';
 
 export const apiKeysRouter = router({
   list: sessionProcedure
@@ -14,6 +14,7 @@ export const apiKeysRouter = router({
     .output(ZCreatedApiKey)
     .mutation(({ ctx, input }) => apiKeysService.createApiKey(ctx, ctx.user.id, input)),
   revoke: sessionProcedure
+    .use(forgetsCachedCallers)
     .meta({ description: 'Revoke an API key at once' })
     .input(ZIdInput)
     .output(ZOk)

@@ -13,7 +13,7 @@ import { authService } from '@lifeos/core/server';
 import { z } from 'zod';
 import { clearSessionCookies, cookieNames, setSessionCookies } from '../auth/cookies.js';
 import type { Context } from '../trpc/context.js';
-import { protectedProcedure, publicProcedure, router, sessionProcedure } from '../trpc/init.js';
+import { forgetsCachedCallers, protectedProcedure, publicProcedure, router, sessionProcedure } from '../trpc/init.js';
 
 const authDeps = (ctx: Context) => ({ db: ctx.db, clock: ctx.clock, config: ctx.config.auth, hasher: ctx.hasher });
 const clientInfo = (ctx: Context) => ({ ip: ctx.req.ip, userAgent: ctx.req.userAgent });
@@ -60,6 +60,7 @@ export const authRouter = router({
     }),
 
   logout: publicProcedure
+    .use(forgetsCachedCallers)
     .meta({ description: 'End this session' })
     .output(ZOk)
     .mutation(async ({ ctx }) => {
@@ -73,6 +74,7 @@ export const authRouter = router({
     }),
 
   logoutAll: sessionProcedure
+    .use(forgetsCachedCallers)
     .meta({ description: 'End every session of this user, this one included' })
     .output(ZOk)
     .mutation(async ({ ctx }) => {
@@ -87,6 +89,7 @@ export const authRouter = router({
     .query(({ ctx }) => ({ ...ctx.user, authMethod: ctx.caller.method, scope: ctx.caller.scope })),
 
   changePassword: sessionProcedure
+    .use(forgetsCachedCallers)
     .meta({ description: 'Change the password; every other session is signed out' })
     .input(ZChangePasswordInput)
     .output(ZOk)
@@ -101,6 +104,7 @@ export const authRouter = router({
       .output(z.array(ZSession))
       .query(({ ctx }) => authService.listSessions(ctx, ctx.user.id, ctx.sessionId)),
     revoke: sessionProcedure
+      .use(forgetsCachedCallers)
       .meta({ description: 'Sign a device out' })
       .input(ZIdInput)
       .output(ZOk)

@@ -1,6 +1,6 @@
 import { ZDataExport, ZDataImportInput, ZDataImportReport } from '@lifeos/core/schemas';
 import { dataExport, dataImport } from '@lifeos/core/server';
-import { protectedProcedure, router } from '../trpc/init.js';
+import { forgetsCachedCallers, protectedProcedure, router } from '../trpc/init.js';
 
 /**
  * The whole account as one versioned JSON document, and its restore. Limited by the normal tRPC body size (1 MiB):
@@ -12,6 +12,7 @@ export const dataRouter = router({
     .output(ZDataExport)
     .query(({ ctx }) => dataExport.exportDocument(ctx, ctx.user.id)),
   import: protectedProcedure
+    .use(forgetsCachedCallers)
     .meta({
       description:
         'Restore an export: merge (add what is new) or replace (delete, then restore); dryRun previews the counts',

@@ -1,6 +1,6 @@
 import { ZSettings, ZUpdateSettingsInput } from '@lifeos/core/schemas';
 import { settingsService } from '@lifeos/core/server';
-import { protectedProcedure, router } from '../trpc/init.js';
+import { forgetsCachedCallers, protectedProcedure, router } from '../trpc/init.js';
 
 export const settingsRouter = router({
   get: protectedProcedure
@@ -8,6 +8,7 @@ export const settingsRouter = router({
     .output(ZSettings)
     .query(({ ctx }) => settingsService.getSettings(ctx, ctx.user.id)),
   update: protectedProcedure
+    .use(forgetsCachedCallers)
     .meta({ description: 'Change profile and preferences (only the fields given)' })
     .input(ZUpdateSettingsInput)
     .output(ZSettings)

@@ -2,7 +2,8 @@
 import type {} from '@fastify/cookie';
 import type { Clock, PasswordHasher } from '@lifeos/core/server';
 import type { DB, Kysely } from '@lifeos/db';
-import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CallerCache } from '../auth/caller-cache.js';
 import type { AppConfig } from '../env.js';
 
 /** What the transport tells a procedure about the request. */
@@ -35,6 +36,7 @@ export interface AppServices {
   clock: Clock;
   config: AppConfig;
   hasher: PasswordHasher;
+  callerCache: CallerCache;
 }
 
 export interface Context extends AppServices {
@@ -64,7 +66,7 @@ export function createContextInner(
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** What a Fastify request tells about its caller (also used by the plain HTTP routes' authentication). */
-export function requestInfoOf(req: CreateFastifyContextOptions['req']): RequestInfo {
+export function requestInfoOf(req: FastifyRequest): RequestInfo {
   return {
     ip: req.ip ?? null,
     userAgent: header(req.headers['user-agent']) ?? null,
@@ -77,9 +79,9 @@ export function requestInfoOf(req: CreateFastifyContextOptions['req']): RequestI
 }
 
 export function createContextFactory(services: AppServices) {
-  return ({ req, res }: CreateFastifyContextOptions): Context =>
-    createContextInner(services, requestInfoOf(req), {
-      setCookie: (name, value, options) => void res.setCookie(name, value, options),
-      clearCookie: (name, options) => void res.clearCookie(name, options),
+  return (request: FastifyRequest, reply: FastifyReply): Context =>
+    createContextInner(services, requestInfoOf(request), {
+      setCookie: (name, value, options) => void reply.setCookie(name, value, options),
+      clearCookie: (name, options) => void reply.clearCookie(name, options),
     });
 }

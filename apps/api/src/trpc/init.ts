@@ -73,6 +73,18 @@ const authenticate = t.middleware(async ({ ctx, type, next }) => {
   return next({ ctx: { ...ctx, caller, user: caller.user } });
 });
 
+/**
+ * For procedures that revoke a credential or change what a caller is (profile, password, sessions, keys): the
+ * in-process caller cache is emptied once they ran, so the very next request sees the change.
+ */
+export const forgetsCachedCallers = t.middleware(async ({ ctx, next }) => {
+  try {
+    return await next();
+  } finally {
+    ctx.callerCache.clear();
+  }
+});
+
 /** Whether any string in a (decoded) input holds U+0000. */
 function containsNul(input: unknown): boolean {
   const pending = [input];

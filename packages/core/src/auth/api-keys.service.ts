@@ -53,5 +53,6 @@ export async function authenticateApiKey(deps: Deps, presented: string) {
     user: { id: row.id, username: row.username, email: row.email, displayName: row.displayName },
     keyId: row.keyId,
     scope: row.scope,
+    expiresAt: row.expiresAt,
   };
 }

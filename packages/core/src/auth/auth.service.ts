@@ -219,7 +219,7 @@ export async function authenticateAccessToken(deps: Pick<AuthDeps, 'db' | 'clock
   const claims = await verifyAccessToken(deps.config, token, now);
   if (!claims) return null;
   const user = await authQueries.findUserForSession(deps.db, claims.userId, claims.sessionId, now);
-  return user ? { user, sessionId: claims.sessionId } : null;
+  return user ? { user, sessionId: claims.sessionId, expiresAt: claims.expiresAt } : null;
 }
 
 /** Ends the session behind the access token and/or the refresh token (whichever is still readable). */

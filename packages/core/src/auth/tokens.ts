@@ -28,7 +28,11 @@ export async function signAccessToken(config: TokenConfig, claims: AccessClaims,
 }
 
 /** Verifies signature (HS256 only), type, issuer, audience and expiry. Returns null for any bad token. */
-export async function verifyAccessToken(config: TokenConfig, token: string, now: Date): Promise<AccessClaims | null> {
+export async function verifyAccessToken(
+  config: TokenConfig,
+  token: string,
+  now: Date,
+): Promise<(AccessClaims & { expiresAt: Date }) | null> {
   try {
     const { payload } = await jwtVerify(token, config.secretKey, {
       algorithms: ['HS256'],
@@ -39,8 +43,10 @@ export async function verifyAccessToken(config: TokenConfig, token: string, now:
       requiredClaims: ['sub', 'sid', 'exp', 'iat'],
       clockTolerance: 0,
     });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-    return { userId: payload.sub, sessionId: payload.sid };
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
+      return null;
+    }
+    return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;
     throw error;

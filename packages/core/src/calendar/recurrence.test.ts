@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import {
   type ExpandableEvent,
   expandOccurrences,
+  expandWithoutFastForward,
   fromFloating,
   isOccurrenceStart,
   seriesEnd,
@@ -186,5 +187,54 @@ describe('floating time and series helpers', () => {
     const counted = event({ rrule: 'FREQ=WEEKLY;COUNT=3' });
     expect(seriesEnd(counted)?.getTime()).toBeGreaterThanOrEqual(new Date('2024-04-01T07:30:00Z').getTime());
     expect(seriesEnd(event({ rrule: null }))).toEqual(base.endsAt);
+  });
+});
+
+describe('starting a long series near the range (fastForward)', () => {
+  const rules = [
+    'FREQ=DAILY',
+    'FREQ=DAILY;INTERVAL=3',
+    'FREQ=WEEKLY',
+    'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH',
+    'FREQ=WEEKLY;BYDAY=SU,WE;WKST=SU',
+    'FREQ=WEEKLY;INTERVAL=3;BYDAY=FR;UNTIL=20300101T000000Z',
+    'FREQ=MONTHLY;BYMONTHDAY=1,15,31',
+    'FREQ=MONTHLY;INTERVAL=3',
+    'FREQ=MONTHLY;BYDAY=-1FR',
+    'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+    'FREQ=YEARLY',
+    'FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29',
+    'FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO',
+    'FREQ=WEEKLY;COUNT=400',
+  ];
+  it('gives exactly the occurrences of walking from the first one, for any start, rule, zone and range', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...rules),
+        fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 5_000 }), // the range starts this many days after the series
+        fc.integer({ min: 1, max: 60 }), // and spans this many days
+        fc.constantFrom('Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'UTC'),
+        fc.boolean(),
+        (rrule, start, offsetDays, spanDays, timezone, allDay) => {
+          const startsAt = allDay ? new Date(`${start.toISOString().slice(0, 10)}T00:00:00Z`) : start;
+          const series = event({
+            rrule,
+            allDay,
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + (allDay ? 86_400_000 : 45 * 60_000)),
+            timezone: allDay ? 'UTC' : timezone,
+          });
+          const from = new Date(startsAt.getTime() + offsetDays * 86_400_000);
+          const to = new Date(from.getTime() + spanDays * 86_400_000);
+          const fast = expandOccurrences([series], from, to, { viewerTimezone: timezone });
+          const walked = expandWithoutFastForward(() =>
+            expandOccurrences([series], from, to, { viewerTimezone: timezone }),
+          );
+          expect(iso(fast)).toEqual(iso(walked));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -9,7 +9,7 @@
 import { TZDate } from '@date-fns/tz';
 import { ValidationError } from '../errors.js';
 import { MAX_RANGE_DAYS, rruleParts, type TOccurrence } from './calendar.schemas.js';
-import { RRule } from './rrule-lib.js';
+import { RRule, type RRuleOptions } from './rrule-lib.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** At most this many occurrences of one series in one range (an HOURLY import over a year is 8,760). */
@@ -85,7 +85,11 @@ export function localMidnight(date: string, timezone: string): Date {
  * The rrule object for a series, in floating time. UNTIL is moved into floating time too (an RRULE's UTC UNTIL is
  * an instant). Throws ValidationError when the rule cannot be used.
  */
-export function seriesRule(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'timezone' | 'rrule'>): RRule {
+export function seriesRule(
+  event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'timezone' | 'rrule'>,
+  /** Only occurrences from this floating time on are wanted: the rule may start later (see fastForward). */
+  wantedFrom?: Date,
+): RRule {
   if (!event.rrule) throw new ValidationError('Not a recurring event');
   const parts = rruleParts(event.rrule);
   if (!parts) throw new ValidationError('Invalid recurrence rule');
@@ -95,7 +99,8 @@ export function seriesRule(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 
   } catch {
     throw new ValidationError('Invalid recurrence rule');
   }
-  const dtstart = event.allDay ? event.startsAt : toFloating(event.startsAt, event.timezone);
+  const seriesStart = event.allDay ? event.startsAt : toFloating(event.startsAt, event.timezone);
+  const dtstart = wantedFrom ? fastForward(seriesStart, options, wantedFrom) : seriesStart;
   let until = options.until ?? null;
   const untilText = parts.get('UNTIL');
   if (until && !event.allDay && untilText?.endsWith('Z')) until = toFloating(until, event.timezone);
@@ -112,12 +117,53 @@ export function seriesRule(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 
   }
 }
 
+/**
+ * A later DTSTART that yields the same occurrences from `wantedFrom` on. rrule walks every occurrence from DTSTART,
+ * so a weekly series begun ten years ago cost ~500 steps for each month shown. The start moves by whole periods
+ * (INTERVAL × FREQ) to at least one period before `wantedFrom`, which keeps the weekday, the day of the month, the
+ * wall-clock time and the INTERVAL phase; the occurrences a shorter first period drops lie before `wantedFrom`.
+ * Rules where moving is not exact stay as they are: COUNT (counted from the first occurrence), sub-daily
+ * frequencies, and monthly/yearly series starting after the 28th (adding months would change the day).
+ */
+function fastForward(dtstart: Date, options: Partial<RRuleOptions>, wantedFrom: Date): Date {
+  if (options.count != null) return dtstart;
+  const interval = options.interval ?? 1;
+  if (!(interval >= 1) || wantedFrom.getTime() <= dtstart.getTime()) return dtstart;
+  if (options.freq === RRule.DAILY || options.freq === RRule.WEEKLY) {
+    const periodMs = (options.freq === RRule.DAILY ? 1 : 7) * interval * DAY_MS;
+    const periods = Math.floor((wantedFrom.getTime() - dtstart.getTime()) / periodMs) - 1;
+    return periods > 0 ? new Date(dtstart.getTime() + periods * periodMs) : dtstart;
+  }
+  if ((options.freq === RRule.MONTHLY || options.freq === RRule.YEARLY) && dtstart.getUTCDate() <= 28) {
+    const periodMonths = (options.freq === RRule.MONTHLY ? 1 : 12) * interval;
+    const elapsedMonths =
+      (wantedFrom.getUTCFullYear() - dtstart.getUTCFullYear()) * 12 + wantedFrom.getUTCMonth() - dtstart.getUTCMonth();
+    const periods = Math.floor(elapsedMonths / periodMonths) - 1;
+    if (periods <= 0) return dtstart;
+    const moved = new Date(dtstart);
+    moved.setUTCMonth(moved.getUTCMonth() + periods * periodMonths);
+    return moved;
+  }
+  return dtstart;
+}
+
+/** Tests compare expansion with and without fastForward; nothing else turns it off. */
+let walkFromSeriesStart = false;
+export function expandWithoutFastForward<T>(run: () => T): T {
+  walkFromSeriesStart = true;
+  try {
+    return run();
+  } finally {
+    walkFromSeriesStart = false;
+  }
+}
+
 const durationOf = (event: Pick<ExpandableEvent, 'startsAt' | 'endsAt'>) =>
   event.endsAt.getTime() - event.startsAt.getTime();
 
 /** Occurrence starts (instants) of a series whose floating start lies in [floatingFrom, floatingTo]. */
 function seriesStarts(event: ExpandableEvent, floatingFrom: Date, floatingTo: Date, limit: number): Date[] {
-  const rule = seriesRule(event);
+  const rule = seriesRule(event, walkFromSeriesStart ? undefined : floatingFrom);
   const floating = rule.between(floatingFrom, floatingTo, true, (_date, index) => index < limit);
   return floating.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)));
 }

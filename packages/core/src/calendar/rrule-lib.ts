@@ -9,3 +9,4 @@ const loaded = rruleModule as RRuleModule & { default?: RRuleModule };
 
 export const RRule: RRuleModule['RRule'] = loaded.RRule ?? (loaded.default as RRuleModule).RRule;
 export type RRule = import('rrule').RRule;
+export type RRuleOptions = import('rrule').Options;

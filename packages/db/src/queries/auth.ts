@@ -156,6 +156,7 @@ export async function findUserForApiKey(db: Kysely<DB>, keyHash: string, now: Da
       'apiKeys.id as keyId',
       'apiKeys.scope',
       'apiKeys.lastUsedAt',
+      'apiKeys.expiresAt',
       'users.id',
       'users.username',
       'users.email',

@@ -211,11 +211,13 @@ export async function recentBests(db: Kysely<DB>, userId: string, since: Date, t
     from recent r
     join exercises e on e.id = r.exercise_id
     left join lateral (
+      -- The session is looked up per set (a subplan on its primary key) while the lift's sets are walked
+      -- heaviest-first: as a join, the planner read all of the user's sessions once per exercise (~5 ms).
       select s.weight_kg from workout_sets s
-      join workout_sessions ws on ws.id = s.session_id and ws.user_id = s.user_id
       where s.user_id = ${userId} and s.exercise_id = r.exercise_id
         and s.completed and not s.is_warmup and s.weight_kg is not null and s.reps >= 1
-        and ws.started_at < ${since} and ws.finished_at is not null
+        and (select ws.started_at from workout_sessions ws
+             where ws.id = s.session_id and ws.user_id = s.user_id and ws.finished_at is not null) < ${since}
       order by s.weight_kg desc
       limit 1) prev on true
     order by r.started_at desc, e.name`.execute(db);
