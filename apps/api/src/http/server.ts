@@ -3,11 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { CallerCache } from '../auth/caller-cache.js';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
@@ -98,7 +98,8 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // Built once: @fastify/helmet rebuilt this middleware (and re-parsed the policy) on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -119,6 +120,9 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
+  );
   await app.register(fastifyCors, { origin: config.appOrigins, credentials: true });
 
   // Judged by the matched route too: `/%74rpc/…` reaches the tRPC route but does not start with `/trpc`.
