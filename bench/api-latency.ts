@@ -1,27 +1,35 @@
 /**
- * HTTP latency and throughput of the API, with the server in this process and autocannon firing from a worker
- * thread, on embedded PGlite and — when DATABASE_URL is set — on PostgreSQL (in a scratch database created on that
- * server and dropped afterwards). Per database:
- *   baseline        a plain Fastify route running the same SQL as settings.get, no auth
- *   baseline + key  the same route, also resolving the API key the way the tRPC middleware does
- *   settings.get    the tRPC procedure, called with an API key (Authorization: Bearer)
- *   /api/health     the health check (select 1)
+ * HTTP latency and throughput of the API on ten years of one user's data (the bench:seed dataset, seeded into a
+ * scratch database first), with the server in this process and autocannon firing from a worker thread over
+ * loopback. Embedded PGlite always; PostgreSQL too when DATABASE_URL is set (a scratch database is created on that
+ * server and dropped afterwards), beside pgbench's select-only rate on the same server as the floor.
  *
- *   pnpm --filter @lifeos/bench api-latency [-- --duration 10 --connections 10]
+ *   baseline            a plain Fastify route running the same Kysely query as journal.get, no auth
+ *   journal.get         the tRPC procedure, API key (Authorization: Bearer) — the ratio to the baseline is the cost
+ *                       of tRPC + auth + validation (target ≥ 60 % of the baseline's req/s on PostgreSQL)
+ *   journal.get cookie  the same, signed in with the session cookie as the web app is
+ *   dashboard.today     the landing page's one call (target p99 < 25 ms on PostgreSQL, < 60 ms on PGlite)
+ *   journal.list        the journal's first page (target p99 < 10 ms)
+ *   calendar.events     a month of occurrences, recurrences expanded (target p99 < 10 ms)
+ *   /api/health         select 1
+ *
+ *   pnpm --filter @lifeos/bench api-latency [-- --duration 10 --connections 10 --skip-pglite]
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm --filter @lifeos/bench api-latency
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiKeysService, authService, createPasswordHasher, systemClock } from '@lifeos/core/server';
-import { createDatabase, type Database, migrateToLatest, settingsQueries } from '@lifeos/db';
+import { localDate } from '@lifeos/core/schemas';
+import { apiKeysService, systemClock } from '@lifeos/core/server';
+import { createDatabase, type Database, journalQueries } from '@lifeos/db';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { loadConfig } from '../apps/api/src/env.js';
-import { buildServer } from '../apps/api/src/http/server.js';
+import superjson from 'superjson';
+import { startServer } from './lib/api.js';
+import { BENCH_TIMEZONE, DEFAULT_PASSWORD, seedUser } from './lib/seed-user.js';
 import { machine, table } from './stats.js';
 
 const { values } = parseArgs({
@@ -30,15 +38,18 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    years: { type: 'string', default: '10' },
+    'skip-pglite': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const databaseUrl = process.env.DATABASE_URL || undefined;
+const until = localDate(new Date(), BENCH_TIMEZONE);
 
 interface Target {
-  name: string;
-  open(): Promise<{ database: Database; cleanup: () => Promise<void> }>;
+  name: 'PGlite' | 'PostgreSQL';
+  open(): Promise<{ database: Database; url?: string; cleanup: () => Promise<void> }>;
 }
 
 async function adminQuery(url: string, statement: string) {
@@ -51,116 +62,196 @@ async function adminQuery(url: string, statement: string) {
   }
 }
 
-const targets: Target[] = [
-  {
+const scratchUrl = (url: string, name: string) => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+};
+
+const targets: Target[] = [];
+if (!values['skip-pglite']) {
+  targets.push({
     name: 'PGlite',
     async open() {
       // On disk, as `pnpm start` runs it.
       const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-bench-'));
-      const database = createDatabase({ dataDir: dir });
-      return { database, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return { database: createDatabase({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true }) };
     },
-  },
-];
+  });
+}
 if (databaseUrl) {
   targets.push({
     name: 'PostgreSQL',
     async open() {
       const name = `lifeos_bench_${randomBytes(5).toString('hex')}`;
       await adminQuery(databaseUrl, `create database ${name}`);
-      const url = new URL(databaseUrl);
-      url.pathname = `/${name}`;
-      const database = createDatabase({ databaseUrl: url.toString(), statementTimeoutMs: 15_000 });
-      return { database, cleanup: () => adminQuery(databaseUrl, `drop database if exists ${name} with (force)`) };
+      const url = scratchUrl(databaseUrl, name);
+      return {
+        database: createDatabase({ databaseUrl: url, statementTimeoutMs: 60_000 }),
+        url,
+        cleanup: () => adminQuery(databaseUrl, `drop database if exists ${name} with (force)`),
+      };
     },
   });
 }
 
 type Row = (string | number)[];
+interface Measured {
+  p50: number;
+  p99: number;
+  rps: number;
+  failed: number;
+}
 
-async function fire(title: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+/** A tRPC GET URL for a query with input, encoded the way the client encodes it (superjson). */
+const query = (base: string, procedure: string, input?: unknown) =>
+  `${base}/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`}`;
+
+async function fire(url: string, headers: Record<string, string>): Promise<Measured> {
+  const check = await fetch(url, { headers });
+  if (check.status !== 200) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
   // Warm-up: JIT, pool connections, prepared plans.
   await autocannon({ url, connections, duration: 2, headers, workers: 1 });
   const result = await autocannon({ url, connections, duration, headers, workers: 1 });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  // autocannon records latency in whole milliseconds.
-  const latency = (value: number) => (value < 1 ? '<1' : String(Math.round(value)));
-  return [
-    title,
-    latency(result.latency.p50),
-    latency(result.latency.p99),
-    Math.round(result.requests.average),
-    failed === 0 ? '0' : `${failed} (!)`,
-  ];
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
-async function benchTarget(target: Target): Promise<Row[]> {
-  const { database, cleanup } = await target.open();
+const msText = (value: number) => (value < 1 ? '<1' : value.toFixed(value < 10 ? 1 : 0));
+
+function pgbenchSelectOnly(adminUrl: string): string {
+  const name = `lifeos_pgbench_${randomBytes(4).toString('hex')}`;
   try {
-    await migrateToLatest(database.db);
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      SECRET_KEY: randomBytes(48).toString('base64url'),
-      DATA_DIR: os.tmpdir(),
-      LOG_LEVEL: 'silent',
-    });
-    const hasher = createPasswordHasher(config.argon2);
-    const user = await authService.createUser(
-      { db: database.db, hasher },
-      { username: 'bench', email: 'bench@example.com', password: 'benchmark password 1234' },
+    execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'pgbench not installed (apt-get install postgresql-client) — floor not measured';
+  }
+  const url = scratchUrl(adminUrl, name);
+  execFileSync('psql', [adminUrl, '-qc', `create database ${name}`], { stdio: 'ignore' });
+  try {
+    execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
+    const out = execFileSync(
+      'pgbench',
+      ['-S', '-n', '-c', String(connections), '-j', '2', '-T', String(duration), url],
+      { encoding: 'utf8' },
     );
-    const { key } = await apiKeysService.createApiKey({ db: database.db, clock: systemClock }, user.id, {
+    const tps = /tps = ([\d.]+)/.exec(out)?.[1];
+    const latency = /latency average = ([\d.]+) ms/.exec(out)?.[1];
+    return `pgbench -S (select-only, scale 10, ${connections} clients, ${duration} s): ${Math.round(Number(tps))} tps, average latency ${latency} ms`;
+  } finally {
+    execFileSync('psql', [adminUrl, '-qc', `drop database if exists ${name} with (force)`], { stdio: 'ignore' });
+  }
+}
+
+async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: string }> {
+  const { database, cleanup } = await target.open();
+  let serverOwnsDatabase = false;
+  try {
+    process.stderr.write(`${target.name}: seeding ${values.years} years…\n`);
+    const seeded = await seedUser(database, {
+      username: 'bench',
+      password: DEFAULT_PASSWORD,
+      until,
+      years: Number(values.years),
+      seed: 42,
+      reset: true,
+    });
+    const { key } = await apiKeysService.createApiKey({ db: database.db, clock: systemClock }, seeded.userId, {
       name: 'bench',
       scope: 'read',
     });
-
-    const server = await buildServer({ config, database, webDistDir: null });
-    server.app.get('/bench/settings', async () => settingsQueries.getSettings(database.db, user.id));
-    server.app.get('/bench/settings-with-key', async (request, reply) => {
-      const presented = request.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
-      const caller = await apiKeysService.authenticateApiKey({ db: database.db, clock: systemClock }, presented);
-      if (!caller) return reply.code(401).send({ error: 'unauthorized' });
-      return settingsQueries.getSettings(database.db, caller.user.id);
+    const { server, base } = await startServer(database, (app) => {
+      // The baseline: what the same read costs without tRPC, auth, validation or the output schema.
+      app.get<{ Params: { date: string } }>('/bench/journal/:date', async (request) => {
+        const row = await journalQueries.findEntry(database.db, seeded.userId, 'morning_pages', request.params.date);
+        return row ?? null;
+      });
     });
-    await server.app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+    serverOwnsDatabase = true;
+    const cookie = await cookieHeader(base);
     const bearer = { authorization: `Bearer ${key}` };
+    // A day with an entry (the seed writes most days), so every row returns a document.
+    const day = localDate(new Date(Date.now() - 3 * 86_400_000), BENCH_TIMEZONE);
+    const monthStart = new Date(`${until.slice(0, 7)}-01T00:00:00Z`);
+    const monthEnd = new Date(monthStart.getTime() + 31 * 86_400_000);
 
-    // Sanity: every endpoint answers 200 before we measure it.
-    for (const [url, headers] of [
-      [`${base}/bench/settings`, {}],
-      [`${base}/bench/settings-with-key`, bearer],
-      [`${base}/trpc/settings.get`, bearer],
-      [`${base}/api/health`, {}],
-    ] as const) {
-      const response = await fetch(url, { headers });
-      if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-    }
-
-    const rows = [
-      await fire('baseline: Fastify route, same SQL as settings.get', `${base}/bench/settings`),
-      await fire('baseline + API key lookup', `${base}/bench/settings-with-key`, bearer),
-      await fire('tRPC settings.get (API key)', `${base}/trpc/settings.get`, bearer),
-      await fire('GET /api/health', `${base}/api/health`),
-    ];
+    const measured: [string, Measured, string][] = [];
+    const run = async (title: string, url: string, headers: Record<string, string>, target = '') => {
+      process.stderr.write(`  ${title}\n`);
+      measured.push([title, await fire(url, headers), target]);
+    };
+    const pglite = target.name === 'PGlite';
+    await run('baseline: Fastify route, same query as journal.get', `${base}/bench/journal/${day}`, {});
+    await run('journal.get (API key)', query(base, 'journal.get', { type: 'morning_pages', date: day }), bearer);
+    await run('journal.get (session cookie)', query(base, 'journal.get', { type: 'morning_pages', date: day }), cookie);
+    await run('dashboard.today', query(base, 'dashboard.today'), bearer, pglite ? 'p99 < 60' : 'p99 < 25');
+    await run('journal.list (first page)', query(base, 'journal.list', {}), bearer, 'p99 < 10');
+    await run(
+      'calendar.events.list (a month)',
+      query(base, 'calendar.events.list', { from: monthStart, to: monthEnd }),
+      bearer,
+      'p99 < 10',
+    );
+    await run('GET /api/health', `${base}/api/health`, {});
     await server.shutdown();
-    return rows.map((row) => [target.name, ...row]);
+
+    const baseline = measured[0]?.[1].rps ?? Number.NaN;
+    const rows = measured.map(([title, m, goal], index) => {
+      let verdict = '';
+      const limit = /p99 < (\d+)/.exec(goal)?.[1];
+      if (limit) verdict = `${goal}: ${m.p99 < Number(limit) ? 'met' : 'MISSED'}`;
+      if (index === 1) verdict = `≥ 60 % of baseline: ${m.rps >= 0.6 * baseline ? 'met' : 'MISSED'}`;
+      return [
+        target.name,
+        title,
+        msText(m.p50),
+        msText(m.p99),
+        Math.round(m.rps),
+        index === 0 || title.startsWith('journal.get') ? `${Math.round((100 * m.rps) / baseline)} %` : '',
+        m.failed === 0 ? '0' : `${m.failed} (!)`,
+        verdict,
+      ];
+    });
+    const floor = target.name === 'PostgreSQL' && databaseUrl ? pgbenchSelectOnly(databaseUrl) : undefined;
+    return { rows, ...(floor ? { floor } : {}) };
   } finally {
-    await database.close().catch(() => {});
+    if (!serverOwnsDatabase) await database.close().catch(() => {});
     await cleanup();
   }
 }
 
+/** Signs in over HTTP and returns the Cookie header a browser would send, plus the CSRF headers of our pages. */
+async function cookieHeader(base: string): Promise<Record<string, string>> {
+  const response = await fetch(`${base}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-lifeos-csrf': '1', 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify(superjson.serialize({ identifier: 'bench', password: DEFAULT_PASSWORD })),
+  });
+  if (!response.ok) throw new Error(`login answered ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';', 1)[0])
+    .join('; ');
+  return { cookie, 'x-lifeos-csrf': '1', 'sec-fetch-site': 'same-origin' };
+}
+
 const rows: Row[] = [];
+const floors: string[] = [];
 for (const target of targets) {
-  process.stderr.write(`benchmarking on ${target.name}…\n`);
-  rows.push(...(await benchTarget(target)));
+  const result = await benchTarget(target);
+  rows.push(...result.rows);
+  if (result.floor) floors.push(result.floor);
 }
 
 console.log(`API latency — ${machine()}`);
 console.log(
-  `autocannon: ${connections} connections, ${duration} s per row (after 2 s warm-up), 1 worker thread; ` +
-    'latency in whole ms\n',
+  `ten years of one user's data (seed 42, until ${until}); autocannon: ${connections} connections, ${duration} s per ` +
+    'row after a 2 s warm-up, 1 worker thread in the same process as the server\n',
 );
-console.log(table(['database', 'endpoint', 'p50 ms', 'p99 ms', 'req/s', 'failed'], rows, 2));
+console.log(table(['database', 'endpoint', 'p50 ms', 'p99 ms', 'req/s', 'of baseline', 'failed', 'target'], rows, 2));
+for (const floor of floors) console.log(`\nPostgreSQL floor — ${floor}`);
 if (!databaseUrl) console.log('\n(set DATABASE_URL to a PostgreSQL server to add it to the comparison)');

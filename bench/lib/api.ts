@@ -15,7 +15,11 @@ export interface RunningServer {
   base: string;
 }
 
-export async function startServer(database: Database): Promise<RunningServer> {
+/** `routes`: extra routes for a benchmark (a baseline), added before the server listens. */
+export async function startServer(
+  database: Database,
+  routes?: (app: LifeOsServer['app']) => void,
+): Promise<RunningServer> {
   const config = loadConfig({
     NODE_ENV: 'production',
     SECRET_KEY: randomBytes(48).toString('base64url'),
@@ -23,6 +27,7 @@ export async function startServer(database: Database): Promise<RunningServer> {
     LOG_LEVEL: 'silent',
   });
   const server = await buildServer({ config, database, webDistDir: null });
+  routes?.(server.app);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   return { server, base: `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}` };
 }

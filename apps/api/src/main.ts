@@ -28,8 +28,9 @@ async function main() {
     dataDir: config.dataDir,
     statementTimeoutMs: config.limits.statementTimeoutMs,
   });
-  await migrateToLatest(database.db);
-  const server = await buildServer({ config, database });
+  // Setting up routes needs no database: it overlaps the migration check (and PGlite opening its files). Nothing
+  // listens before both are done.
+  const [server] = await Promise.all([buildServer({ config, database }), migrateToLatest(database.db)]);
 
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

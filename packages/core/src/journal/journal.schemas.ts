@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { ZId } from '../common/common.schemas.js';
+import { JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 
 // ---------- building blocks ----------
 
-export const JOURNAL_ENTRY_TYPES = ['morning_pages', 'daily_reflection', 'weekly_review'] as const;
+export { JOURNAL_ENTRY_LABELS, JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 export const ZJournalEntryType = z.enum(JOURNAL_ENTRY_TYPES);
 export type TJournalEntryType = z.infer<typeof ZJournalEntryType>;
-
-/** Human names for the entry types (web, client scripts). */
-export const JOURNAL_ENTRY_LABELS: Record<TJournalEntryType, string> = {
-  morning_pages: 'Morning pages',
-  daily_reflection: 'Daily reflection',
-  weekly_review: 'Weekly review',
-};
 
 /** A calendar date in the user's own time zone, 'YYYY-MM-DD' (leap days checked). */
 export const ZLocalDate = z.iso.date({ error: 'Expected a date as YYYY-MM-DD' });

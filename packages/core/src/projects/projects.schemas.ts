@@ -94,7 +94,7 @@ export const ZPriority = z
   .int()
   .min(0, { error: 'Priority is a number from 0 (none) to 3 (high)' })
   .max(3, { error: 'Priority is a number from 0 (none) to 3 (high)' });
-export const PRIORITY_LABELS = ['none', 'low', 'medium', 'high'] as const;
+export { PRIORITY_LABELS } from './projects.labels.js';
 
 /** A label as written after '#': letters, digits, '-' and '_', kept lower-case. */
 export const ZLabel = z

@@ -5,7 +5,7 @@ import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import '../projects/projects.css';
-import { isTypingTarget } from '../tasks/task-bits';
+import { isTypingTarget } from '../../lib/typing-target';
 import { ParsePreview } from './parse-preview';
 
 /** The key that opens quick capture from any page (when focus is not in a text field). */

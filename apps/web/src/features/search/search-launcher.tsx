@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { isTypingTarget } from '../tasks/task-bits';
+import { isTypingTarget } from '../../lib/typing-target';
 import './search-launcher.css';
 
 /** The palette and cmdk are their own chunk: the first page never pays for them. */
