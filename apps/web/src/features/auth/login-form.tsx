@@ -1,15 +1,35 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { type TLoginInput, ZLoginInput } from '@lifeos/core/schemas';
+import type { TLoginInput } from '@lifeos/core/schemas';
 import { useMutation } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
+import { useEffect } from 'react';
+import { type Resolver, useForm } from 'react-hook-form';
 import { Field, FormError } from '../../components/field';
 import { applyServerErrors } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 
+/**
+ * The login schema and its resolver load after the first render (the sign-in page is most visitors' first page and
+ * zod is a third of its JavaScript); a submit before they arrive waits for them.
+ */
+let validation: Promise<Resolver<TLoginInput>> | undefined;
+function loadValidation() {
+  validation ??= import('./login-validation')
+    .then((module) => module.loginValidation)
+    .catch((error: unknown) => {
+      validation = undefined; // a failed download is tried again on the next submit
+      throw error;
+    });
+  return validation;
+}
+const loginResolver: Resolver<TLoginInput> = async (values, context, options) =>
+  (await loadValidation())(values, context, options);
+
 /** Username or email and password. Calls `auth.login`; `onSignedIn` runs once the session cookies are set. */
 export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
-  const form = useForm({
-    resolver: zodResolver(ZLoginInput),
+  useEffect(() => {
+    loadValidation().catch(() => {}); // a failure shows when the form is sent
+  }, []);
+  const form = useForm<TLoginInput>({
+    resolver: loginResolver,
     defaultValues: { identifier: '', password: '' },
   });
   const login = useMutation(trpc.auth.login.mutationOptions());
