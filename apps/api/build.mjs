@@ -7,7 +7,9 @@ import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const loadsFilesBesideItself = ['@node-rs/argon2', '@electric-sql/pglite'];
-for (const name of loadsFilesBesideItself) if (!(name in pkg.dependencies)) throw new Error(`${name} is gone: update build.mjs`);
+for (const name of loadsFilesBesideItself) {
+  if (!(name in pkg.dependencies)) throw new Error(`${name} is gone: update build.mjs`);
+}
 const external = [...loadsFilesBesideItself, 'pg-native'];
 
 await build({
