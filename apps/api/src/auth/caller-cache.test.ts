@@ -48,7 +48,8 @@ describe('CallerCache', () => {
 describe('cached callers over HTTP', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { CALLER_CACHE_MS: '5000' } });
+    // Longer than the refresh grace period below, so only an explicit forget can end a cached caller early.
+    server = await startTestServer({ env: { CALLER_CACHE_MS: '60000' } });
     await setupOwner(server);
   });
   afterAll(() => server.close());
@@ -72,7 +73,7 @@ describe('cached callers over HTTP', () => {
       .execute();
     expect((await script.auth.me.query()).authMethod).toBe('apiKey');
     // ...for at most CALLER_CACHE_MS.
-    server.clock.advance(5001);
+    server.clock.advance(60_001);
     await expectCode(script.auth.me.query(), 'UNAUTHORIZED');
   });
 
@@ -110,6 +111,29 @@ describe('cached callers over HTTP', () => {
     await expectCode(elsewhere.client.auth.me.query(), 'UNAUTHORIZED');
     expect((await owner.client.auth.me.query()).username).toBe(OWNER.username);
     await owner.client.auth.changePassword.mutate({ currentPassword: changed, newPassword: OWNER.password });
+  });
+
+  it('a replayed refresh token ends its session’s access at once', async () => {
+    const browser = await signIn();
+    await browser.client.auth.me.query();
+    const oldRefresh = browser.jar.cookies.get('lifeos_rt') as string;
+    await browser.client.auth.refresh.mutate();
+    await browser.client.auth.me.query(); // the rotated access token, now cached
+    // The stolen copy of the old refresh token comes back after the grace period for racing tabs: the whole session
+    // is revoked.
+    server.clock.advance(11_000);
+    const replay = await fetch(`${server.url}/trpc/auth.refresh`, {
+      method: 'POST',
+      headers: {
+        cookie: `lifeos_rt=${oldRefresh}`,
+        origin: APP_ORIGIN,
+        'x-lifeos-csrf': '1',
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    expect(replay.status).toBe(401);
+    await expectCode(browser.client.auth.me.query(), 'UNAUTHORIZED');
   });
 
   it('a changed display name shows on the very next request', async () => {

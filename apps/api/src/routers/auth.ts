@@ -45,6 +45,8 @@ export const authRouter = router({
     }),
 
   refresh: publicProcedure
+    // A refresh token used twice revokes its whole session (theft detection): its access tokens end at once too.
+    .use(forgetsCachedCallers)
     .meta({ description: 'Rotate the refresh-token cookie and issue a new access token' })
     .output(ZAuthResult)
     .mutation(async ({ ctx }) => {
