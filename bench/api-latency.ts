@@ -107,19 +107,47 @@ interface Measured {
 const query = (base: string, procedure: string, input?: unknown) =>
   `${base}/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`}`;
 
-async function fire(url: string, headers: Record<string, string>): Promise<Measured> {
-  const check = await fetch(url, { headers });
-  if (check.status !== 200) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
-  // Warm-up: JIT, pool connections, prepared plans.
-  await autocannon({ url, connections, duration: 2, headers, workers: 1 });
-  const result = await autocannon({ url, connections, duration, headers, workers: 1 });
-  return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    rps: result.requests.average,
-    failed: result.non2xx + result.errors + result.timeouts,
-  };
+interface Endpoint {
+  url: string;
+  headers: Record<string, string>;
 }
+
+async function check({ url, headers }: Endpoint) {
+  const response = await fetch(url, { headers });
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * Measures several endpoints in alternating blocks (A B C A B C …, `duration` s each in all), so a drift of the
+ * machine during the run — another process, PostgreSQL's autovacuum — falls on all of them alike and their ratio
+ * holds. req/s over all blocks; p50/p99 the median of the blocks'.
+ */
+async function fireInterleaved(endpoints: Endpoint[], blocks: number): Promise<Measured[]> {
+  for (const endpoint of endpoints) {
+    await check(endpoint);
+    // Warm-up: JIT, pool connections, the caller cache.
+    await autocannon({ url: endpoint.url, connections, duration: 2, headers: endpoint.headers, workers: 1 });
+  }
+  const runs = endpoints.map(() => [] as autocannon.Result[]);
+  for (let block = 0; block < blocks; block++) {
+    for (const [index, { url, headers }] of endpoints.entries()) {
+      runs[index]?.push(await autocannon({ url, connections, duration: duration / blocks, headers, workers: 1 }));
+    }
+  }
+  return runs.map((results) => ({
+    p50: median(results.map((r) => r.latency.p50)),
+    p99: median(results.map((r) => r.latency.p99)),
+    rps: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
+    failed: results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+  }));
+}
+
+const fire = async (endpoint: Endpoint): Promise<Measured> => {
+  const [measured] = await fireInterleaved([endpoint], 1);
+  return measured as Measured;
+};
 
 const msText = (value: number) => (value < 1 ? '<1' : value.toFixed(value < 10 ? 1 : 0));
 
@@ -182,12 +210,25 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
     const measured: [string, Measured, string][] = [];
     const run = async (title: string, url: string, headers: Record<string, string>, target = '') => {
       process.stderr.write(`  ${title}\n`);
-      measured.push([title, await fire(url, headers), target]);
+      measured.push([title, await fire({ url, headers }), target]);
     };
     const pglite = target.name === 'PGlite';
-    await run('baseline: Fastify route, same query as journal.get', `${base}/bench/journal/${day}`, {});
-    await run('journal.get (API key)', query(base, 'journal.get', { type: 'morning_pages', date: day }), bearer);
-    await run('journal.get (session cookie)', query(base, 'journal.get', { type: 'morning_pages', date: day }), cookie);
+    // The ratio's three rows run interleaved, in five rounds.
+    process.stderr.write('  baseline vs journal.get (key, cookie), interleaved\n');
+    const journalGet = query(base, 'journal.get', { type: 'morning_pages', date: day });
+    const [plain, withKey, withCookie] = await fireInterleaved(
+      [
+        { url: `${base}/bench/journal/${day}`, headers: {} },
+        { url: journalGet, headers: bearer },
+        { url: journalGet, headers: cookie },
+      ],
+      5,
+    );
+    measured.push(
+      ['baseline: Fastify route, same query as journal.get', plain as Measured, ''],
+      ['journal.get (API key)', withKey as Measured, ''],
+      ['journal.get (session cookie)', withCookie as Measured, ''],
+    );
     await run('dashboard.today', query(base, 'dashboard.today'), bearer, pglite ? 'p99 < 60' : 'p99 < 25');
     await run('journal.list (first page)', query(base, 'journal.list', {}), bearer, 'p99 < 10');
     await run(
@@ -250,7 +291,8 @@ for (const target of targets) {
 console.log(`API latency — ${machine()}`);
 console.log(
   `ten years of one user's data (seed 42, until ${until}); autocannon: ${connections} connections, ${duration} s per ` +
-    'row after a 2 s warm-up, 1 worker thread in the same process as the server\n',
+    'row after a 2 s warm-up (the first three rows interleaved in five rounds), 1 worker thread in the same process ' +
+    'as the server\n',
 );
 console.log(table(['database', 'endpoint', 'p50 ms', 'p99 ms', 'req/s', 'of baseline', 'failed', 'target'], rows, 2));
 for (const floor of floors) console.log(`\nPostgreSQL floor — ${floor}`);
