@@ -6,30 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { localDate } from '@lifeos/core/schemas';
 import { createDatabase, type Database } from '@lifeos/db';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../apps/api/src/env.js';
 import { buildServer, type LifeOsServer } from '../../apps/api/src/http/server.js';
+// The browser tests' Chromium, its flags (headless, no sandbox, no background traffic to measure), the built app
+// and a free port: the same as theirs.
+import { CHROMIUM, CHROMIUM_ARGS, freePort, WEB_DIST } from '../../apps/web/e2e/harness.js';
 import { BENCH_TIMEZONE, findUserId, seedUser } from './seed-user.js';
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../apps/web/dist');
-export const CHROMIUM = '/usr/bin/chromium';
-/** What the browser tests use: headless, no sandbox (root in a container), and no background traffic to measure. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS, freePort, WEB_DIST };
 
 /** Exits with what to build when the web app or Chromium is missing. */
 export function requireBuiltWebApp(dist = WEB_DIST): void {
@@ -41,19 +30,6 @@ export function requireBuiltWebApp(dist = WEB_DIST): void {
     console.error(`Chromium is missing at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\`.`);
     process.exit(1);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 export interface WebAppOptions {
