@@ -10,7 +10,7 @@ import { authService, createPasswordHasher } from '@lifeos/core/server';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/routers/_app.js';
-import { protectedProcedure, publicProcedure } from '../src/trpc/init.js';
+import { protectedProcedure, sessionProcedure } from '../src/trpc/init.js';
 import { type BrowserClient, browserClient, OWNER, startTestServer, type TestServer } from './harness.js';
 import { batch, type CallResult, call, PAGE_HEADERS } from './raw-trpc.js';
 import { accepts, malformedVariants, type Parser, toJsonSchema, validSample } from './walk-inputs.js';
@@ -227,11 +227,9 @@ type Procedure = (typeof procedures)[number];
 type CallType = 'query' | 'mutation';
 const callType = (p: Procedure): CallType => (p.type === 'query' ? 'query' : 'mutation');
 
-/** The middlewares protectedProcedure adds to publicProcedure: authentication. */
-const authMiddlewares = (protectedProcedure._def.middlewares as unknown[]).filter(
-  (m) => !(publicProcedure._def.middlewares as unknown[]).includes(m),
-);
-const requiresAuth = (p: Procedure) => authMiddlewares.every((m) => p.middlewares.includes(m));
+/** The guards that authenticate: protectedProcedure's and sessionProcedure's (each base has one, first). */
+const authGuards = [protectedProcedure, sessionProcedure].map((base) => (base._def.middlewares as unknown[])[0]);
+const requiresAuth = (p: Procedure) => authGuards.some((guard) => p.middlewares.includes(guard));
 
 const hasIdInput = (p: Procedure) => {
   if (p.parsers.length === 0) return false;
@@ -313,7 +311,7 @@ describe('router walk', () => {
       [...PUBLIC_PROCEDURES].filter((p) => !paths.has(p)),
       'stale public entries',
     ).toEqual([]);
-    expect(authMiddlewares.length).toBeGreaterThan(0);
+    expect(authGuards.every((guard) => typeof guard === 'function')).toBe(true);
     const mismatched = procedures
       .filter((p) => requiresAuth(p) === PUBLIC_PROCEDURES.has(p.path))
       .map((p) => `${p.path} (${requiresAuth(p) ? 'protected but listed public' : 'public but not listed'})`);

@@ -13,7 +13,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { appRouter } from '../routers/_app.js';
-import { protectedProcedure, publicProcedure, sessionProcedure } from '../trpc/init.js';
+import { protectedProcedure, sessionProcedure } from '../trpc/init.js';
 
 /** A JSON Schema (draft-07) object, as produced by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -26,7 +26,7 @@ export interface ProcedureDescription {
   inputSchema: JsonSchema | null;
   /** JSON Schema of the answer; `null` when the procedure declares no `.output()`. */
   outputSchema: JsonSchema | null;
-  /** `protected`: needs a session or an API key. Left out when the middleware chain cannot tell. */
+  /** `protected`: needs a session or an API key (read from the procedure's guard middleware). */
   auth?: 'public' | 'protected';
   /** Only a browser session may call it (credential management); API keys are refused. */
   sessionOnly?: boolean;
@@ -85,7 +85,8 @@ function inputJsonSchema(inputs: readonly unknown[]): JsonSchema | null {
   };
 }
 
-type Middleware = unknown;
+// Compared by identity only.
+type Middleware = object;
 interface ProcedureDef {
   type: ProcedureDescription['type'];
   meta?: { description?: string };
@@ -94,24 +95,22 @@ interface ProcedureDef {
   middlewares: Middleware[];
 }
 
-/** The middlewares a derived base procedure adds on top of its base (compared by identity). */
-const addedBy = (base: { _def: { middlewares: Middleware[] } }, derived: { _def: { middlewares: Middleware[] } }) =>
-  derived._def.middlewares.filter((m) => !base._def.middlewares.includes(m));
-
-const authMiddlewares = addedBy(publicProcedure, protectedProcedure);
-const sessionMiddlewares = addedBy(protectedProcedure, sessionProcedure);
-
-const hasAll = (def: ProcedureDef, middlewares: Middleware[]) =>
-  middlewares.length > 0 && middlewares.every((m) => def.middlewares.includes(m));
+/** The middleware that does a kind of procedure's checks: each base procedure has exactly one (trpc/init.ts). */
+function guardOf(base: { _def: { middlewares: Middleware[] } }): Middleware {
+  const [guard] = base._def.middlewares;
+  if (!guard) throw new Error('a base procedure without its guard middleware');
+  return guard;
+}
+const signedInGuards = [guardOf(protectedProcedure), guardOf(sessionProcedure)];
+const sessionGuard = guardOf(sessionProcedure);
 
 /**
  * Every procedure of `router`, sorted by path. Walks the router's flat procedure record, so a new procedure
  * appears here without any edit. Whether a procedure needs authentication is read from its middleware chain:
- * it is protected when it carries the middleware that `protectedProcedure` adds to `publicProcedure`.
+ * it is protected when it carries the guard of `protectedProcedure` or `sessionProcedure`.
  */
 export function describeProcedures(router: AnyTRPCRouter): ProcedureDescription[] {
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef }>;
-  const canTellAuth = authMiddlewares.length > 0;
   return Object.entries(procedures)
     .map(([procedurePath, procedure]): ProcedureDescription => {
       const def = procedure._def;
@@ -122,10 +121,8 @@ export function describeProcedures(router: AnyTRPCRouter): ProcedureDescription[
         inputSchema: inputJsonSchema(def.inputs ?? []),
         outputSchema: def.output === undefined ? null : toJsonSchema(def.output, 'output'),
       };
-      if (canTellAuth) {
-        description.auth = hasAll(def, authMiddlewares) ? 'protected' : 'public';
-        description.sessionOnly = hasAll(def, sessionMiddlewares);
-      }
+      description.auth = def.middlewares.some((m) => signedInGuards.includes(m)) ? 'protected' : 'public';
+      description.sessionOnly = def.middlewares.includes(sessionGuard);
       return description;
     })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

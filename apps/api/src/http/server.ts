@@ -11,13 +11,13 @@ import helmet from 'helmet';
 import { CallerCache } from '../auth/caller-cache.js';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
-import { createContextFactory } from '../trpc/context.js';
+import { type AppServices, createContextFactory } from '../trpc/context.js';
 import { redactFeedPath, registerCalendarFeed } from './calendar-feed.js';
 import { registerDataArchive } from './data-archive.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
-import { registerTrpcRoute } from './trpc-route.js';
+import { registerTrpcRoute, type TrpcRouteOptions } from './trpc-route.js';
 import { registerWebApp } from './web-app.js';
 
 export interface BuildServerOptions {
@@ -34,6 +34,26 @@ export interface LifeOsServer {
   app: FastifyInstance;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   shutdown(): Promise<void>;
+}
+
+/** The API's tRPC route: the router, the request context, the batch limit, Retry-After and error logging. */
+export function appTrpcRoute(services: AppServices): TrpcRouteOptions<AppRouter> {
+  return {
+    prefix: '/trpc',
+    router: appRouter,
+    createContext: createContextFactory(services),
+    maxBatchSize: services.config.limits.maxBatchSize,
+    responseMeta({ errors }) {
+      const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
+      return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
+    },
+    onError({ error, path, req }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      else if (error.code === 'SERVICE_UNAVAILABLE')
+        req.log.warn({ err: error.cause?.message, path }, 'database unavailable');
+    },
+  };
 }
 
 const defaultWebDist = () => {
@@ -144,22 +164,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   const hasher = createPasswordHasher(config.argon2);
   const services = { db: database.db, clock, config, hasher, callerCache: new CallerCache(config.callerCacheMs) };
 
-  await registerTrpcRoute<AppRouter>(app, {
-    prefix: '/trpc',
-    router: appRouter,
-    createContext: createContextFactory(services),
-    maxBatchSize: config.limits.maxBatchSize,
-    responseMeta({ errors }) {
-      const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
-      return limited ? { headers: { 'retry-after': String(limited.retryAfterSeconds) } } : {};
-    },
-    onError({ error, path, req }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-      else if (error.code === 'SERVICE_UNAVAILABLE')
-        req.log.warn({ err: error.cause?.message, path }, 'database unavailable');
-    },
-  });
+  await registerTrpcRoute(app, appTrpcRoute(services));
 
   registerHealth(app, database, state);
   registerCalendarFeed(app, services);

@@ -1,11 +1,19 @@
+import fastifyCookie from '@fastify/cookie';
+import { createPasswordHasher } from '@lifeos/core/server';
+import Fastify from 'fastify';
+import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import { APP_ORIGIN, type BrowserClient, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import { CallerCache } from '../auth/caller-cache.js';
+import { appTrpcRoute } from './server.js';
+import { registerTrpcRoute } from './trpc-route.js';
 
 let server: TestServer;
+let owner: BrowserClient;
 let apiKey: string;
 beforeAll(async () => {
   server = await startTestServer();
-  const owner = await setupOwner(server);
+  owner = await setupOwner(server);
   apiKey = (await owner.client.apiKeys.create.mutate({ name: 'route', scope: 'write' })).key;
 });
 afterAll(() => server.close());
@@ -67,6 +75,78 @@ describe('the tRPC route on Fastify', () => {
         body: '--x--',
       });
       expect(response.status, type).toBe(415);
+    }
+  });
+});
+
+describe('queries by GET, answered without the Fetch round trip', () => {
+  // The API's own route options on the test server's database, twice: the fast path on and off.
+  const app = Fastify();
+  let base: string;
+  beforeAll(async () => {
+    await app.register(fastifyCookie);
+    const services = {
+      db: server.database.db,
+      clock: server.clock,
+      config: server.config,
+      hasher: createPasswordHasher(server.config.argon2),
+      callerCache: new CallerCache(0),
+    };
+    await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/fast' });
+    await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/slow', fastQueries: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+  afterAll(() => app.close());
+
+  const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(superjson.serialize(value)))}`;
+  const batchInput = (values: unknown[]) =>
+    `batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(values.map((v, i) => [i, superjson.serialize(v)]))))}`;
+
+  it("answers every kind of query request exactly as tRPC's own path does", async () => {
+    await owner.client.journal.upsert.mutate({
+      type: 'morning_pages',
+      date: '2026-03-02',
+      content: { text: 'three pages of this and that' },
+    });
+    const cookie = owner.jar.header();
+    const asKey = { authorization: `Bearer ${apiKey}` };
+    const asBrowser = { cookie, origin: APP_ORIGIN, 'x-lifeos-csrf': '1' };
+    const cases: [string, Record<string, string>][] = [
+      ['settings.get', asKey],
+      ['settings.get', asBrowser],
+      ['settings.get', {}], // signed out: 401
+      ['settings.get', { cookie, origin: 'https://evil.example' }], // cross-site: 403
+      [`journal.get?${input({ type: 'morning_pages', date: '2026-03-02' })}`, asKey], // Dates in the answer
+      [`journal.get?${input({ type: 'morning_pages', date: '2026-03-03' })}`, asKey], // null
+      [`journal.get?${input({ type: 'morning_pages', date: 'yesterday' })}`, asKey], // field errors
+      [`journal.get?${input({ type: 'morning_pages', date: 'a\u0000' })}`, asKey], // NUL
+      ['journal.get?input=%7Bnot%20json', asKey], // unreadable input
+      ['journal.get', asKey], // missing input
+      [
+        `calendar.events.list?${input({ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') })}`,
+        asKey,
+      ], // Dates in the input
+      [`settings.get,auth.me?${batchInput([undefined, undefined])}`, asKey],
+      [`settings.get,journal.get?${batchInput([undefined, { type: 'nope' }])}`, asKey], // mixed: 207
+      ['settings.get,auth.me?batch=1&input=%5B1%5D', asKey], // a batch's input must be an object
+      ['settings.get,auth.me?batch=1', asBrowser],
+      ['settings.get,auth.me?batch=1', {}],
+      // Not queries by GET: both take tRPC's path, so these only check the fallback is wired.
+      ['settings.update', asKey],
+      ['no.such.procedure', asKey],
+      ['settings.get,settings.update?batch=1', asKey],
+    ];
+    for (const [path, headers] of cases) {
+      const [fast, slow] = await Promise.all(
+        ['fast', 'slow'].map((prefix) => fetch(`${base}/${prefix}/${path}`, { headers })),
+      );
+      const label = `${path} ${Object.keys(headers).join(',') || 'anonymous'}`;
+      expect(fast?.status, label).toBe(slow?.status);
+      for (const header of ['content-type', 'vary', 'retry-after']) {
+        expect(fast?.headers.get(header), `${label}: ${header}`).toBe(slow?.headers.get(header));
+      }
+      expect(await fast?.text(), label).toBe(await slow?.text());
     }
   });
 });
