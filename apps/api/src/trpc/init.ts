@@ -1,11 +1,11 @@
 import { AppError } from '@lifeos/core/server';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { resolveCaller } from '../auth/caller.js';
 import { isCrossSiteRefused } from '../auth/csrf.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
+import { apiTransformer } from './transformer.js';
 
 export interface Meta {
   /** One line for the dev panel and generated docs. */
@@ -16,7 +16,7 @@ const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
-    transformer: superjson,
+    transformer: apiTransformer,
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
       const domainField = error.cause instanceof AppError ? error.cause.field : undefined;
