@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
@@ -7,6 +8,7 @@ import {
   expandWithoutFastForward,
   fromFloating,
   isOccurrenceStart,
+  localMidnight,
   seriesEnd,
   toFloating,
 } from './recurrence.js';
@@ -236,5 +238,73 @@ describe('starting a long series near the range (fastForward)', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('zone conversions (an offset per uniform day, TZDate around changes)', () => {
+  // Half-hour and 45-minute offsets, 30-minute DST (Lord Howe), changes at 00:01 (St John's until 2011) and Morocco's
+  // Ramadan suspensions, beside the usual ones.
+  const zones = [
+    'Europe/Berlin',
+    'America/New_York',
+    'America/St_Johns',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'Africa/Casablanca',
+    'Pacific/Apia',
+    'UTC',
+  ];
+  const instant = fc.date({ min: new Date('1965-01-01'), max: new Date('2060-01-01'), noInvalidDate: true });
+  // Near the changes, where a wrong answer would show: minutes around 00:00–04:00 local on change days.
+  const nearChanges = fc
+    .tuple(fc.integer({ min: 1970, max: 2040 }), fc.constantFrom(2, 3, 4, 9, 10, 11), fc.integer({ min: 1, max: 31 }))
+    .chain(([year, month, day]) =>
+      fc
+        .integer({ min: -6 * 60, max: 30 * 60 })
+        .map((minutes) => new Date(Date.UTC(year, month, Math.min(day, 28)) + minutes * 60_000)),
+    );
+
+  const viaTZDate = {
+    toFloating(at: Date, zone: string) {
+      const l = new TZDate(at.getTime(), zone);
+      return Date.UTC(
+        l.getFullYear(),
+        l.getMonth(),
+        l.getDate(),
+        l.getHours(),
+        l.getMinutes(),
+        l.getSeconds(),
+        l.getMilliseconds(),
+      );
+    },
+    fromFloating(f: Date, zone: string) {
+      return new TZDate(
+        f.getUTCFullYear(),
+        f.getUTCMonth(),
+        f.getUTCDate(),
+        f.getUTCHours(),
+        f.getUTCMinutes(),
+        f.getUTCSeconds(),
+        f.getUTCMilliseconds(),
+        zone,
+      ).getTime();
+    },
+  };
+
+  it('gives what TZDate gives, at any instant and around every change', () => {
+    fc.assert(
+      fc.property(fc.oneof(instant, nearChanges), fc.constantFrom(...zones), (at, zone) => {
+        expect(toFloating(at, zone).getTime()).toBe(viaTZDate.toFloating(at, zone));
+        expect(fromFloating(at, zone).getTime()).toBe(viaTZDate.fromFloating(at, zone));
+        const date = at.toISOString().slice(0, 10);
+        expect(localMidnight(date, zone).getTime()).toBe(viaTZDate.fromFloating(new Date(`${date}T00:00:00Z`), zone));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers an impossible date as TZDate does', () => {
+    expect(Number.isNaN(localMidnight('2026-02-30x', 'Europe/Berlin').getTime())).toBe(true);
   });
 });

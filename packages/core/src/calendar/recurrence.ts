@@ -6,7 +6,7 @@
  * occurrence is turned back into an instant with @date-fns/tz. All-day events are floating dates already (stored
  * as UTC midnight), so they expand as they are.
  */
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { ValidationError } from '../errors.js';
 import { MAX_RANGE_DAYS, rruleParts, type TOccurrence } from './calendar.schemas.js';
 import { RRule, type RRuleOptions } from './rrule-lib.js';
@@ -33,9 +33,35 @@ export interface ExpandableEvent {
   subscriptionId?: string | null;
 }
 
+/**
+ * The UTC offset (ms) of `timezone` over the UTC day `day` (days since 1970) when it is the same all day, else
+ * null. A zone's offset changes a few times a year, so nearly every day is uniform and a conversion within it is
+ * one addition: TZDate asks Intl for offsets several times per conversion, which was a tenth of a month's
+ * calendar answer (bench/profile.ts). Days before 1970 (offsets with seconds) and days holding a change are left
+ * to TZDate.
+ */
+function uniformDayOffset(timezone: string, day: number): number | null {
+  if (!(day >= 0)) return null;
+  const key = `${timezone} ${day}`;
+  let offset = uniformOffsets.get(key);
+  if (offset === undefined) {
+    const start = tzOffset(timezone, new Date(day * DAY_MS));
+    const end = tzOffset(timezone, new Date((day + 1) * DAY_MS - 1));
+    offset = start === end && Number.isInteger(start) ? start * 60_000 : null;
+    // Bounded: a year of days in a few dozen zones; a long-running process starts over now and then.
+    if (uniformOffsets.size >= 50_000) uniformOffsets.clear();
+    uniformOffsets.set(key, offset);
+  }
+  return offset;
+}
+const uniformOffsets = new Map<string, number | null>();
+
 /** The wall-clock time of `instant` in `timezone`, written as a UTC date (rrule's floating time). */
 export function toFloating(instant: Date, timezone: string): Date {
-  const local = new TZDate(instant.getTime(), timezone);
+  const time = instant.getTime();
+  const offset = uniformDayOffset(timezone, Math.floor(time / DAY_MS));
+  if (offset !== null) return new Date(time + offset);
+  const local = new TZDate(time, timezone);
   return new Date(
     Date.UTC(
       local.getFullYear(),
@@ -51,6 +77,18 @@ export function toFloating(instant: Date, timezone: string): Date {
 
 /** The instant at which the floating wall-clock time happens in `timezone`. */
 export function fromFloating(floating: Date, timezone: string): Date {
+  const wallClock = floating.getTime();
+  // The instant lies within a day of the wall-clock time: with the same offset all three days around it, there is
+  // no gap or overlap to resolve.
+  const day = Math.floor(wallClock / DAY_MS);
+  const offset = uniformDayOffset(timezone, day);
+  if (
+    offset !== null &&
+    uniformDayOffset(timezone, day - 1) === offset &&
+    uniformDayOffset(timezone, day + 1) === offset
+  ) {
+    return new Date(wallClock - offset);
+  }
   return new Date(
     new TZDate(
       floating.getUTCFullYear(),
@@ -77,8 +115,7 @@ export function utcMidnight(date: string): Date {
 
 /** Midnight of a 'YYYY-MM-DD' date in `timezone`. */
 export function localMidnight(date: string, timezone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, timezone).getTime());
+  return fromFloating(utcMidnight(date), timezone);
 }
 
 /**
