@@ -184,7 +184,7 @@ function fastForward(dtstart: Date, options: Partial<RRuleOptions>, wantedFrom: 
   return dtstart;
 }
 
-/** Tests compare expansion with and without fastForward; nothing else turns it off. */
+/** Tests compare expansion with and without fastForward (and the memo of starts); nothing else turns them off. */
 let walkFromSeriesStart = false;
 export function expandWithoutFastForward<T>(run: () => T): T {
   walkFromSeriesStart = true;
@@ -198,12 +198,38 @@ export function expandWithoutFastForward<T>(run: () => T): T {
 const durationOf = (event: Pick<ExpandableEvent, 'startsAt' | 'endsAt'>) =>
   event.endsAt.getTime() - event.startsAt.getTime();
 
-/** Occurrence starts (instants) of a series whose floating start lies in [floatingFrom, floatingTo]. */
+/**
+ * Occurrence starts (instants) of a series whose floating start lies in [floatingFrom, floatingTo].
+ *
+ * Remembered by everything the answer depends on (the rule, the series' start, zone and all-day flag, the range and
+ * the limit): rrule parses the rule and rebuilds its year tables on every walk, and the same ranges come back all
+ * day long (today on the dashboard, this week, this month). A pure function's memo, never stale; bounded.
+ */
 function seriesStarts(event: ExpandableEvent, floatingFrom: Date, floatingTo: Date, limit: number): Date[] {
-  const rule = seriesRule(event, walkFromSeriesStart ? undefined : floatingFrom);
-  const floating = rule.between(floatingFrom, floatingTo, true, (_date, index) => index < limit);
-  return floating.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)));
+  const key = walkFromSeriesStart
+    ? null
+    : `${event.rrule}|${event.startsAt.getTime()}|${event.timezone}|${event.allDay}|${floatingFrom.getTime()}|${floatingTo.getTime()}|${limit}`;
+  let starts = key === null ? undefined : rememberedStarts.get(key);
+  if (starts && key !== null) {
+    // Most recently used last: the first key is the one to forget.
+    rememberedStarts.delete(key);
+    rememberedStarts.set(key, starts);
+  } else {
+    const rule = seriesRule(event, walkFromSeriesStart ? undefined : floatingFrom);
+    const floating = rule.between(floatingFrom, floatingTo, true, (_date, index) => index < limit);
+    starts = floating.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)).getTime());
+    if (key !== null) {
+      if (rememberedStarts.size >= REMEMBERED_STARTS) {
+        const oldest = rememberedStarts.keys().next().value;
+        if (oldest !== undefined) rememberedStarts.delete(oldest);
+      }
+      rememberedStarts.set(key, starts);
+    }
+  }
+  return starts.map((time) => new Date(time));
 }
+const REMEMBERED_STARTS = 5_000;
+const rememberedStarts = new Map<string, number[]>();
 
 /** Whether `start` is an occurrence of the series (or the start of the single event), ignoring exceptions. */
 export function isOccurrenceStart(event: ExpandableEvent, start: Date): boolean {
