@@ -27,3 +27,53 @@ describe('both drivers return the same value shapes', () => {
     expect(await shapes(process.env.TEST_DATABASE_URL)).toEqual(expected);
   });
 });
+
+describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL reads are prepared once per connection', () => {
+  const url = process.env.TEST_DATABASE_URL as string;
+  const preparedOn = async (database: ReturnType<typeof createDatabase>) =>
+    (
+      await sql<{ statement: string }>`select statement from pg_prepared_statements order by prepare_time`.execute(
+        database.db,
+      )
+    ).rows.map((row) => row.statement);
+
+  it('prepares a read on first use and reuses it; leaves writes unnamed', async () => {
+    const database = createDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      const read = (n: number) => sql<{ n: number }>`select ${n}::int + 1 as n`.execute(database.db);
+      expect((await read(1)).rows[0]?.n).toBe(2);
+      expect((await read(41)).rows[0]?.n).toBe(42); // the same statement, other parameters
+      await sql`create temporary table scratch (n int)`.execute(database.db);
+      await sql`insert into scratch values (${1})`.execute(database.db);
+      await sql`with moved as (delete from scratch returning n) select count(*) from moved`.execute(database.db);
+      const statements = await preparedOn(database);
+      expect(statements.filter((s) => s.includes('::int + 1 as n'))).toHaveLength(1);
+      expect(statements.some((s) => /insert|delete|create/i.test(s))).toBe(false);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('can be turned off, and a failed read leaves the connection usable', async () => {
+    const unprepared = createDatabase({ databaseUrl: url, poolSize: 1, prepareReads: false });
+    try {
+      await sql`select 1 as one`.execute(unprepared.db);
+      expect(await preparedOn(unprepared)).toEqual([]);
+    } finally {
+      await unprepared.close();
+    }
+    const database = createDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      const bad = (value: string) => sql`select ${value}::uuid as id`.execute(database.db);
+      await expect(bad('not a uuid')).rejects.toThrow(/invalid input syntax/);
+      await expect(bad('not a uuid either')).rejects.toThrow(/invalid input syntax/);
+      const id = '00000000-0000-4000-8000-000000000001';
+      expect((await bad(id)).rows).toEqual([{ id }]);
+      await expect(sql`select from nowhere_at_all`.execute(database.db)).rejects.toThrow(/does not exist/);
+      await expect(sql`select from nowhere_at_all`.execute(database.db)).rejects.toThrow(/does not exist/);
+      expect((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, type KyselyPlugin, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './database.js';
+import { prepareReads } from './prepared.js';
 
 // timestamptz and date columns: keep `date` as the plain 'YYYY-MM-DD' string it is, never a shifted Date.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
@@ -21,6 +22,8 @@ export interface CreateDatabaseOptions {
   poolSize?: number | undefined;
   /** PostgreSQL statement_timeout for every pooled connection. */
   statementTimeoutMs?: number | undefined;
+  /** PostgreSQL: keep reads prepared per connection (default true; see prepared.ts). */
+  prepareReads?: boolean | undefined;
   /** Called with each compiled query (tests count queries with it). */
   onQuery?: ((sql: string) => void) | undefined;
 }
@@ -63,7 +66,10 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
     pool.on('error', () => {});
     // A checked-out client whose connection drops mid-query emits 'error' too; the query itself rejects, and the
     // pool discards the broken client on release. Unhandled, that event would take the whole server down.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      if (options.prepareReads !== false) prepareReads(client);
+    });
     const db = new Kysely<DB>({
       dialect: new PostgresDialect({ pool }),
       plugins: kyselyPlugins(),
