@@ -1,12 +1,4 @@
-import {
-  captureQueries,
-  type DB,
-  dashboardQueries,
-  journalQueries,
-  type Kysely,
-  projectQueries,
-  settingsQueries,
-} from '@lifeos/db';
+import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries } from '@lifeos/db';
 import { mergeAgenda } from '../calendar/agenda.js';
 import { expandOccurrences, localMidnight } from '../calendar/recurrence.js';
 import type { Clock } from '../clock.js';
@@ -42,10 +34,10 @@ interface Deps {
 }
 
 /**
- * The SQL statements one `today()` runs, whatever the data: the settings, then the rest at once. A test counts
- * them; change this number only together with the reads below.
+ * The SQL statements one `today()` runs, whatever the data: the settings, then everything else as one statement.
+ * A test counts them; change this number only together with the reads below.
  */
-export const TODAY_QUERY_COUNT = 14;
+export const TODAY_QUERY_COUNT = 2;
 export const WEEK_FACTS_QUERY_COUNT = 5;
 
 const COMPLETED_TITLES_MAX = 50;
@@ -62,7 +54,7 @@ async function userSettings(deps: Deps, userId: string) {
 
 /**
  * Everything the landing page shows, in one call. The settings are read first (the time zone and week start
- * place every window); the other reads are independent, one statement each, and run concurrently.
+ * place every window); everything else is one statement (dashboardQueries.todayReads).
  */
 export async function today(deps: Deps, userId: string): Promise<TDashboardToday> {
   const settings = await userSettings(deps, userId);
@@ -79,61 +71,40 @@ export async function today(deps: Deps, userId: string): Promise<TDashboardToday
   const correlationFrom = addCalendarDays(today, -(CORRELATION_WINDOW_DAYS - 1));
   const year = Number(today.slice(0, 4));
 
-  const [
+  const {
     week,
-    streakRows,
-    moodRows,
-    heatmapDays,
+    streaks: streakRows,
+    mood: moodRows,
+    heatmap: heatmapDays,
     earlier,
-    eventRows,
-    taskRows,
+    events: eventRows,
+    tasks: taskRows,
     inboxCount,
-    projectRows,
-    sessionRows,
-    bestRows,
-    weightRows,
+    projects: projectRows,
+    sessions: sessionRows,
+    bests: bestRows,
+    weights: weightRows,
     moodSplit,
-  ] = await Promise.all([
-    dashboardQueries.journalBetween(deps.db, userId, thisWeekStart, addCalendarDays(thisWeekStart, 6)),
-    dashboardQueries.currentStreaks(deps.db, userId, {
-      today,
-      thisWeekStart,
-      isoWeekStart: isoWeekStart(weekStartsOn),
-    }),
-    dashboardQueries.moodBetween(deps.db, userId, addCalendarDays(today, -(DASHBOARD_TREND_DAYS - 1)), today),
-    journalQueries.dayCounts(deps.db, userId, `${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`),
-    dashboardQueries.entriesOn(deps.db, userId, earlierDates),
-    dashboardQueries.eventsAround(deps.db, userId, dayFrom, dayTo),
-    dashboardQueries.openTasksDue(deps.db, userId, today, DASHBOARD_TASKS_MAX),
-    captureQueries.countInbox(deps.db, userId),
-    projectQueries.listProjects(deps.db, userId, 'active'),
-    dashboardQueries.sessionsBetween(
-      deps.db,
-      userId,
-      localMidnight(firstVolumeWeek, timezone),
-      localMidnight(addCalendarDays(thisWeekStart, 7), timezone),
-      timezone,
-    ),
-    dashboardQueries.recentBests(
-      deps.db,
-      userId,
-      localMidnight(addCalendarDays(today, -(DASHBOARD_RECORD_DAYS - 1)), timezone),
-      timezone,
-    ),
-    dashboardQueries.bodyWeightsBetween(
-      deps.db,
-      userId,
-      addCalendarDays(today, -(DASHBOARD_BODY_WEIGHT_DAYS - 1)),
-      today,
-    ),
-    dashboardQueries.moodByWorkout(deps.db, userId, {
-      from: correlationFrom,
-      to: today,
-      fromAt: localMidnight(correlationFrom, timezone),
-      toAt: dayTo,
-      timezone,
-    }),
-  ]);
+  } = await dashboardQueries.todayReads(deps.db, userId, {
+    today,
+    thisWeekStart,
+    thisWeekEnd: addCalendarDays(thisWeekStart, 6),
+    isoWeekStart: isoWeekStart(weekStartsOn),
+    moodFrom: addCalendarDays(today, -(DASHBOARD_TREND_DAYS - 1)),
+    yearFrom: `${today.slice(0, 4)}-01-01`,
+    yearTo: `${today.slice(0, 4)}-12-31`,
+    earlierDates,
+    dayFrom,
+    dayTo,
+    tasksMax: DASHBOARD_TASKS_MAX,
+    sessionsFrom: localMidnight(firstVolumeWeek, timezone),
+    sessionsTo: localMidnight(addCalendarDays(thisWeekStart, 7), timezone),
+    recordsSince: localMidnight(addCalendarDays(today, -(DASHBOARD_RECORD_DAYS - 1)), timezone),
+    bodyWeightFrom: addCalendarDays(today, -(DASHBOARD_BODY_WEIGHT_DAYS - 1)),
+    correlationFrom,
+    correlationFromAt: localMidnight(correlationFrom, timezone),
+    timezone,
+  });
 
   // ----- journal -----
   const todays = week.filter((e) => e.date === today);

@@ -114,12 +114,16 @@ export async function deleteCapture(db: Kysely<DB>, userId: string, id: string):
   return Number(result.numDeletedRows) === 1;
 }
 
-export async function countInbox(db: Kysely<DB>, userId: string): Promise<number> {
-  const rows = await db
+/** How many captures wait in the inbox, as a one-column query (the dashboard embeds it). */
+export function inboxCountQuery(db: Kysely<DB>, userId: string) {
+  return db
     .selectFrom('captures')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('userId', '=', userId)
-    .where('status', '=', 'inbox')
-    .executeTakeFirstOrThrow();
+    .where('status', '=', 'inbox');
+}
+
+export async function countInbox(db: Kysely<DB>, userId: string): Promise<number> {
+  const rows = await inboxCountQuery(db, userId).executeTakeFirstOrThrow();
   return Number(rows.count);
 }

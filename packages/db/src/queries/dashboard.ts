@@ -1,15 +1,19 @@
 /**
- * The dashboard's reads. Each is one statement over one window (today, this week, the last weeks), served by an
- * index that starts with user_id, so their number and their cost do not grow with a user's history.
+ * The dashboard's reads. Each is one query over one window (today, this week, the last weeks), served by an index
+ * that starts with user_id, so their number and their cost do not grow with a user's history; `todayReads` sends
+ * them to the database as one statement.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, sql } from 'kysely';
 import type { DB, JournalEntryType } from '../database.js';
+import { inboxCountQuery } from './captures.js';
+import { dayCountsQuery } from './journal.js';
+import { type ProjectSelection, projectsQuery } from './projects.js';
 
 const DAILY_TYPES = sql`(values ('morning_pages'), ('daily_reflection')) as t(type)`;
 
 /** This week's entries (today's daily ones among them): by the user_date index. */
-export async function journalBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
-  const result = await sql<{
+function journalBetweenQuery(userId: string, from: string, to: string) {
+  return sql<{
     type: JournalEntryType;
     date: string;
     wordCount: number;
@@ -21,8 +25,7 @@ export async function journalBetween(db: Kysely<DB>, userId: string, from: strin
       case when jsonb_typeof(content -> 'energy') = 'number' then (content ->> 'energy')::int end as energy
     from journal_entries
     where user_id = ${userId} and entry_date between ${from}::date and ${to}::date
-    order by entry_date, type`.execute(db);
-  return result.rows;
+    order by entry_date, type`;
 }
 
 /**
@@ -31,13 +34,9 @@ export async function journalBetween(db: Kysely<DB>, userId: string, from: strin
  * per day (per week for the review), so it reads as many entries as the streak is long, never the whole history.
  * `isoWeekStart` is the ISO weekday the user's weeks begin on (1 Monday, 7 Sunday).
  */
-export async function currentStreaks(
-  db: Kysely<DB>,
-  userId: string,
-  options: { today: string; thisWeekStart: string; isoWeekStart: number },
-) {
+function currentStreaksQuery(userId: string, options: { today: string; thisWeekStart: string; isoWeekStart: number }) {
   const { today, thisWeekStart, isoWeekStart } = options;
-  const result = await sql<{ type: JournalEntryType; lastDate: string | null; current: number }>`
+  return sql<{ type: JournalEntryType; lastDate: string | null; current: number }>`
     with recursive
     last as (
       select t.type, (select max(j.entry_date) from journal_entries j
@@ -65,33 +64,30 @@ export async function currentStreaks(
     from last l
     union all
     select 'weekly_review', to_char(week, 'YYYY-MM-DD'), coalesce((select max(n) from weekly), 0)::int
-    from review_week`.execute(db);
-  return result.rows;
+    from review_week`;
 }
 
 /** Mood and energy of the daily reflections in [from, to] (the unique index, by type and date). */
-export async function moodBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
-  const result = await sql<{ date: string; mood: number | null; energy: number | null }>`
+function moodBetweenQuery(userId: string, from: string, to: string) {
+  return sql<{ date: string; mood: number | null; energy: number | null }>`
     select to_char(entry_date, 'YYYY-MM-DD') as date,
       case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end as mood,
       case when jsonb_typeof(content -> 'energy') = 'number' then (content ->> 'energy')::int end as energy
     from journal_entries
     where user_id = ${userId} and type = 'daily_reflection' and entry_date between ${from}::date and ${to}::date
-    order by entry_date`.execute(db);
-  return result.rows;
+    order by entry_date`;
 }
 
 /** Entries written on exactly these dates (the same day in earlier years), newest first. */
-export async function entriesOn(db: Kysely<DB>, userId: string, dates: string[]) {
-  const result = await sql<{ id: string; type: JournalEntryType; date: string; wordCount: number; excerpt: string }>`
+function entriesOnQuery(userId: string, dates: string[]) {
+  return sql<{ id: string; type: JournalEntryType; date: string; wordCount: number; excerpt: string }>`
     select id, type, to_char(entry_date, 'YYYY-MM-DD') as date, word_count,
       left(coalesce(nullif(content ->> 'text', ''), content -> 'wins' ->> 0, content ->> 'tomorrowFocus', ''), 280)
         as excerpt
     from journal_entries
     where user_id = ${userId} and entry_date = any(${dates}::date[])
     order by entry_date desc, type
-    limit 30`.execute(db);
-  return result.rows;
+    limit 30`;
 }
 
 const EVENT_COLUMNS = sql`id, title, description, location, starts_at, ends_at, all_day, timezone, rrule, exdates,
@@ -118,8 +114,8 @@ export interface DashboardEventRow {
  * one statement: single events and bounded series by their end (events_user_series_ends_idx), never-ending
  * series by their start (events_user_open_series_idx) — the past that is over is never read.
  */
-export async function eventsAround(db: Kysely<DB>, userId: string, from: Date, to: Date) {
-  const result = await sql<DashboardEventRow>`
+function eventsAroundQuery(userId: string, from: Date, to: Date) {
+  return sql<DashboardEventRow>`
     with hits as (
       select ${EVENT_COLUMNS} from events
       where user_id = ${userId} and series_ends_at >= ${from} and starts_at < ${to}
@@ -131,16 +127,15 @@ export async function eventsAround(db: Kysely<DB>, userId: string, from: Date, t
     select ${EVENT_COLUMNS} from events o
     where o.user_id = ${userId}
       and o.series_id in (select id from hits where rrule is not null)
-      and o.id not in (select id from hits)`.execute(db);
-  return result.rows;
+      and o.id not in (select id from hits)`;
 }
 
 /**
  * Open tasks due on or before `today`, today's first, then the most recently overdue, with how many there are in
  * all (tasks_user_status_due_idx: open tasks are few; done ones are never read).
  */
-export async function openTasksDue(db: Kysely<DB>, userId: string, today: string, limit: number) {
-  const result = await sql<{
+function openTasksDueQuery(userId: string, today: string, limit: number) {
+  return sql<{
     id: string;
     title: string;
     projectId: string | null;
@@ -153,16 +148,15 @@ export async function openTasksDue(db: Kysely<DB>, userId: string, today: string
     from tasks
     where user_id = ${userId} and status in ('todo', 'doing') and due_date <= ${today}::date
     order by due_date desc, priority desc, position, id
-    limit ${limit}`.execute(db);
-  return result.rows;
+    limit ${limit}`;
 }
 
 /**
  * Workout sessions started in [from, to), with their completed working sets counted and their volume (kg × reps),
  * by workout_sessions_user_started_idx and each session's sets by workout_sets_user_session_idx.
  */
-export async function sessionsBetween(db: Kysely<DB>, userId: string, from: Date, to: Date, timezone: string) {
-  const result = await sql<{
+function sessionsBetweenQuery(userId: string, from: Date, to: Date, timezone: string) {
+  return sql<{
     id: string;
     name: string;
     startedAt: Date;
@@ -180,8 +174,7 @@ export async function sessionsBetween(db: Kysely<DB>, userId: string, from: Date
       from workout_sets s
       where s.user_id = ${userId} and s.session_id = ws.id and s.completed and not s.is_warmup) v
     where ws.user_id = ${userId} and ws.started_at >= ${from} and ws.started_at < ${to}
-    order by ws.started_at, ws.id`.execute(db);
-  return result.rows;
+    order by ws.started_at, ws.id`;
 }
 
 /**
@@ -189,8 +182,8 @@ export async function sessionsBetween(db: Kysely<DB>, userId: string, from: Date
  * walks workout_sets_user_exercise_weight_idx heaviest first and stops at the first set of an older session, so
  * it reads a handful of sets rather than the exercise's history.
  */
-export async function recentBests(db: Kysely<DB>, userId: string, since: Date, timezone: string) {
-  const result = await sql<{
+function recentBestsQuery(userId: string, since: Date, timezone: string) {
+  return sql<{
     exerciseId: string;
     exerciseName: string;
     weightKg: string;
@@ -220,29 +213,26 @@ export async function recentBests(db: Kysely<DB>, userId: string, since: Date, t
              where ws.id = s.session_id and ws.user_id = s.user_id and ws.finished_at is not null) < ${since}
       order by s.weight_kg desc
       limit 1) prev on true
-    order by r.started_at desc, e.name`.execute(db);
-  return result.rows;
+    order by r.started_at desc, e.name`;
 }
 
 /** Body weights measured in [from, to], oldest first (body_weights_user_date_key). */
-export async function bodyWeightsBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
-  const result = await sql<{ date: string; weightKg: string }>`
+function bodyWeightsBetweenQuery(userId: string, from: string, to: string) {
+  return sql<{ date: string; weightKg: string }>`
     select to_char(measured_on, 'YYYY-MM-DD') as date, weight_kg from body_weights
     where user_id = ${userId} and measured_on between ${from}::date and ${to}::date
-    order by measured_on`.execute(db);
-  return result.rows;
+    order by measured_on`;
 }
 
 /**
  * Mean mood and energy of the daily reflections in [from, to], split by whether a workout was finished that day
  * (in the user's time zone): the data behind the dashboard's one-sentence correlation, computed in SQL.
  */
-export async function moodByWorkout(
-  db: Kysely<DB>,
+function moodByWorkoutQuery(
   userId: string,
   range: { from: string; to: string; fromAt: Date; toAt: Date; timezone: string },
 ) {
-  const result = await sql<{ trained: boolean; days: number; mood: string | null; energy: string | null }>`
+  return sql<{ trained: boolean; days: number; mood: string | null; energy: string | null }>`
     with days as (
       select entry_date as d,
         case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end as mood,
@@ -257,8 +247,7 @@ export async function moodByWorkout(
     select (t.d is not null) as trained, count(*)::int as days, avg(days.mood) as mood, avg(days.energy) as energy
     from days left join trained t on t.d = days.d
     where days.mood is not null
-    group by 1`.execute(db);
-  return result.rows;
+    group by 1`;
 }
 
 /** Tasks completed in [from, to): how many, and the first titles (tasks_user_completed_idx). */
@@ -269,4 +258,133 @@ export async function tasksCompletedBetween(db: Kysely<DB>, userId: string, from
     order by completed_at, id
     limit ${limit}`.execute(db);
   return result.rows;
+}
+
+/** The week's sessions and their volume, for the weekly review's facts. */
+export async function sessionsBetween(db: Kysely<DB>, userId: string, from: Date, to: Date, timezone: string) {
+  return (await sessionsBetweenQuery(userId, from, to, timezone).execute(db)).rows;
+}
+
+/** The week's moods, for the weekly review's facts. */
+export async function moodBetween(db: Kysely<DB>, userId: string, from: string, to: string) {
+  return (await moodBetweenQuery(userId, from, to).execute(db)).rows;
+}
+
+/** The windows `todayReads` reads, computed from the user's clock, zone and week start. */
+export interface TodayWindows {
+  today: string;
+  thisWeekStart: string;
+  thisWeekEnd: string;
+  /** ISO weekday the user's weeks begin on (1 Monday, 7 Sunday). */
+  isoWeekStart: number;
+  moodFrom: string;
+  yearFrom: string;
+  yearTo: string;
+  earlierDates: string[];
+  dayFrom: Date;
+  dayTo: Date;
+  tasksMax: number;
+  sessionsFrom: Date;
+  sessionsTo: Date;
+  recordsSince: Date;
+  bodyWeightFrom: string;
+  correlationFrom: string;
+  correlationFromAt: Date;
+  timezone: string;
+}
+
+type Row<Q> = Q extends { execute(db: never): Promise<{ rows: (infer R)[] }> } ? R : never;
+/** In JSON, timestamps arrive as ISO text and numerics as numbers. */
+type Json<T> = {
+  [K in keyof T]: T[K] extends Date
+    ? string
+    : T[K] extends Date | null
+      ? string | null
+      : T[K] extends Date[]
+        ? string[]
+        : T[K];
+};
+
+const asList = (query: Expression<unknown>) => sql`(select coalesce(json_agg(x), '[]'::json) from (${query}) x)`;
+const toDate = (value: string) => new Date(value);
+const toDateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+
+/**
+ * Everything `dashboard.today` reads after the settings, as one statement: each read is a subquery aggregated to
+ * JSON (rows keep their subquery's order). One round trip instead of thirteen: each statement cost the API
+ * protocol work, a pool checkout and a socket write, and PostgreSQL its executor setup (bench/profile.ts).
+ */
+export async function todayReads(db: Kysely<DB>, userId: string, w: TodayWindows) {
+  const result = await sql<{
+    week: Json<Row<ReturnType<typeof journalBetweenQuery>>>[];
+    streaks: Row<ReturnType<typeof currentStreaksQuery>>[];
+    mood: Row<ReturnType<typeof moodBetweenQuery>>[];
+    heatmap: { date: string; count: number; wordCount: number }[];
+    earlier: Row<ReturnType<typeof entriesOnQuery>>[];
+    events: Json<DashboardEventRow>[];
+    tasks: Row<ReturnType<typeof openTasksDueQuery>>[];
+    inboxCount: number;
+    projects: Json<ProjectSelection>[];
+    sessions: (Json<Omit<Row<ReturnType<typeof sessionsBetweenQuery>>, 'volumeKg'>> & { volumeKg: number })[];
+    bests: {
+      exerciseId: string;
+      exerciseName: string;
+      weightKg: number;
+      reps: number;
+      sessionId: string;
+      date: string;
+      previousKg: number | null;
+    }[];
+    weights: { date: string; weightKg: number }[];
+    moodSplit: { trained: boolean; days: number; mood: number | null; energy: number | null }[];
+  }>`select
+      ${asList(journalBetweenQuery(userId, w.thisWeekStart, w.thisWeekEnd))} as week,
+      ${asList(currentStreaksQuery(userId, { today: w.today, thisWeekStart: w.thisWeekStart, isoWeekStart: w.isoWeekStart }))} as streaks,
+      ${asList(moodBetweenQuery(userId, w.moodFrom, w.today))} as mood,
+      ${asList(dayCountsQuery(db, userId, w.yearFrom, w.yearTo))} as heatmap,
+      ${asList(entriesOnQuery(userId, w.earlierDates))} as earlier,
+      ${asList(eventsAroundQuery(userId, w.dayFrom, w.dayTo))} as events,
+      ${asList(openTasksDueQuery(userId, w.today, w.tasksMax))} as tasks,
+      (${inboxCountQuery(db, userId)}) as inbox_count,
+      ${asList(projectsQuery(db, userId, 'active'))} as projects,
+      ${asList(sessionsBetweenQuery(userId, w.sessionsFrom, w.sessionsTo, w.timezone))} as sessions,
+      ${asList(recentBestsQuery(userId, w.recordsSince, w.timezone))} as bests,
+      ${asList(bodyWeightsBetweenQuery(userId, w.bodyWeightFrom, w.today))} as weights,
+      ${asList(
+        moodByWorkoutQuery(userId, {
+          from: w.correlationFrom,
+          to: w.today,
+          fromAt: w.correlationFromAt,
+          toAt: w.dayTo,
+          timezone: w.timezone,
+        }),
+      )} as mood_split`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('the dashboard statement returned no row');
+  return {
+    ...row,
+    inboxCount: Number(row.inboxCount),
+    events: row.events.map(
+      (e): DashboardEventRow => ({
+        ...e,
+        startsAt: toDate(e.startsAt),
+        endsAt: toDate(e.endsAt),
+        exdates: (e.exdates ?? []).map(toDate),
+        recurrenceId: toDateOrNull(e.recurrenceId),
+      }),
+    ),
+    projects: row.projects.map(
+      (p): ProjectSelection => ({
+        ...p,
+        completedAt: toDateOrNull(p.completedAt),
+        createdAt: toDate(p.createdAt),
+        updatedAt: toDate(p.updatedAt),
+      }),
+    ),
+    sessions: row.sessions.map((s) => ({
+      ...s,
+      startedAt: toDate(s.startedAt),
+      finishedAt: toDateOrNull(s.finishedAt),
+    })),
+  };
 }

@@ -193,8 +193,9 @@ export async function entryDates(db: Kysely<DB>, userId: string) {
 }
 
 /** Entries and words per day in [from, to]. */
-export async function dayCounts(db: Kysely<DB>, userId: string, from: string, to: string) {
-  const rows = await db
+/** Entries and words per day in [from, to] (the dashboard embeds this in its one statement). */
+export function dayCountsQuery(db: Kysely<DB>, userId: string, from: string, to: string) {
+  return db
     .selectFrom('journalEntries')
     .select([
       localDate.as('date'),
@@ -205,7 +206,10 @@ export async function dayCounts(db: Kysely<DB>, userId: string, from: string, to
     .where('entryDate', '>=', from)
     .where('entryDate', '<=', to)
     .groupBy('entryDate')
-    .orderBy('entryDate')
-    .execute();
+    .orderBy('entryDate');
+}
+
+export async function dayCounts(db: Kysely<DB>, userId: string, from: string, to: string) {
+  const rows = await dayCountsQuery(db, userId, from, to).execute();
   return rows.map((r) => ({ date: r.date, count: Number(r.count), wordCount: Number(r.wordCount) }));
 }

@@ -45,14 +45,19 @@ function projectsWithProgress(db: Kysely<DB>, userId: string) {
     .groupBy('p.id');
 }
 
+/** Projects with their progress, newest first (the dashboard embeds this in its one statement). */
+export function projectsQuery(db: Kysely<DB>, userId: string, status?: ProjectStatus | undefined) {
+  let query = projectsWithProgress(db, userId);
+  if (status) query = query.where('p.status', '=', status);
+  return query.orderBy('p.createdAt', 'desc').orderBy('p.id', 'desc');
+}
+
 export async function listProjects(
   db: Kysely<DB>,
   userId: string,
   status?: ProjectStatus | undefined,
 ): Promise<ProjectSelection[]> {
-  let query = projectsWithProgress(db, userId);
-  if (status) query = query.where('p.status', '=', status);
-  return query.orderBy('p.createdAt', 'desc').orderBy('p.id', 'desc').execute();
+  return projectsQuery(db, userId, status).execute();
 }
 
 export async function findProject(db: Kysely<DB>, userId: string, id: string): Promise<ProjectSelection | undefined> {
