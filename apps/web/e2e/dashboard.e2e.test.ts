@@ -4,7 +4,8 @@
  *
  * A new owner lands on an empty dashboard that says where to start → a reflection with a mood, a task due today
  * and a finished workout are added (through the API, from the signed-in page) → the dashboard shows them, with
- * its charts → the weekly review offers the week's facts and inserts them → the page fits a phone's width.
+ * its charts → the weekly review offers the week's facts and inserts them → the page fits a phone's width, with the
+ * charts below the fold drawn as they scroll near (or at the first Tab) and nothing moving when they arrive.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,9 +104,12 @@ describe('the dashboard in a browser', () => {
     await fitness.getByText(/1,000 kg lifted/).waitFor();
     await page.getByTestId('card-records').getByRole('link', { name: 'Squat (Barbell)' }).waitFor();
     expect(await page.getByRole('region', { name: 'Start here' }).count()).toBe(0);
-    // The lazily loaded charts render: the weekly volume and the mood trend.
+    // The charts render once their card is near the viewport: the weekly volume, the mood trend, the year.
+    await fitness.scrollIntoViewIfNeeded();
     await fitness.locator('.recharts-surface').first().waitFor();
+    await page.getByTestId('card-mood').scrollIntoViewIfNeeded();
     await page.getByTestId('card-mood').locator('.recharts-surface').first().waitFor();
+    await page.getByTestId('card-writing').scrollIntoViewIfNeeded();
     await page.getByTestId('card-writing').locator('svg.heatmap').waitFor();
 
     // The agenda's task link leads to the tasks.
@@ -127,13 +131,44 @@ describe('the dashboard in a browser', () => {
     expect(app.takeProblems()).toEqual([]);
   });
 
-  it('fits a phone', async () => {
+  it('fits a phone, drawing the charts below the fold as they scroll near, without moving anything', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto('/');
     await page.getByTestId('card-journal').waitFor();
+    const writing = page.getByTestId('card-writing');
+    // Far below the fold: a placeholder of the heatmap's height, not the heatmap.
+    await page.waitForTimeout(500);
+    expect(await writing.locator('[data-deferred-placeholder]').count()).toBe(1);
+    expect(await writing.locator('svg.heatmap').count()).toBe(0);
+    // Layout shifts from here on: a placeholder of the wrong height would move the cards below it.
+    await page.evaluate(() => {
+      const record = { total: 0 };
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[]) record.total += entry.value;
+      }).observe({ type: 'layout-shift' });
+      (window as unknown as { layoutShifts: typeof record }).layoutShifts = record;
+    });
+    await page.getByTestId('card-mood').scrollIntoViewIfNeeded();
     await page.getByTestId('card-mood').locator('.recharts-surface').first().waitFor();
+    await writing.scrollIntoViewIfNeeded();
+    await writing.locator('svg.heatmap').waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { layoutShifts: { total: number } }).layoutShifts.total),
+    ).toBe(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(app.takeProblems()).toEqual([]);
+  });
+
+  it('draws every chart at the first Tab, so a keyboard user reaches each one', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto('/');
+    await page.getByTestId('card-journal').waitFor();
+    await page.keyboard.press('Tab');
+    // Still far below the fold, yet drawn and in the tab order.
+    await page.getByTestId('card-writing').locator('svg.heatmap').waitFor({ state: 'attached' });
+    await page.getByTestId('card-mood').locator('.recharts-surface[tabindex="0"]').waitFor({ state: 'attached' });
+    expect(await page.locator('[data-deferred-placeholder]').count()).toBe(0);
     expect(app.takeProblems()).toEqual([]);
   });
 });

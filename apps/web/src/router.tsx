@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs, type RouteObject, redirect } from 'react-router';
+import { prefetchDashboard } from './features/dashboard/dashboard-query';
 import { hasSessionFlag, loginPath } from './lib/session';
 import { errorCode, queryClient, trpc } from './lib/trpc';
 import { AppLoading, RouteError } from './routes/route-error';
@@ -6,6 +7,9 @@ import { AppLoading, RouteError } from './routes/route-error';
 /** The shell needs a signed-in user; without one, first run goes to setup and everything else to login. */
 export async function requireUser({ request }: LoaderFunctionArgs) {
   if (hasSessionFlag()) {
+    // The shell needs the settings (the theme) as soon as it mounts: asked in the same request as the session check
+    // rather than one round trip later.
+    void queryClient.prefetchQuery(trpc.settings.get.queryOptions());
     try {
       await queryClient.ensureQueryData(trpc.auth.me.queryOptions());
       return null;
@@ -62,6 +66,7 @@ export const routes: RouteObject[] = [
             children: [
               {
                 index: true,
+                loader: prefetchDashboard,
                 lazy: async () => ({ Component: (await import('./routes/dashboard-page')).DashboardPage }),
               },
               {

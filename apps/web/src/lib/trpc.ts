@@ -8,7 +8,7 @@
  */
 import type { AppRouter } from '@lifeos/api';
 import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError, type TRPCLink } from '@trpc/client';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
@@ -104,15 +104,25 @@ export function refreshLink(refresh: () => Promise<RefreshOutcome> = refreshSess
 
 // ---------- the singletons ----------
 
+/**
+ * A call's context flag for a request of its own. A batch answers when its slowest call is done: a slow page query
+ * (the dashboard's) sent beside the session check would hold back the whole app shell.
+ */
+export const UNBATCHED = { trpc: { context: { skipBatch: true } } } as const;
+
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     refreshLink(),
-    httpBatchLink({
-      url: TRPC_URL,
-      transformer: superjson,
-      maxItems: 20,
-      headers: CSRF_HEADERS,
-      fetch: sameOriginFetch,
+    splitLink({
+      condition: (op) => op.context.skipBatch === true,
+      true: httpLink({ url: TRPC_URL, transformer: superjson, headers: CSRF_HEADERS, fetch: sameOriginFetch }),
+      false: httpBatchLink({
+        url: TRPC_URL,
+        transformer: superjson,
+        maxItems: 20,
+        headers: CSRF_HEADERS,
+        fetch: sameOriginFetch,
+      }),
     }),
   ],
 });

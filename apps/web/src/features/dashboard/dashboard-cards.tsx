@@ -7,23 +7,22 @@ import {
   type TProject,
   weightUnitFor,
 } from '@lifeos/core/schemas';
-import { lazy, type ReactNode, Suspense } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { DeferredRender } from '../../components/deferred-render';
 import { formatWeight, type WeightUnit } from '../fitness/units';
 import { entryPath, formatLocalDate } from '../journal/journal-links';
 
-// The charts (recharts) and the heatmap load after the cards, in their own chunk.
-const charts = () => import('./dashboard-charts');
-const MoodChart = lazy(() => charts().then((m) => ({ default: m.MoodChart })));
-const VolumeChart = lazy(() => charts().then((m) => ({ default: m.VolumeChart })));
-const WeightChart = lazy(() => charts().then((m) => ({ default: m.WeightChart })));
-const WritingHeatmap = lazy(() => charts().then((m) => ({ default: m.WritingHeatmap })));
+// The charts (recharts) and the heatmap are a chunk of their own, fetched only once one of them comes near the
+// viewport (a phone that never scrolls down never downloads recharts) and drawn one per idle moment.
+const loadCharts = () => import('./dashboard-charts');
+type Charts = Awaited<ReturnType<typeof loadCharts>>;
 
-function ChartSlot({ height, children }: { height: number; children: ReactNode }) {
+function ChartSlot({ height, children }: { height: number; children: (charts: Charts) => ReactNode }) {
   return (
-    <Suspense fallback={<div className="dash-chart-placeholder" style={{ height }} aria-hidden="true" />}>
+    <DeferredRender height={height} placeholderClassName="dash-chart-placeholder" load={loadCharts}>
       {children}
-    </Suspense>
+    </DeferredRender>
   );
 }
 
@@ -318,9 +317,7 @@ export function FitnessCard({ data }: { data: TDashboardToday }) {
         </ul>
       ) : null}
       {anyTraining ? (
-        <ChartSlot height={160}>
-          <VolumeChart data={weeklyVolume} unit={unit} />
-        </ChartSlot>
+        <ChartSlot height={160}>{(charts) => <charts.VolumeChart data={weeklyVolume} unit={unit} />}</ChartSlot>
       ) : (
         <p className="muted">
           No workouts in the last weeks. <Link to="/fitness">Start one</Link>.
@@ -367,9 +364,7 @@ export function MoodCard({ data }: { data: TDashboardToday }) {
           trend.
         </p>
       ) : (
-        <ChartSlot height={180}>
-          <MoodChart data={rated} />
-        </ChartSlot>
+        <ChartSlot height={180}>{(charts) => <charts.MoodChart data={rated} />}</ChartSlot>
       )}
     </Card>
   );
@@ -414,9 +409,7 @@ export function BodyWeightCard({ data }: { data: TDashboardToday }) {
             </span>
           </p>
           {weights.length > 1 ? (
-            <ChartSlot height={160}>
-              <WeightChart data={weights} unit={unit} />
-            </ChartSlot>
+            <ChartSlot height={160}>{(charts) => <charts.WeightChart data={weights} unit={unit} />}</ChartSlot>
           ) : null}
         </>
       )}
@@ -445,6 +438,9 @@ export function OnThisDayCard({ entries }: { entries: TDashboardToday['onThisDay
   );
 }
 
+/** The year's grid (seven rows of days under the month labels) and the legend line below it. */
+const HEATMAP_HEIGHT = 150;
+
 export function WritingCard({ data }: { data: TDashboardToday }) {
   return (
     <Card
@@ -453,8 +449,8 @@ export function WritingCard({ data }: { data: TDashboardToday }) {
       title={`Writing days in ${data.heatmap.year}`}
       link={{ to: '/journal/history', label: 'History' }}
     >
-      <ChartSlot height={130}>
-        <WritingHeatmap data={data.heatmap} weekStart={data.weekStartsOn} />
+      <ChartSlot height={HEATMAP_HEIGHT}>
+        {(charts) => <charts.WritingHeatmap data={data.heatmap} weekStart={data.weekStartsOn} />}
       </ChartSlot>
       {data.heatmap.days.length === 0 ? (
         <p className="muted">Each day you write lights up a square.</p>

@@ -1,52 +1,13 @@
-import { addCalendarDays, type TDashboardToday, type TWeekFacts } from '@lifeos/core/schemas';
+import type { TWeekFacts } from '@lifeos/core/schemas';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { queryClient } from '../../lib/trpc';
+import { blankDashboard as blank } from '../../test/dashboard-fixtures';
 import { MockTrpcError, mockTrpc } from '../../test/mock-trpc';
 import { DashboardPage } from './dashboard-page';
 import { factLines } from './week-facts-panel';
-
-const weeks = Array.from({ length: 8 }, (_, i) => ({
-  weekStart: addCalendarDays('2026-01-19', 7 * i),
-  volumeKg: 0,
-  sessions: 0,
-}));
-
-const streak = { current: 0, lastDate: null, doneInPeriod: false };
-
-function blank(): TDashboardToday {
-  return {
-    today: '2026-03-10',
-    weekStart: '2026-03-09',
-    weekStartsOn: 'monday',
-    timezone: 'UTC',
-    units: 'metric',
-    displayName: 'Ada',
-    journal: {
-      morningPages: null,
-      reflection: null,
-      review: null,
-      wordGoal: 750,
-      streaks: { morning_pages: streak, daily_reflection: streak, weekly_review: streak },
-    },
-    agenda: { items: [], overdue: [], moreTasks: 0 },
-    inboxCount: 0,
-    projects: [],
-    fitness: { thisWeek: [], weekVolumeKg: 0, weeklyVolume: weeks, records: [] },
-    mood: [],
-    bodyWeight: [],
-    heatmap: { year: 2026, days: [] },
-    onThisDay: [],
-    correlation: {
-      daysWithMood: 0,
-      withWorkout: { days: 0, mood: null, energy: null },
-      withoutWorkout: { days: 0, mood: null, energy: null },
-      sentence: null,
-    },
-  };
-}
 
 function renderDashboard() {
   const router = createMemoryRouter([{ path: '/', Component: DashboardPage }], { initialEntries: ['/'] });
@@ -144,6 +105,37 @@ describe('dashboard page', () => {
     expect(screen.getByRole('progressbar', { name: 'Garden: 25% done' })).toBeTruthy();
     expect(within(screen.getByTestId('card-records')).getByText(/120 kg × 3 · was 115 kg/)).toBeTruthy();
     expect(screen.getByTestId('insight-sentence').textContent).toContain('4.1');
+  });
+
+  it('draws the year of writing only once its card comes near the viewport, in idle time', async () => {
+    const observers: IntersectionObserverCallback[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(callback: IntersectionObserverCallback) {
+          observers.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const idleCallbacks: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: () => void) => idleCallbacks.push(callback));
+    mockTrpc({ 'dashboard.today': () => blank() });
+    renderDashboard();
+
+    const writing = await screen.findByTestId('card-writing');
+    const placeholder = writing.querySelector<HTMLElement>('[data-deferred-placeholder]');
+    expect(placeholder?.style.height).toBe('150px');
+    expect(within(writing).queryByRole('img')).toBeNull();
+
+    await act(async () => {
+      for (const observer of observers)
+        observer([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver);
+    });
+    await waitFor(() => expect(idleCallbacks.length).toBeGreaterThan(0));
+    await act(async () => idleCallbacks.shift()?.());
+    expect((await within(writing).findByRole('img')).textContent).toContain('Writing days in 2026');
   });
 
   it('says so when the dashboard cannot be loaded, with a retry', async () => {

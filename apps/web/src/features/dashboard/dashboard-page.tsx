@@ -2,7 +2,6 @@ import type { TDashboardToday } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
-import { trpc } from '../../lib/trpc';
 import { formatLocalDate } from '../journal/journal-links';
 import {
   AgendaCard,
@@ -18,6 +17,7 @@ import {
   StartHere,
   WritingCard,
 } from './dashboard-cards';
+import { dashboardTodayOptions } from './dashboard-query';
 import './dashboard.css';
 
 export function greeting(hour: number): string {
@@ -50,9 +50,9 @@ export function isBlank(data: TDashboardToday): boolean {
 
 /** The landing page: the day at a glance, from one `dashboard.today` call, with a way into every module. */
 export function DashboardPage() {
-  // Every other module feeds this page, and none of them invalidates it: fetch afresh each time it is shown (the
-  // cached day stays on screen meanwhile).
-  const today = useQuery({ ...trpc.dashboard.today.queryOptions(), staleTime: 0 });
+  // The route's loader has already started this visit's fetch (prefetchDashboard): mounting must not send a second
+  // one. Stale at once all the same, so coming back to the tab refreshes the day.
+  const today = useQuery({ ...dashboardTodayOptions(), staleTime: 0, refetchOnMount: false });
   const data = today.data;
   const title = data ? `${greeting(hourIn(data.timezone))}, ${data.displayName}` : 'Today';
   return (
