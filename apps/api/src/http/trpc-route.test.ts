@@ -67,6 +67,37 @@ describe('the tRPC route on Fastify', () => {
     );
   });
 
+  it('compresses answers from 1 KiB on for clients that accept it, never a streamed batch', async () => {
+    for (const day of ['2026-02-02', '2026-02-03', '2026-02-04', '2026-02-05']) {
+      await owner.client.journal.upsert.mutate({
+        type: 'morning_pages',
+        date: day,
+        content: { text: 'word '.repeat(200) },
+      });
+    }
+    const list = `${server.url}/trpc/journal.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`;
+    const plain = await fetch(list, { headers: { ...bearer(), 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const plainText = await plain.text();
+    expect(plainText.length).toBeGreaterThan(1024);
+    for (const encoding of ['br', 'gzip']) {
+      const packed = await fetch(list, { headers: { ...bearer(), 'accept-encoding': encoding } });
+      expect(packed.headers.get('content-encoding'), encoding).toBe(encoding);
+      expect(packed.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(await packed.text(), encoding).toBe(plainText); // fetch decodes it
+    }
+    const small = await fetch(`${server.url}/trpc/settings.get`, { headers: { ...bearer(), 'accept-encoding': 'br' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    const streamed = await fetch(
+      `${server.url}/trpc/journal.list,settings.get?batch=1&input=${encodeURIComponent('{}')}`,
+      {
+        headers: { ...bearer(), 'trpc-accept': 'application/jsonl', 'accept-encoding': 'br' },
+      },
+    );
+    expect(streamed.headers.get('content-type')).toBe('application/jsonl');
+    expect(streamed.headers.get('content-encoding')).toBeNull();
+  });
+
   it('refuses bodies that are not JSON before tRPC reads them', async () => {
     for (const type of ['multipart/form-data; boundary=x', 'text/plain', 'application/octet-stream']) {
       const response = await fetch(`${server.url}/trpc/settings.update`, {

@@ -17,6 +17,8 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: apiTransformer,
+    // A streamed batch says what it is, so compression (json only) leaves it flowing line by line.
+    jsonl: { contentType: 'application/jsonl' },
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
       const domainField = error.cause instanceof AppError ? error.cause.field : undefined;
