@@ -1,7 +1,6 @@
 import {
   type AnyProcedure,
   type AnyRouter,
-  callTRPCProcedure,
   getErrorShape,
   getTRPCErrorFromUnknown,
   type inferRouterContext,
@@ -43,7 +42,7 @@ const FORWARDED_HEADERS = ['content-type', 'accept', 'trpc-accept'] as const;
  *
  * Queries by GET — what both our clients send for every read, one or a batch — skip the Fetch objects altogether
  * (`answerQueries`): the same steps as tRPC's resolveResponse for that case, with tRPC's own exported pieces
- * (procedure call, error shape, transformer, status), minus building a Request, its abort signals and a Response
+ * (error shape, transformer, status), minus building a Request, its abort signals and a Response
  * to read back. Anything else (mutations, JSON lines, unknown procedures, odd headers) goes through resolveResponse.
  */
 export function registerTrpcRoute<TRouter extends AnyRouter>(app: FastifyInstance, options: TrpcRouteOptions<TRouter>) {
@@ -184,8 +183,10 @@ async function answerQueries<TRouter extends AnyRouter>(
     calls.map(async (call): Promise<{ response: TRPCResponse; error?: TRPCError }> => {
       let error: TRPCError;
       try {
-        const data: unknown = await callTRPCProcedure({
-          router,
+        // Called as resolveResponse calls it (planQueries made sure it is a query): through callTRPCProcedure
+        // the router would ride along in the options tRPC copies at every middleware.
+        const procedure = call.procedure as AnyProcedure;
+        const data: unknown = await procedure({
           path: call.path,
           getRawInput: call.getRawInput,
           ctx,

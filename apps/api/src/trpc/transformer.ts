@@ -23,7 +23,11 @@ export function serializeAnswer(value: unknown): SuperJSONResult {
 
 /** For `initTRPC.create({ transformer })`: superjson for inputs, the fast walk for answers. */
 export const apiTransformer = {
-  input: superjson,
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    // An input is always a document JSON.parse has just made for this request: annotated in place, not copied.
+    deserialize: (value: SuperJSONResult) => superjson.deserialize(value, { inPlace: true }),
+  },
   output: { serialize: serializeAnswer, deserialize: (value: SuperJSONResult) => superjson.deserialize(value) },
 };
 
