@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** At most this many reads are kept prepared on one connection; later ones run unnamed (planned each time). */
-export const MAX_PREPARED_PER_CONNECTION = 500;
+export const MAX_PREPARED_PER_CONNECTION = 200;
 const MAX_PREPARED_TEXT = 16_384;
 const MAX_PREPARED_PARAMETERS = 100;
 
@@ -49,7 +49,7 @@ function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `lifeos_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
-    if (names.size >= 5_000) names.clear();
+    if (names.size >= 2_000) names.clear();
     names.set(text, name);
   }
   return name;

@@ -168,7 +168,9 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   // dashboard's 30 KiB travel as ~6, a ten-year export as a fifth. In their own scope: the web app's assets are
   // precompressed at build time and served as they are.
   await app.register(async (api) => {
-    await api.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
+    // Answers only: a compressed request body would be a way past the body limits' intent (a small upload inflating
+    // to gigabytes), so requests still arrive as plain JSON.
+    await api.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'], globalDecompression: false });
     await registerTrpcRoute(api, appTrpcRoute(services));
     registerCalendarFeed(api, services);
     registerDataArchive(api, services);

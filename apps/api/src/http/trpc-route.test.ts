@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import fastifyCookie from '@fastify/cookie';
 import { createPasswordHasher } from '@lifeos/core/server';
 import Fastify from 'fastify';
@@ -96,6 +97,17 @@ describe('the tRPC route on Fastify', () => {
     );
     expect(streamed.headers.get('content-type')).toBe('application/jsonl');
     expect(streamed.headers.get('content-encoding')).toBeNull();
+  });
+
+  it('does not inflate a compressed request body (only answers are compressed)', async () => {
+    const before = await owner.client.settings.get.query();
+    const response = await fetch(`${server.url}/trpc/settings.update`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ json: { displayName: 'Inflated' } })),
+    });
+    expect(response.status).toBe(400);
+    expect((await owner.client.settings.get.query()).displayName).toBe(before.displayName);
   });
 
   it('refuses bodies that are not JSON before tRPC reads them', async () => {
