@@ -5,6 +5,7 @@ import { type AppConfig, EnvError, loadConfig } from './env.js';
 import { buildServer } from './http/server.js';
 import { scheduleCalendarRefresh } from './jobs/calendar-refresh.js';
 import { scheduleCleanup } from './jobs/cleanup.js';
+import { scheduleMaintenance } from './jobs/maintenance.js';
 
 function configOrExit(): AppConfig {
   try {
@@ -51,6 +52,7 @@ async function main() {
   await server.app.listen({ port: config.port, host: config.host });
   scheduleCleanup(database.db, systemClock, server.app.log);
   scheduleCalendarRefresh(database.db, systemClock, config, server.app.log);
+  scheduleMaintenance(database, server.app.log);
   const where = database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   server.app.log.info(`Life OS is running on http://${config.host}:${config.port} (${where})`);
 }

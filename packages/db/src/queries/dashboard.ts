@@ -32,6 +32,9 @@ function journalBetweenQuery(userId: string, from: string, to: string) {
  * The current streak of each type and its latest date, by the journal's rules (a day or week not yet over does
  * not break a streak). Walks back from the latest entry one probe of the unique (user_id, type, entry_date) index
  * per day (per week for the review), so it reads as many entries as the streak is long, never the whole history.
+ * The probes are scalar subqueries, not EXISTS, and the latest review a max() subquery: written so, PostgreSQL can
+ * only run them as index probes, even without statistics (with EXISTS and a bare max() it once chose to read all of
+ * a user's weekly reviews at every step).
  * `isoWeekStart` is the ISO weekday the user's weeks begin on (1 Monday, 7 Sunday).
  */
 function currentStreaksQuery(userId: string, options: { today: string; thisWeekStart: string; isoWeekStart: number }) {
@@ -46,19 +49,21 @@ function currentStreaksQuery(userId: string, options: { today: string; thisWeekS
       select type, last, 1 from last where last >= ${today}::date - 1
       union all
       select daily.type, daily.d - 1, daily.n + 1 from daily
-      where exists (select 1 from journal_entries j
+      where (select true from journal_entries j
         where j.user_id = ${userId} and j.type = daily.type and j.entry_date = daily.d - 1)),
     review_last as (
-      select max(entry_date) as last from journal_entries where user_id = ${userId} and type = 'weekly_review'),
+      select (select max(entry_date) from journal_entries
+        where user_id = ${userId} and type = 'weekly_review') as last),
     review_week as (
       select last - ((extract(isodow from last)::int - ${isoWeekStart}::int + 7) % 7) as week from review_last),
     weekly(w, n) as (
       select week, 1 from review_week where week >= ${thisWeekStart}::date - 7
       union all
       select weekly.w - 7, weekly.n + 1 from weekly
-      where exists (select 1 from journal_entries j
+      where (select true from journal_entries j
         where j.user_id = ${userId} and j.type = 'weekly_review'
-          and j.entry_date >= weekly.w - 7 and j.entry_date < weekly.w))
+          and j.entry_date >= weekly.w - 7 and j.entry_date < weekly.w
+        limit 1))
     select l.type, to_char(l.last, 'YYYY-MM-DD') as last_date,
       coalesce((select max(n) from daily where daily.type = l.type), 0)::int as current
     from last l
