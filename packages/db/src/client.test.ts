@@ -49,6 +49,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL reads are prepared onc
       const statements = await preparedOn(database);
       expect(statements.filter((s) => s.includes('::int + 1 as n'))).toHaveLength(1);
       expect(statements.some((s) => /insert|delete|create/i.test(s))).toBe(false);
+      // Planned for each call's parameters: a generic plan takes a single user's id for every row.
+      const mode = await sql<{ planCacheMode: string }>`show plan_cache_mode`.execute(database.db);
+      expect(mode.rows[0]?.planCacheMode).toBe('force_custom_plan');
     } finally {
       await database.close();
     }

@@ -61,6 +61,8 @@ export function createDatabase(options: CreateDatabaseOptions): Database {
           }
         : {}),
       connectionTimeoutMillis: 5_000,
+      // Prepared reads are planned for their parameters every time, as unnamed ones are (see prepared.ts).
+      ...(options.prepareReads === false ? {} : { options: '-c plan_cache_mode=force_custom_plan' }),
     });
     // An idle client losing its server must not crash the process: the pool replaces it on the next checkout.
     pool.on('error', () => {});
