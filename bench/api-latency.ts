@@ -26,9 +26,9 @@ import { localDate } from '@lifeos/core/schemas';
 import { apiKeysService, systemClock } from '@lifeos/core/server';
 import { createDatabase, type Database, journalQueries } from '@lifeos/db';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import superjson from 'superjson';
 import { startServer } from './lib/api.js';
+import { createScratchDatabase, databaseUrlFor } from './lib/scratch-database.js';
 import { BENCH_TIMEZONE, DEFAULT_PASSWORD, seedUser } from './lib/seed-user.js';
 import { machine, table } from './stats.js';
 
@@ -52,22 +52,6 @@ interface Target {
   open(): Promise<{ database: Database; url?: string; cleanup: () => Promise<void> }>;
 }
 
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-const scratchUrl = (url: string, name: string) => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-};
-
 const targets: Target[] = [];
 if (!values['skip-pglite']) {
   targets.push({
@@ -83,13 +67,11 @@ if (databaseUrl) {
   targets.push({
     name: 'PostgreSQL',
     async open() {
-      const name = `lifeos_bench_${randomBytes(5).toString('hex')}`;
-      await adminQuery(databaseUrl, `create database ${name}`);
-      const url = scratchUrl(databaseUrl, name);
+      const scratch = await createScratchDatabase(databaseUrl, 'lifeos_bench');
       return {
-        database: createDatabase({ databaseUrl: url, statementTimeoutMs: 60_000 }),
-        url,
-        cleanup: () => adminQuery(databaseUrl, `drop database if exists ${name} with (force)`),
+        database: createDatabase({ databaseUrl: scratch.url, statementTimeoutMs: 60_000 }),
+        url: scratch.url,
+        cleanup: scratch.drop,
       };
     },
   });
@@ -158,7 +140,7 @@ function pgbenchSelectOnly(adminUrl: string): string {
   } catch {
     return 'pgbench not installed (apt-get install postgresql-client) — floor not measured';
   }
-  const url = scratchUrl(adminUrl, name);
+  const url = databaseUrlFor(adminUrl, name);
   execFileSync('psql', [adminUrl, '-qc', `create database ${name}`], { stdio: 'ignore' });
   try {
     execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { machine, ms, summarize, table } from './stats.js';
 
 const { values } = parseArgs({
@@ -32,16 +32,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Spawns the server and resolves with the milliseconds until /api/health answered 200 (polling every 10 ms). */
@@ -110,22 +100,19 @@ async function main() {
   }
 
   if (databaseUrl) {
-    const name = `lifeos_cold_${randomBytes(5).toString('hex')}`;
-    await adminQuery(databaseUrl, `create database ${name}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
+    const database = await createScratchDatabase(databaseUrl, 'lifeos_cold');
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'lifeos-cold-pg-'));
     try {
       rows.push(
         await measure('PostgreSQL (migrated database)', {
-          DATABASE_URL: url.toString(),
+          DATABASE_URL: database.url,
           DATA_DIR: scratch,
           SECRET_KEY: secret,
         }),
       );
     } finally {
       rmSync(scratch, { recursive: true, force: true });
-      await adminQuery(databaseUrl, `drop database if exists ${name} with (force)`);
+      await database.drop();
     }
   }
 

@@ -44,9 +44,9 @@ import type {
 } from '@lifeos/core/schemas';
 import { authService, createPasswordHasher, settingsService, systemClock } from '@lifeos/core/server';
 import { type Database, migrateToLatest, sql } from '@lifeos/db';
-import pg from 'pg';
 import { loadConfig } from '../apps/api/src/env.js';
 import { generateDataset } from './lib/generate.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { BENCH_TIMEZONE, findUserId, openBenchDatabase } from './lib/seed-user.js';
 import { createTextGenerator } from './lib/text.js';
 import { writeDataset } from './lib/write.js';
@@ -88,16 +88,6 @@ const log = (line: string) => console.log(line);
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
 
 // ---------- database and users ----------
-
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function localToday(timezone: string): string {
   // en-CA formats as YYYY-MM-DD.
@@ -790,13 +780,10 @@ async function main() {
   if (!existsSync(MAIN)) throw new Error('Build the API first: pnpm --filter @lifeos/api build');
   const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   let databaseUrl = values['database-url'];
-  let scratchName: string | undefined;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   if (!databaseUrl) {
-    scratchName = `lifeos_load_${randomBytes(5).toString('hex')}`;
-    await adminQuery(adminUrl, `create database ${scratchName}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${scratchName}`;
-    databaseUrl = url.toString();
+    scratch = await createScratchDatabase(adminUrl, 'lifeos_load');
+    databaseUrl = scratch.url;
   }
   const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-load-'));
   const profileDir = values['cpu-prof'] ? mkdtempSync(path.join(os.tmpdir(), 'lifeos-load-prof-')) : null;
@@ -805,7 +792,7 @@ async function main() {
   const loadWindow = { started: 0, ended: 0 };
   try {
     log(`Load test — ${machine()}`);
-    log(`database: ${scratchName ? `scratch database ${scratchName} (dropped at the end)` : databaseUrl}`);
+    log(`database: ${scratch ? `scratch database ${scratch.name} (dropped at the end)` : databaseUrl}`);
     const exerciseId = await createUsers(database);
     const gcEvents: GcEvent[] | null = values['trace-gc'] ? [] : null;
     api = await startApi(databaseUrl, scratchDir, profileDir, gcEvents);
@@ -1016,9 +1003,9 @@ async function main() {
         });
       } else log(`no CPU profile was written in ${profileDir}`);
     }
-    if (!scratchName) await deleteLoadUsers(database);
+    if (!scratch) await deleteLoadUsers(database);
     await database.close();
-    if (scratchName) await adminQuery(adminUrl, `drop database if exists ${scratchName} with (force)`);
+    await scratch?.drop();
     rmSync(scratchDir, { recursive: true, force: true });
   }
 }

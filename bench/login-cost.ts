@@ -21,11 +21,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { authService, createPasswordHasher, OWASP_ARGON2_MINIMUM } from '@lifeos/core/server';
 import { createDatabase, type Database, migrateToLatest } from '@lifeos/db';
-import pg from 'pg';
 import { loadConfig } from '../apps/api/src/env.js';
 import { buildServer } from '../apps/api/src/http/server.js';
 import { createLifeOsClient, errorCode, type LifeOsClient } from '../packages/client/src/index.js';
 import { signIn } from './lib/api.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { machine, ms, percentile, summarize, table } from './stats.js';
 
 const { values } = parseArgs({
@@ -108,28 +108,15 @@ console.log(`\n${burst} concurrent verifies: ${(burst / burstSeconds).toFixed(1)
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
 const LOGIN_USERS = 5;
 
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function openDatabase(): Promise<{ database: Database; name: string; cleanup: () => Promise<void> }> {
   if (!databaseUrl) {
     return { database: createDatabase({ dataDir: null }), name: 'PGlite (in memory)', cleanup: async () => {} };
   }
-  const scratch = `lifeos_login_${randomBytes(5).toString('hex')}`;
-  await adminQuery(databaseUrl, `create database ${scratch}`);
-  const url = new URL(databaseUrl);
-  url.pathname = `/${scratch}`;
+  const scratch = await createScratchDatabase(databaseUrl, 'lifeos_login');
   return {
-    database: createDatabase({ databaseUrl: url.toString(), statementTimeoutMs: 15_000 }),
-    name: `PostgreSQL (scratch database ${scratch})`,
-    cleanup: () => adminQuery(databaseUrl, `drop database if exists ${scratch} with (force)`),
+    database: createDatabase({ databaseUrl: scratch.url, statementTimeoutMs: 15_000 }),
+    name: `PostgreSQL (scratch database ${scratch.name})`,
+    cleanup: scratch.drop,
   };
 }
 

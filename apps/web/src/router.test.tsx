@@ -14,6 +14,17 @@ const me = {
   displayName: 'Ada',
 };
 
+/** The whole app's routes in memory, at `path`. */
+function renderApp(path: string) {
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+  return router;
+}
+
 describe('the dashboard route', () => {
   it('asks for dashboard.today with the navigation, in a request of its own, and only once; settings with the session', async () => {
     vi.spyOn(document, 'cookie', 'get').mockReturnValue('lifeos_session=1');
@@ -29,12 +40,7 @@ describe('the dashboard route', () => {
       'settings.get': () => ({ theme: 'system', weekStart: 'monday', units: 'metric', timezone: 'UTC' }),
       'dashboard.today': () => blankDashboard(),
     });
-    const router = createMemoryRouter(routes, { initialEntries: ['/'] });
-    render(
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>,
-    );
+    renderApp('/');
 
     // The session check has not answered, so neither the shell nor the page has mounted: the day's data is on its
     // way all the same.
@@ -65,12 +71,7 @@ describe('the dashboard route', () => {
       'auth.setupStatus': () => ({ needsSetup: false, signupOpen: false }),
       'dashboard.today': () => blankDashboard(),
     });
-    const router = createMemoryRouter(routes, { initialEntries: ['/'] });
-    render(
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>,
-    );
+    const router = renderApp('/');
     await expect.poll(() => router.state.location.pathname).toBe('/login');
     expect(api.callsTo('dashboard.today')).toHaveLength(0);
   });
