@@ -130,9 +130,9 @@ function planQueries(
 const NEVER_ABORTED = new AbortController().signal;
 const STREAM_REFUSED = 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink';
 
-/** Whether tRPC would call this answer a stream (an async iterable, or an object holding promises/iterables). */
+/** Whether tRPC would call this answer a stream (an async iterable, or a non-array object holding promises/iterables). */
 function isDataStream(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const isAsync = (v: unknown) =>
     v !== null &&
     typeof v === 'object' &&
