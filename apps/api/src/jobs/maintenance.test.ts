@@ -1,7 +1,7 @@
 import { sql } from '@lifeos/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
-import { maintainEmbeddedDatabase } from './maintenance.js';
+import { hasUnanalyzedTables, maintainEmbeddedDatabase } from './maintenance.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -38,7 +38,9 @@ it('gives the planner statistics and reclaims dead rows (PGlite has no autovacuu
     });
   }
   expect(await catalog('journal_entries')).toMatchObject({ allVisible: 0 });
+  expect(await hasUnanalyzedTables(server.database)).toBe(true);
   await maintainEmbeddedDatabase(server.database);
+  expect(await hasUnanalyzedTables(server.database)).toBe(false);
   const after = await catalog('journal_entries');
   expect(after.rows).toBe(9);
   expect(after.allVisible).toBeGreaterThan(0);
