@@ -25,10 +25,11 @@ import { parseArgs } from 'node:util';
 import { localDate } from '@lifeos/core/schemas';
 import { apiKeysService, systemClock } from '@lifeos/core/server';
 import { createDatabase, type Database, journalQueries } from '@lifeos/db';
+import { withDatabase } from '@lifeos/db/testing';
 import autocannon from 'autocannon';
 import superjson from 'superjson';
 import { startServer } from './lib/api.js';
-import { createScratchDatabase, databaseUrlFor } from './lib/scratch-database.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { BENCH_TIMEZONE, DEFAULT_PASSWORD, seedUser } from './lib/seed-user.js';
 import { machine, table } from './stats.js';
 
@@ -140,7 +141,7 @@ function pgbenchSelectOnly(adminUrl: string): string {
   } catch {
     return 'pgbench not installed (apt-get install postgresql-client) — floor not measured';
   }
-  const url = databaseUrlFor(adminUrl, name);
+  const url = withDatabase(adminUrl, name);
   execFileSync('psql', [adminUrl, '-qc', `create database ${name}`], { stdio: 'ignore' });
   try {
     execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });

@@ -10,12 +10,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createScratchDatabase } from './lib/scratch-database.js';
+import { freePort } from './lib/web-app.js';
 import { machine, ms, summarize, table } from './stats.js';
 
 const { values } = parseArgs({
@@ -25,14 +25,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const databaseUrl = process.env.DATABASE_URL || undefined;
 const MAIN = fileURLToPath(new URL('../apps/api/dist/main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Spawns the server and resolves with the milliseconds until /api/health answered 200 (polling every 10 ms). */
 async function startOnce(env: Record<string, string>): Promise<{ ms: number; child: ChildProcess }> {

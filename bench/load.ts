@@ -27,7 +27,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { SourceMap } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -49,6 +48,7 @@ import { generateDataset } from './lib/generate.js';
 import { createScratchDatabase } from './lib/scratch-database.js';
 import { BENCH_TIMEZONE, findUserId, openBenchDatabase } from './lib/seed-user.js';
 import { createTextGenerator } from './lib/text.js';
+import { freePort } from './lib/web-app.js';
 import { writeDataset } from './lib/write.js';
 import { machine, ms, percentile, table } from './stats.js';
 
@@ -157,14 +157,6 @@ async function createUsers(database: Database): Promise<string> {
 }
 
 // ---------- the server process ----------
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface ServerProcess {
   child: ChildProcess;

@@ -20,13 +20,15 @@ export interface TestTemplate {
   serverUrl?: string;
 }
 
-function withDatabase(url: string, database: string): string {
+/** The URL of `database` on the server of `url`. */
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
 
-async function adminQuery(serverUrl: string, statement: string) {
+/** One statement on its own connection (create/drop database cannot run in a pool's transaction). */
+export async function adminQuery(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
