@@ -8,7 +8,9 @@
  *   journal.get         the tRPC procedure, API key (Authorization: Bearer) — the ratio to the baseline is the cost
  *                       of tRPC + auth + validation (target ≥ 60 % of the baseline's req/s on PostgreSQL)
  *   journal.get cookie  the same, signed in with the session cookie as the web app is
- *   dashboard.today     the landing page's one call (target p99 < 25 ms on PostgreSQL, < 60 ms on PGlite)
+ *   dashboard.today     the landing page's one call (target p99 < 25 ms on PostgreSQL, < 60 ms on PGlite): a repeat
+ *                       visit answered from the kept dashboard (the data version and the date unchanged), and the
+ *                       same call computed every time, as on the first visit after any change (cache off)
  *   journal.list        the journal's first page (target p99 < 10 ms)
  *   calendar.events     a month of occurrences, recurrences expanded (target p99 < 10 ms)
  *   /api/health         select 1
@@ -212,7 +214,22 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
       ['journal.get (API key)', withKey as Measured, ''],
       ['journal.get (session cookie)', withCookie as Measured, ''],
     );
-    await run('dashboard.today', query(base, 'dashboard.today'), bearer, pglite ? 'p99 < 60' : 'p99 < 25');
+    await run(
+      'dashboard.today (repeat visit: the kept answer)',
+      query(base, 'dashboard.today'),
+      bearer,
+      pglite ? 'p99 < 60' : 'p99 < 25',
+    );
+    {
+      // What every visit after a change costs: the same server with the dashboard cache off, on the same database.
+      const computing = await startServer(database, undefined, { DASHBOARD_CACHE_USERS: '0' });
+      await run(
+        'dashboard.today (computed: first visit after a change)',
+        query(computing.base, 'dashboard.today'),
+        bearer,
+      );
+      await computing.server.app.close();
+    }
     await run('journal.list (first page)', query(base, 'journal.list', {}), bearer, 'p99 < 10');
     await run(
       'calendar.events.list (a month)',

@@ -15,16 +15,21 @@ export interface RunningServer {
   base: string;
 }
 
-/** `routes`: extra routes for a benchmark (a baseline), added before the server listens. */
+/**
+ * `routes`: extra routes for a benchmark (a baseline), added before the server listens; `env`: settings beside the
+ * defaults (DASHBOARD_CACHE_USERS=0, say).
+ */
 export async function startServer(
   database: Database,
   routes?: (app: LifeOsServer['app']) => void,
+  env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const config = loadConfig({
     NODE_ENV: 'production',
     SECRET_KEY: randomBytes(48).toString('base64url'),
     DATA_DIR: os.tmpdir(),
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const server = await buildServer({ config, database, webDistDir: null });
   routes?.(server.app);

@@ -69,6 +69,7 @@ const ZEnv = z.object({
   CALENDAR_ALLOW_PRIVATE_URLS: bool.default(false),
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  DASHBOARD_CACHE_USERS: z.coerce.number().int().min(0).max(10_000).default(100),
 });
 
 export interface AppConfig {
@@ -95,6 +96,8 @@ export interface AppConfig {
   };
   /** How long a resolved API key or access token is reused without a database lookup (0: never). */
   callerCacheMs: number;
+  /** For how many users the last dashboard is kept until their data or the date changes (0: computed every time). */
+  dashboardCacheUsers: number;
   /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
   calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
 }
@@ -181,6 +184,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       importBodyBytes: env.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
     },
     callerCacheMs: env.CALLER_CACHE_MS,
+    dashboardCacheUsers: env.DASHBOARD_CACHE_USERS,
     calendarSubscriptions: {
       allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: 10_000,

@@ -13,6 +13,7 @@ export * as subscriptionsService from './calendar/subscriptions.service.js';
 export * from './captures/captures.errors.js';
 export * as capturesService from './captures/captures.service.js';
 export * from './clock.js';
+export { DashboardCache } from './dashboard/dashboard.cache.js';
 export * as dashboardService from './dashboard/dashboard.service.js';
 export * as dataArchive from './data/archive.js';
 export * from './data/data.errors.js';

@@ -87,6 +87,7 @@ export interface DB {
   projects: ProjectsTable;
   tasks: TasksTable;
   captures: CapturesTable;
+  userDataVersions: UserDataVersionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -330,6 +331,12 @@ export interface CapturesTable {
   processedAt: NullableTimestamp;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Moved on by triggers whenever the user's data changes (migration 20261126000000_data_versions). */
+export interface UserDataVersionsTable {
+  userId: string;
+  version: ColumnType<number, never, never>;
 }
 
 export type ProjectRow = Selectable<ProjectsTable>;

@@ -10,6 +10,7 @@ import * as m20261125150000 from '../migrations/20261125150000_calendar_feed_tas
 import * as m20261125160000 from '../migrations/20261125160000_dashboard_indexes.js';
 import * as m20261125170000 from '../migrations/20261125170000_search_indexes.js';
 import * as m20261125180000 from '../migrations/20261125180000_foreign_key_indexes.js';
+import * as m20261126000000 from '../migrations/20261126000000_data_versions.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261125160000_dashboard_indexes': m20261125160000,
   '20261125170000_search_indexes': m20261125170000,
   '20261125180000_foreign_key_indexes': m20261125180000,
+  '20261126000000_data_versions': m20261126000000,
 };

@@ -226,6 +226,10 @@ const spec: SchemaSpec = {
     createdAt: { type: 'timestamptz', nullable: false },
     updatedAt: { type: 'timestamptz', nullable: false },
   },
+  userDataVersions: {
+    userId: { type: 'uuid', nullable: false },
+    version: { type: 'int8', nullable: false },
+  },
 };
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -46,6 +46,11 @@ describe('describeProcedures', () => {
   it('carries type, description and output schema', () => {
     expect(byPath.get('auth.login')).toMatchObject({ type: 'mutation', description: expect.any(String) });
     expect(byPath.get('settings.get')).toMatchObject({ type: 'query', outputSchema: { type: 'object' } });
+    // Checked once (kept answers), still described by its schema.
+    expect(byPath.get('dashboard.today')?.outputSchema).toMatchObject({
+      type: 'object',
+      properties: { agenda: { type: 'object' } },
+    });
     for (const p of described) expect(p.description, p.path).toEqual(expect.any(String));
   });
 

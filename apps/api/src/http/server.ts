@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import { type Clock, createPasswordHasher, RateLimitedError, systemClock } from '@lifeos/core/server';
+import { type Clock, createPasswordHasher, DashboardCache, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -162,7 +162,14 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
 
   const hasher = createPasswordHasher(config.argon2);
-  const services = { db: database.db, clock, config, hasher, callerCache: new CallerCache(config.callerCacheMs) };
+  const services = {
+    db: database.db,
+    clock,
+    config,
+    hasher,
+    callerCache: new CallerCache(config.callerCacheMs),
+    dashboardCache: new DashboardCache(config.dashboardCacheUsers),
+  };
 
   // The API's answers from 1 KiB on (JSON, the calendar feed), brotli or gzip as the client accepts: the
   // dashboard's 30 KiB travel as ~6, a ten-year export as a fifth. In their own scope: the web app's assets are

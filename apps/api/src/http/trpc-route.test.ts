@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import fastifyCookie from '@fastify/cookie';
-import { createPasswordHasher } from '@lifeos/core/server';
+import { createPasswordHasher, DashboardCache } from '@lifeos/core/server';
 import Fastify from 'fastify';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,7 @@ describe('queries by GET, answered without the Fetch round trip', () => {
       config: server.config,
       hasher: createPasswordHasher(server.config.argon2),
       callerCache: new CallerCache(0),
+      dashboardCache: new DashboardCache(10),
     };
     await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/fast' });
     await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/slow', fastQueries: false });
@@ -170,6 +171,9 @@ describe('queries by GET, answered without the Fetch round trip', () => {
         `calendar.events.list?${input({ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') })}`,
         asKey,
       ], // Dates in the input
+      ['dashboard.today', asKey], // computed, then kept: its text is written once
+      ['dashboard.today', asKey],
+      [`dashboard.today,settings.get?${batchInput([undefined, undefined])}`, asKey],
       [`settings.get,auth.me?${batchInput([undefined, undefined])}`, asKey],
       [`settings.get,journal.get?${batchInput([undefined, { type: 'nope' }])}`, asKey], // mixed: 207
       ['settings.get,auth.me?batch=1&input=%5B1%5D', asKey], // a batch's input must be an object

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { DASHBOARD_TASKS_MAX } from '@lifeos/core/schemas';
 import { dashboardService } from '@lifeos/core/server';
-import { sql } from '@lifeos/db';
+import { createDatabase, sql } from '@lifeos/db';
 import { createTestDatabase } from '@lifeos/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -82,6 +82,12 @@ const reflection = (mood: number, energy: number) => ({
   energy,
   tomorrowFocus: 'rest',
 });
+
+/** Moves the owner's data version on without changing any data: the next dashboard is computed, not kept. */
+async function newDataVersion() {
+  const { id } = await owner.client.auth.me.query();
+  await sql`update user_data_versions set version = version + 1 where user_id = ${id}`.execute(server.database.db);
+}
 
 async function exerciseId(name: string): Promise<string> {
   const exercise = (await owner.client.fitness.exercises.list.query({ q: name })).find((e) => e.name === name);
@@ -344,8 +350,11 @@ describe('dashboard.today runs a fixed number of statements', () => {
 
   it('the same small number with a little data and with a lot more', async () => {
     const overhead = await authOverhead();
+    await newDataVersion();
     const small = await countStatements(() => owner.client.dashboard.today.query());
     expect(small - overhead).toBe(dashboardService.TODAY_QUERY_COUNT);
+    const kept = await countStatements(() => owner.client.dashboard.today.query());
+    expect(kept - overhead).toBe(dashboardService.TODAY_KEPT_QUERY_COUNT);
 
     // Many more days, projects, tasks, sessions, sets, events and captures, written straight into the tables.
     const db = server.database.db;
@@ -385,6 +394,7 @@ describe('dashboard.today runs a fixed number of statements', () => {
       db,
     );
 
+    // Written behind the API's back, and still seen: the tables' triggers moved the data version.
     const big = await countStatements(() => owner.client.dashboard.today.query());
     expect(big).toBe(small);
 
@@ -421,5 +431,73 @@ describe('dashboard.today runs a fixed number of statements', () => {
     const overhead = await authOverhead();
     const count = await countStatements(() => owner.client.dashboard.weekFacts.query({ weekStart: '2026-03-09' }));
     expect(count - overhead).toBe(dashboardService.WEEK_FACTS_QUERY_COUNT);
+  });
+});
+
+describe('dashboard.today is kept until the data or the day changes', () => {
+  const kept = async () => {
+    const overhead = (await countStatements(() => owner.client.settings.get.query())) - 1;
+    return (await countStatements(() => owner.client.dashboard.today.query())) - overhead;
+  };
+
+  it('answers a repeat visit from what it kept, with the same answer', async () => {
+    const first = await owner.client.dashboard.today.query();
+    expect(await kept()).toBe(dashboardService.TODAY_KEPT_QUERY_COUNT);
+    expect(await owner.client.dashboard.today.query()).toEqual(first);
+  });
+
+  it('shows every change at once, whichever module it is in', async () => {
+    const before = await owner.client.dashboard.today.query();
+    const capture = await owner.client.captures.create.mutate({ text: 'seen at once' });
+    expect((await owner.client.dashboard.today.query()).inboxCount).toBe(before.inboxCount + 1);
+    await owner.client.captures.delete.mutate({ id: capture.id });
+    expect((await owner.client.dashboard.today.query()).inboxCount).toBe(before.inboxCount);
+
+    await owner.client.journal.upsert.mutate({
+      type: 'morning_pages',
+      date: before.today,
+      content: { text: 'five words on the page' },
+    });
+    expect((await owner.client.dashboard.today.query()).journal.morningPages?.words).toBe(5);
+
+    await owner.client.settings.update.mutate({ displayName: 'Kept Not Stale' });
+    expect((await owner.client.dashboard.today.query()).displayName).toBe('Kept Not Stale');
+    await owner.client.settings.update.mutate({ weekStart: 'sunday' });
+    expect((await owner.client.dashboard.today.query()).weekStartsOn).toBe('sunday');
+    await owner.client.settings.update.mutate({ weekStart: 'monday' });
+  });
+
+  it("is not thrown away by another user's changes, and never shows them", async () => {
+    const other = await createUser(server, {
+      username: 'kept_other',
+      email: 'kept@example.com',
+      password: 'a long enough password',
+    });
+    const before = await owner.client.dashboard.today.query();
+    await other.client.captures.create.mutate({ text: 'not the owner’s' });
+    expect(await kept()).toBe(dashboardService.TODAY_KEPT_QUERY_COUNT);
+    expect((await owner.client.dashboard.today.query()).inboxCount).toBe(before.inboxCount);
+    expect((await other.client.dashboard.today.query()).inboxCount).toBe(1);
+  });
+
+  it('moves on to the next day at the user’s midnight', async () => {
+    setNow('2026-03-11T03:59:00Z'); // 23:59 on the 10th in New York
+    expect((await owner.client.dashboard.today.query()).today).toBe('2026-03-10');
+    setNow('2026-03-11T04:01:00Z');
+    expect((await owner.client.dashboard.today.query()).today).toBe('2026-03-11');
+    setNow('2026-03-10T15:00:00Z');
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)('sees a change another process commits, on its own connection', async () => {
+    const url = server.database.url as string;
+    const elsewhere = createDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      const { id } = await owner.client.auth.me.query();
+      const before = await owner.client.dashboard.today.query();
+      await sql`insert into captures (user_id, text) values (${id}, 'from another process')`.execute(elsewhere.db);
+      expect((await owner.client.dashboard.today.query()).inboxCount).toBe(before.inboxCount + 1);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Loads @fastify/cookie's request/reply typings wherever this context is type-checked (web, client).
 import type {} from '@fastify/cookie';
-import type { Clock, PasswordHasher } from '@lifeos/core/server';
+import type { Clock, DashboardCache, PasswordHasher } from '@lifeos/core/server';
 import type { DB, Kysely } from '@lifeos/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CallerCache } from '../auth/caller-cache.js';
@@ -37,6 +37,7 @@ export interface AppServices {
   config: AppConfig;
   hasher: PasswordHasher;
   callerCache: CallerCache;
+  dashboardCache?: DashboardCache;
 }
 
 export interface Context extends AppServices {

@@ -21,6 +21,15 @@ const codeForSqlState: Record<string, { code: TRPC_ERROR_CODE_KEY; message: stri
   '22001': { code: 'BAD_REQUEST', message: 'A value is too long' },
   '22007': { code: 'BAD_REQUEST', message: 'Invalid date' },
   '22008': { code: 'BAD_REQUEST', message: 'Date out of range' },
+  // Two writes of the same user's data crossing (an import while the journal autosaves): one of them is undone.
+  '40P01': {
+    code: 'CONFLICT',
+    message: 'Another change was being saved at the same moment; nothing was saved. Try again.',
+  },
+  '40001': {
+    code: 'CONFLICT',
+    message: 'Another change was being saved at the same moment; nothing was saved. Try again.',
+  },
 };
 
 /** Node socket errors and pg/pg-pool messages that mean "no usable connection to the database". */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { apiTransformer, serializeAnswer } from './transformer.js';
+import { apiTransformer, keepSerialization, serializeAnswer } from './transformer.js';
 
 /** What goes on the wire: the text must be superjson's, byte for byte. */
 const wire = (value: unknown) => JSON.stringify(serializeAnswer(value));
@@ -100,5 +100,26 @@ describe('serializeAnswer', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('kept answers', () => {
+  it('are serialized once, to what superjson writes, and the same result is returned again', () => {
+    const answer = Object.freeze({ when: new Date('2026-03-10T15:00:00Z'), items: Object.freeze([1, 2]) });
+    keepSerialization(answer);
+    const first = serializeAnswer(answer);
+    expect(JSON.stringify(first)).toBe(superjsonWire(answer));
+    expect(serializeAnswer(answer)).toBe(first);
+  });
+
+  it('are frozen ones only; anything else is serialized afresh every time', () => {
+    expect(() => keepSerialization({ open: true })).toThrow(/frozen/);
+    const open = { count: 1 };
+    expect(wire(open)).toBe('{"json":{"count":1}}');
+    open.count = 2;
+    expect(wire(open)).toBe('{"json":{"count":2}}');
+    // Frozen but never marked: not kept either.
+    const frozen = Object.freeze({ count: 3 });
+    expect(serializeAnswer(frozen)).not.toBe(serializeAnswer(frozen));
   });
 });

@@ -11,6 +11,48 @@ import superjson, { type SuperJSONResult } from 'superjson';
  * reachable twice, a key superjson refuses — goes to superjson itself, whose output then is the answer.
  */
 export function serializeAnswer(value: unknown): SuperJSONResult {
+  const kept = typeof value === 'object' && value !== null ? keptSerializations.get(value) : undefined;
+  if (kept !== undefined) return kept ?? remember(value as object, serializeFresh(value));
+  return serializeFresh(value);
+}
+
+/**
+ * Answers that are deeply frozen and returned again and again (checkedOnce): serialized once. The value is null
+ * until the first serialization.
+ */
+const keptSerializations = new WeakMap<object, SuperJSONResult | null>();
+
+/** Marks a deeply frozen answer whose serialization may be kept: it can no longer change. */
+export function keepSerialization(answer: object): void {
+  if (!Object.isFrozen(answer)) throw new Error('only a frozen answer can keep its serialization');
+  if (!keptSerializations.has(answer)) keptSerializations.set(answer, null);
+}
+
+function remember(answer: object, serialized: SuperJSONResult): SuperJSONResult {
+  keptSerializations.set(answer, serialized);
+  keptTexts.set(serialized, null);
+  return serialized;
+}
+
+/** The JSON text of kept answers' serializations, written on first use (null until then). */
+const keptTexts = new WeakMap<object, string | null>();
+
+/** Whether this serialized answer is a kept one, whose JSON text `answerJson` writes once. */
+export function isKeptSerialization(serialized: unknown): serialized is SuperJSONResult {
+  return typeof serialized === 'object' && serialized !== null && keptTexts.has(serialized);
+}
+
+/** `JSON.stringify` of a kept serialized answer, written once. */
+export function keptAnswerJson(serialized: SuperJSONResult): string {
+  let text = keptTexts.get(serialized);
+  if (text === undefined || text === null) {
+    text = JSON.stringify(serialized);
+    keptTexts.set(serialized, text);
+  }
+  return text;
+}
+
+function serializeFresh(value: unknown): SuperJSONResult {
   const walk = new AnswerWalk();
   try {
     const json = walk.root(value);

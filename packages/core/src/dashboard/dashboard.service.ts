@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../journal/journal.rules.js';
 import type { TJournalEntryType } from '../journal/journal.schemas.js';
 import { progress } from '../projects/projects.rules.js';
+import type { DashboardCache } from './dashboard.cache.js';
 import {
   correlationSentence,
   isoWeekStart,
@@ -33,11 +34,18 @@ interface Deps {
   clock: Clock;
 }
 
+interface TodayDeps extends Deps {
+  /** Where the last answer per user is kept; without it, every call computes the dashboard. */
+  dashboardCache?: DashboardCache;
+}
+
 /**
- * The SQL statements one `today()` runs, whatever the data: the settings, then everything else as one statement.
- * A test counts them; change this number only together with the reads below.
+ * The SQL statements one `today()` runs, whatever the data: the settings (with the data version), then everything
+ * else as one statement; only the first when the answer is kept (DashboardCache). A test counts them; change these
+ * numbers only together with the reads below.
  */
 export const TODAY_QUERY_COUNT = 2;
+export const TODAY_KEPT_QUERY_COUNT = 1;
 export const WEEK_FACTS_QUERY_COUNT = 5;
 
 const COMPLETED_TITLES_MAX = 50;
@@ -52,16 +60,29 @@ async function userSettings(deps: Deps, userId: string) {
   return settings;
 }
 
+type Settings = NonNullable<Awaited<ReturnType<typeof settingsQueries.getSettings>>>;
+
 /**
  * Everything the landing page shows, in one call. The settings are read first (the time zone and week start
- * place every window); everything else is one statement (dashboardQueries.todayReads).
+ * place every window) with the user's data version; the answer kept for that version and date is returned as it is,
+ * otherwise everything else is read in one statement (dashboardQueries.todayReads).
  */
-export async function today(deps: Deps, userId: string): Promise<TDashboardToday> {
-  const settings = await userSettings(deps, userId);
+export async function today(deps: TodayDeps, userId: string): Promise<TDashboardToday> {
+  const settings = await settingsQueries.getSettingsAndDataVersion(deps.db, userId);
+  if (!settings) throw new NotFoundError('Settings');
+  const now = deps.clock.now();
+  const date = localDate(now, settings.timezone);
+  const key = settings.dataVersion === null ? null : `${settings.dataVersion} ${date}`;
+  const kept = key === null ? undefined : deps.dashboardCache?.get(userId, key);
+  if (kept) return kept;
+  const answer = await computeToday(deps, userId, settings, date);
+  if (key !== null) deps.dashboardCache?.set(userId, key, answer);
+  return answer;
+}
+
+async function computeToday(deps: Deps, userId: string, settings: Settings, today: string): Promise<TDashboardToday> {
   const { timezone } = settings;
   const weekStartsOn: WeekStart = settings.weekStart;
-  const now = deps.clock.now();
-  const today = localDate(now, timezone);
   const tomorrow = addCalendarDays(today, 1);
   const thisWeekStart = weekStartOf(today, weekStartsOn);
   const firstVolumeWeek = addCalendarDays(thisWeekStart, -7 * (DASHBOARD_VOLUME_WEEKS - 1));

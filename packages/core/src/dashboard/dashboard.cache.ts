@@ -1,0 +1,49 @@
+import type { TDashboardToday } from './dashboard.schemas.js';
+
+/**
+ * The last dashboard computed for each user, with what it was computed from: the user's data version and the local
+ * date. The version is moved on by database triggers in the same transaction as any change to the user's data
+ * (from this process or any other: an import, the calendar refresh, the CLI, psql), and it is read before the data,
+ * so a kept answer is never older than its key; a change or a new day makes the key differ and the answer is
+ * computed again. The landing page is asked for on every visit and every refocus, far more often than the data
+ * behind it changes.
+ *
+ * Bounded by users, least recently used first out. Answers are shared between callers, so they are kept frozen, deeply:
+ * a caller that tried to change one would throw instead of changing what the next caller sees.
+ */
+export class DashboardCache {
+  readonly #entries = new Map<string, { key: string; answer: TDashboardToday }>();
+
+  constructor(private readonly maxUsers: number) {}
+
+  get(userId: string, key: string): TDashboardToday | undefined {
+    const entry = this.#entries.get(userId);
+    if (entry?.key !== key) return undefined;
+    // Map order is insertion order: re-inserting marks the user as the most recently used.
+    this.#entries.delete(userId);
+    this.#entries.set(userId, entry);
+    return entry.answer;
+  }
+
+  set(userId: string, key: string, answer: TDashboardToday): void {
+    if (this.maxUsers <= 0) return;
+    this.#entries.delete(userId);
+    if (this.#entries.size >= this.maxUsers) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(userId, { key, answer: deepFreeze(answer) });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
