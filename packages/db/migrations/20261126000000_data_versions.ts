@@ -40,19 +40,32 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
   await sql`insert into user_data_versions (user_id) select id from users`.execute(db);
 
-  // An update, never an insert: a user being deleted has lost the row already, and the bump is then a no-op
-  // instead of a foreign-key error inside the cascade.
-  await sql`create function bump_user_data_version() returns trigger language plpgsql as $$
-    begin
-      update user_data_versions set version = version + 1
-      where user_id in (select distinct user_id from changed_rows);
-      return null;
-    end $$`.execute(db);
-  await sql`create function bump_user_data_version_of_users() returns trigger language plpgsql as $$
-    begin
-      update user_data_versions set version = version + 1 where user_id in (select id from changed_rows);
-      return null;
-    end $$`.execute(db);
+  // Once per user per transaction (all of a transaction's changes become visible together, so one step is enough):
+  // a foreign key's cascade deletes the children one statement per parent row, and updating the same version row
+  // thousands of times in one transaction grew a chain of row versions that every next update walked (a restore
+  // over ten years of data ran past the statement timeout). The users already counted are kept in a
+  // transaction-local setting. An update, never an insert: a user being deleted has lost the row already, and the
+  // bump is then a no-op instead of a foreign-key error inside the cascade.
+  const bumpers: [name: string, column: string][] = [
+    ['bump_user_data_version', 'user_id'],
+    ['bump_user_data_version_of_users', 'id'],
+  ];
+  for (const [name, column] of bumpers) {
+    await sql`create function ${sql.raw(name)}() returns trigger language plpgsql as $$
+      declare
+        counted text := coalesce(current_setting('lifeos.data_version_counted', true), '');
+        fresh uuid[];
+      begin
+        select array_agg(distinct ${sql.raw(column)}) into fresh from changed_rows
+        where ${sql.raw(column)} is not null and strpos(counted, ${sql.raw(column)}::text) = 0;
+        if fresh is null then
+          return null;
+        end if;
+        update user_data_versions set version = version + 1 where user_id = any(fresh);
+        perform set_config('lifeos.data_version_counted', counted || array_to_string(fresh, ',') || ',', true);
+        return null;
+      end $$`.execute(db);
+  }
   await sql`create function create_user_data_version() returns trigger language plpgsql as $$
     begin
       insert into user_data_versions (user_id) select id from changed_rows on conflict do nothing;

@@ -55,7 +55,7 @@ function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () =>
       expect(missing).toEqual([]);
     });
 
-    it('counts statements, not rows, and only for the users whose rows changed', async () => {
+    it('counts changes, not rows, and only for the users whose rows changed', async () => {
       const alice = await newUser(`alice_${name}`);
       const bob = await newUser(`bob_${name}`);
       const start = await versionOf(alice);
@@ -80,6 +80,25 @@ function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () =>
         (${alice}, 'k', 'read', ${randomBytes(4).toString('hex')}, ${randomBytes(16).toString('hex')})`.execute(db);
       await sql`update api_keys set last_used_at = now() where user_id = ${alice}`.execute(db);
       expect(await versionOf(alice)).toBe(start + 4);
+    });
+
+    it('moves once per transaction, however many statements and cascaded deletes it runs', async () => {
+      const erin = await newUser(`erin_${name}`);
+      await sql`insert into workout_sessions (user_id, name, started_at)
+        select ${erin}, 'Session ' || i, now() - i * interval '1 day' from generate_series(1, 500) i`.execute(db);
+      await sql`insert into workout_sets (user_id, session_id, exercise_id, position, reps, weight_kg)
+        select ${erin}, ws.id, (select id from exercises order by id limit 1), k, 5, 50
+        from workout_sessions ws cross join generate_series(0, 1) k where ws.user_id = ${erin}`.execute(db);
+      const start = await versionOf(erin);
+      await db.transaction().execute(async (trx) => {
+        await sql`insert into captures (user_id, text) values (${erin}, 'one')`.execute(trx);
+        await sql`update captures set text = 'two' where user_id = ${erin}`.execute(trx);
+        // One cascaded delete of the sets per session: 500 statements on workout_sets.
+        await sql`delete from workout_sessions where user_id = ${erin}`.execute(trx);
+      });
+      expect(await versionOf(erin)).toBe(start + 1);
+      await captures(erin, ['next transaction']);
+      expect(await versionOf(erin)).toBe(start + 2);
     });
 
     it('rolls back with the change it counted', async () => {

@@ -1,4 +1,5 @@
 import { DATA_EXPORT_SECTIONS, type TDataExport, ZDataExport } from '@lifeos/core/schemas';
+import { sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
@@ -286,6 +287,16 @@ describe('data.import', () => {
       // Mondays 2, 9 (moved), 16 (deleted), 23 and 30.
       ['Dentist', 'Standup', 'Standup (moved)', 'Standup', 'Standup'].sort(),
     );
+  });
+
+  it('leaves planner statistics that count the imported rows', async () => {
+    const olga = await newUser();
+    await olga.client.data.import.mutate({ data: doc, mode: 'replace' });
+    const { rows } = await sql<{ estimated: number; actual: number }>`
+      select (select reltuples from pg_class where relname = 'workout_sets')::int as estimated,
+        (select count(*) from workout_sets)::int as actual`.execute(server.database.db);
+    expect(rows[0]?.actual).toBeGreaterThan(0);
+    expect(rows[0]?.estimated).toBe(rows[0]?.actual);
   });
 
   it('merges: the same document twice creates nothing the second time', async () => {

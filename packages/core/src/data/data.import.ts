@@ -466,8 +466,14 @@ export async function importDocument(
     if (takeSettings) await dataQueries.updateImportedSettings(trx, userId, doc.settings, now);
     report.count('settings', takeSettings ? 'updated' : 'skipped');
     await writeDocument(trx, userId, doc, await loadExisting(trx, userId, merge), report);
-    if (options.dryRun) await trx.rollback().execute();
-    else await trx.commit().execute();
+    if (options.dryRun) {
+      await trx.rollback().execute();
+      return report.value;
+    }
+    await trx.commit().execute();
+    // The import has landed; fresher statistics only help the next queries plan, so failing to gather them is no
+    // reason to report the import as failed.
+    await dataQueries.analyzeUserColumns(deps.db).catch(() => {});
     return report.value;
   } catch (error) {
     if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();

@@ -515,6 +515,19 @@ export async function deleteSetsOfSessions(trx: Kysely<DB>, userId: string, sess
 }
 
 /** Serialises concurrent imports into one account (a second merge waits and then sees the first one's rows). */
+/**
+ * Fresh planner statistics for the user_id column of every imported table, after an import. Without them an account
+ * filled in one go reads as "a handful of rows" to the planner: exporting it right after a restore picked a nested
+ * loop over all of the account's sets per session and ran past the statement timeout (PostgreSQL analyzes a while
+ * later by itself; PGlite only in its daily maintenance). The column list keeps it cheap (~0.2 s on ten years): a
+ * bare ANALYZE also evaluates the full-text index expressions (5 s for the journal alone).
+ */
+export async function analyzeUserColumns(db: Kysely<DB>) {
+  await sql`analyze journal_entries (user_id), events (user_id), exercises (user_id), programs (user_id),
+    program_days (user_id), program_exercises (user_id), workout_sessions (user_id), workout_sets (user_id),
+    body_weights (user_id), projects (user_id), tasks (user_id), captures (user_id)`.execute(db);
+}
+
 export async function lockUser(trx: Kysely<DB>, userId: string) {
   await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
