@@ -14,6 +14,8 @@
  *   journal.list        the journal's first page (target p99 < 10 ms)
  *   calendar.events     a month of occurrences, recurrences expanded (target p99 < 10 ms)
  *   /api/health         select 1
+ *   one client          the lists and the computed dashboard again from a single connection, back to back: what
+ *                       one person's browser waits for (the rows above load the 2-core machine with 10 at once)
  *
  *   pnpm --filter @lifeos/bench api-latency [-- --duration 10 --connections 10 --skip-pglite]
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm --filter @lifeos/bench api-latency
@@ -109,16 +111,18 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * machine during the run — another process, PostgreSQL's autovacuum — falls on all of them alike and their ratio
  * holds. req/s over all blocks; p50/p99 the median of the blocks'.
  */
-async function fireInterleaved(endpoints: Endpoint[], blocks: number): Promise<Measured[]> {
+async function fireInterleaved(endpoints: Endpoint[], blocks: number, clients = connections): Promise<Measured[]> {
   for (const endpoint of endpoints) {
     await check(endpoint);
     // Warm-up: JIT, pool connections, the caller cache.
-    await autocannon({ url: endpoint.url, connections, duration: 2, headers: endpoint.headers, workers: 1 });
+    await autocannon({ url: endpoint.url, connections: clients, duration: 2, headers: endpoint.headers, workers: 1 });
   }
   const runs = endpoints.map(() => [] as autocannon.Result[]);
   for (let block = 0; block < blocks; block++) {
     for (const [index, { url, headers }] of endpoints.entries()) {
-      runs[index]?.push(await autocannon({ url, connections, duration: duration / blocks, headers, workers: 1 }));
+      runs[index]?.push(
+        await autocannon({ url, connections: clients, duration: duration / blocks, headers, workers: 1 }),
+      );
     }
   }
   return runs.map((results) => ({
@@ -129,8 +133,8 @@ async function fireInterleaved(endpoints: Endpoint[], blocks: number): Promise<M
   }));
 }
 
-const fire = async (endpoint: Endpoint): Promise<Measured> => {
-  const [measured] = await fireInterleaved([endpoint], 1);
+const fire = async (endpoint: Endpoint, clients = connections): Promise<Measured> => {
+  const [measured] = await fireInterleaved([endpoint], 1, clients);
   return measured as Measured;
 };
 
@@ -193,9 +197,9 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
     const monthEnd = new Date(monthStart.getTime() + 31 * 86_400_000);
 
     const measured: [string, Measured, string][] = [];
-    const run = async (title: string, url: string, headers: Record<string, string>, target = '') => {
+    const run = async (title: string, url: string, headers: Record<string, string>, target = '', clients?: number) => {
       process.stderr.write(`  ${title}\n`);
-      measured.push([title, await fire({ url, headers }), target]);
+      measured.push([title, await fire({ url, headers }, clients), target]);
     };
     const pglite = target.name === 'PGlite';
     // The ratio's three rows run interleaved, in five rounds.
@@ -230,14 +234,19 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
       );
       await computing.server.app.close();
     }
-    await run('journal.list (first page)', query(base, 'journal.list', {}), bearer, 'p99 < 10');
-    await run(
-      'calendar.events.list (a month)',
-      query(base, 'calendar.events.list', { from: monthStart, to: monthEnd }),
-      bearer,
-      'p99 < 10',
-    );
+    const journalList = query(base, 'journal.list', {});
+    const eventsList = query(base, 'calendar.events.list', { from: monthStart, to: monthEnd });
+    await run('journal.list (first page)', journalList, bearer, 'p99 < 10');
+    await run('calendar.events.list (a month)', eventsList, bearer, 'p99 < 10');
     await run('GET /api/health', `${base}/api/health`, {});
+    // One person's browser asks one or two things at a time: the same reads from a single client, back to back.
+    await run('one client: journal.list (first page)', journalList, bearer, '', 1);
+    await run('one client: calendar.events.list (a month)', eventsList, bearer, '', 1);
+    {
+      const computing = await startServer(database, undefined, { DASHBOARD_CACHE_USERS: '0' });
+      await run('one client: dashboard.today (computed)', query(computing.base, 'dashboard.today'), bearer, '', 1);
+      await computing.server.app.close();
+    }
     await server.shutdown();
 
     const baseline = measured[0]?.[1].rps ?? Number.NaN;

@@ -1,4 +1,4 @@
-import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries } from '@lifeos/db';
+import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
 import { mergeAgenda } from '../calendar/agenda.js';
 import { expandOccurrences, localMidnight } from '../calendar/recurrence.js';
 import type { Clock } from '../clock.js';
@@ -40,11 +40,12 @@ interface TodayDeps extends Deps {
 }
 
 /**
- * The SQL statements one `today()` runs, whatever the data: the settings (with the data version), then everything
- * else as one statement; only the first when the answer is kept (DashboardCache). A test counts them; change these
- * numbers only together with the reads below.
+ * The SQL statements one `today()` runs, whatever the data: the settings, then everything else as one statement;
+ * with a DashboardCache, the data version before them, and nothing after it when the answer is kept. A test counts
+ * them; change these numbers only together with the reads below.
  */
 export const TODAY_QUERY_COUNT = 2;
+export const TODAY_CACHED_QUERY_COUNT = 3;
 export const TODAY_KEPT_QUERY_COUNT = 1;
 export const WEEK_FACTS_QUERY_COUNT = 5;
 
@@ -63,20 +64,23 @@ async function userSettings(deps: Deps, userId: string) {
 type Settings = NonNullable<Awaited<ReturnType<typeof settingsQueries.getSettings>>>;
 
 /**
- * Everything the landing page shows, in one call. The settings are read first (the time zone and week start
- * place every window) with the user's data version; the answer kept for that version and date is returned as it is,
- * otherwise everything else is read in one statement (dashboardQueries.todayReads).
+ * Everything the landing page shows, in one call. With a DashboardCache, the user's data version is read first and
+ * the answer kept for it (and for today's date) is returned as it is. Otherwise the settings are read (the time
+ * zone and week start place every window), then everything else in one statement (dashboardQueries.todayReads).
  */
 export async function today(deps: TodayDeps, userId: string): Promise<TDashboardToday> {
-  const settings = await settingsQueries.getSettingsAndDataVersion(deps.db, userId);
-  if (!settings) throw new NotFoundError('Settings');
+  const cache = deps.dashboardCache?.enabled ? deps.dashboardCache : undefined;
+  // Read before the data, so that a kept answer is never older than the version it is kept under.
+  const version = cache ? await userQueries.dataVersion(deps.db, userId) : null;
   const now = deps.clock.now();
+  if (version !== null) {
+    const kept = cache?.get(userId, version, now);
+    if (kept) return kept;
+  }
+  const settings = await userSettings(deps, userId);
   const date = localDate(now, settings.timezone);
-  const key = settings.dataVersion === null ? null : `${settings.dataVersion} ${date}`;
-  const kept = key === null ? undefined : deps.dashboardCache?.get(userId, key);
-  if (kept) return kept;
   const answer = await computeToday(deps, userId, settings, date);
-  if (key !== null) deps.dashboardCache?.set(userId, key, answer);
+  if (version !== null) cache?.set(userId, { version, timezone: settings.timezone, date }, answer);
   return answer;
 }
 

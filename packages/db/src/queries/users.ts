@@ -72,3 +72,12 @@ export async function isEmailTakenByOther(db: Kysely<DB>, userId: string, email:
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The user's data version (user_data_versions, moved on by triggers with every committed change to the user's data),
+ * or null for a user without one: what an answer kept between calls is checked against.
+ */
+export async function dataVersion(db: Kysely<DB>, userId: string): Promise<number | null> {
+  const row = await db.selectFrom('userDataVersions').select('version').where('userId', '=', userId).executeTakeFirst();
+  return row ? Number(row.version) : null;
+}
