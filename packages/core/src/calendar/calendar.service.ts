@@ -145,20 +145,15 @@ export async function getEvent(deps: Deps, userId: string, id: string): Promise<
 /** Every occurrence in [from, to), recurrences expanded in their own zones, sorted by start. */
 export async function listOccurrences(deps: Deps, userId: string, input: TListEventsInput): Promise<TOccurrence[]> {
   assertRange(input.from, input.to);
-  const timezone = await userTimezone(deps.db, userId);
-  // A day of slack each side: all-day events are matched against the range in the user's zone.
-  const rows = await calendarQueries.listEventsInRange(
+  // A day of slack each side: all-day events are matched against the range in the user's zone. Detached
+  // occurrences moved far from their original slot come with their series and still replace that slot.
+  const { timezone, events } = await calendarQueries.listEventsAround(
     deps.db,
     userId,
     new Date(input.from.getTime() - DAY_MS),
     new Date(input.to.getTime() + DAY_MS),
   );
-  // Detached occurrences moved far from their original slot still replace it.
-  const seriesIds = rows.filter((r) => r.rrule).map((r) => r.id);
-  const known = new Set(rows.map((r) => r.id));
-  const overrides = seriesIds.length ? await calendarQueries.listOverridesOf(deps.db, userId, seriesIds) : [];
-  const all = [...rows, ...overrides.filter((o) => !known.has(o.id))];
-  return expandOccurrences(all, input.from, input.to, { viewerTimezone: timezone });
+  return expandOccurrences(events, input.from, input.to, { viewerTimezone: timezone ?? 'UTC' });
 }
 
 // ---------- create / update / delete ----------

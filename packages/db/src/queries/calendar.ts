@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB, EventUpdate, NewEvent } from '../database.js';
+import { asList, type Json, toDate, toDateOrNull } from './json-rows.js';
 
 /** Every column a service needs; never the owner's id (callers already know it). */
 const EVENT_COLUMNS = [
@@ -62,30 +63,66 @@ export async function listEventsByUids(db: Kysely<DB>, userId: string, icsUids: 
     .execute();
 }
 
-/**
- * Events that may have an occurrence in [from, to): they start before `to` and their last occurrence ends at or
- * after `from` (or never). Uses (user_id, starts_at); the caller expands recurrences and filters exactly.
- */
-export async function listEventsInRange(db: Kysely<DB>, userId: string, from: Date, to: Date) {
-  return db
-    .selectFrom('events')
-    .select(EVENT_COLUMNS)
-    .where('userId', '=', userId)
-    .where('startsAt', '<', to)
-    .where((eb) => eb.or([eb('seriesEndsAt', 'is', null), eb('seriesEndsAt', '>=', from)]))
-    .orderBy('startsAt')
-    .execute();
+const AROUND_COLUMNS = sql`id, title, description, location, starts_at, ends_at, all_day, timezone, rrule, exdates,
+  recurrence_id, series_id, subscription_id`;
+
+/** What expanding an event into occurrences needs of it. */
+export interface EventAroundRow {
+  id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
+  timezone: string;
+  rrule: string | null;
+  exdates: Date[];
+  recurrenceId: Date | null;
+  seriesId: string | null;
+  subscriptionId: string | null;
 }
 
-/** The detached occurrences of these series. */
-export async function listOverridesOf(db: Kysely<DB>, userId: string, seriesIds: string[]) {
-  if (seriesIds.length === 0) return [];
-  return db
-    .selectFrom('events')
-    .select(EVENT_COLUMNS)
-    .where('userId', '=', userId)
-    .where('seriesId', 'in', seriesIds)
-    .execute();
+/**
+ * Events that may have an occurrence in [from, to) — they start before `to` and their last occurrence ends at or
+ * after `from`, or never — with the detached occurrences of the series among them, in one statement: single events
+ * and bounded series by their end (events_user_series_ends_idx), never-ending series by their start
+ * (events_user_open_series_idx); the past that is over is never read. The caller expands and filters exactly.
+ */
+export function eventsAroundQuery(userId: string, from: Date, to: Date) {
+  return sql<EventAroundRow>`
+    with hits as (
+      select ${AROUND_COLUMNS} from events
+      where user_id = ${userId} and series_ends_at >= ${from} and starts_at < ${to}
+      union all
+      select ${AROUND_COLUMNS} from events
+      where user_id = ${userId} and series_ends_at is null and starts_at < ${to})
+    select * from hits
+    union all
+    select ${AROUND_COLUMNS} from events o
+    where o.user_id = ${userId}
+      and o.series_id in (select id from hits where rrule is not null)
+      and o.id not in (select id from hits)`;
+}
+
+export const eventAroundFromJson = (e: Json<EventAroundRow>): EventAroundRow => ({
+  ...e,
+  startsAt: toDate(e.startsAt),
+  endsAt: toDate(e.endsAt),
+  exdates: (e.exdates ?? []).map(toDate),
+  recurrenceId: toDateOrNull(e.recurrenceId),
+});
+
+/**
+ * The events around [from, to) (eventsAroundQuery) and the user's time zone, in one round trip. As JSON: the
+ * timestamps arrive as ISO text, which Date reads faster than the driver parses PostgreSQL's own format.
+ */
+export async function listEventsAround(db: Kysely<DB>, userId: string, from: Date, to: Date) {
+  const result = await sql<{ timezone: string | null; events: Json<EventAroundRow>[] }>`select
+    (select timezone from user_settings where user_id = ${userId}) as timezone,
+    ${asList(eventsAroundQuery(userId, from, to))} as events`.execute(db);
+  const row = result.rows[0];
+  return { timezone: row?.timezone ?? null, events: (row?.events ?? []).map(eventAroundFromJson) };
 }
 
 /** The user's own events (not those of subscribed calendars), for the export and the feed. */

@@ -3,10 +3,12 @@
  * that starts with user_id, so their number and their cost do not grow with a user's history; `todayReads` sends
  * them to the database as one statement.
  */
-import { type Expression, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB, JournalEntryType } from '../database.js';
+import { type EventAroundRow, eventAroundFromJson, eventsAroundQuery } from './calendar.js';
 import { inboxCountQuery } from './captures.js';
 import { dayCountsQuery } from './journal.js';
+import { asList, type Json, toDate, toDateOrNull } from './json-rows.js';
 import { type ProjectSelection, projectsQuery } from './projects.js';
 
 const DAILY_TYPES = sql`(values ('morning_pages'), ('daily_reflection')) as t(type)`;
@@ -93,46 +95,6 @@ function entriesOnQuery(userId: string, dates: string[]) {
     where user_id = ${userId} and entry_date = any(${dates}::date[])
     order by entry_date desc, type
     limit 30`;
-}
-
-const EVENT_COLUMNS = sql`id, title, description, location, starts_at, ends_at, all_day, timezone, rrule, exdates,
-  recurrence_id, series_id, subscription_id`;
-
-export interface DashboardEventRow {
-  id: string;
-  title: string;
-  description: string | null;
-  location: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  timezone: string;
-  rrule: string | null;
-  exdates: Date[];
-  recurrenceId: Date | null;
-  seriesId: string | null;
-  subscriptionId: string | null;
-}
-
-/**
- * Events that may have an occurrence in [from, to), with the detached occurrences of the series among them, in
- * one statement: single events and bounded series by their end (events_user_series_ends_idx), never-ending
- * series by their start (events_user_open_series_idx) — the past that is over is never read.
- */
-function eventsAroundQuery(userId: string, from: Date, to: Date) {
-  return sql<DashboardEventRow>`
-    with hits as (
-      select ${EVENT_COLUMNS} from events
-      where user_id = ${userId} and series_ends_at >= ${from} and starts_at < ${to}
-      union all
-      select ${EVENT_COLUMNS} from events
-      where user_id = ${userId} and series_ends_at is null and starts_at < ${to})
-    select * from hits
-    union all
-    select ${EVENT_COLUMNS} from events o
-    where o.user_id = ${userId}
-      and o.series_id in (select id from hits where rrule is not null)
-      and o.id not in (select id from hits)`;
 }
 
 /**
@@ -299,20 +261,6 @@ export interface TodayWindows {
 }
 
 type Row<Q> = Q extends { execute(db: never): Promise<{ rows: (infer R)[] }> } ? R : never;
-/** In JSON, timestamps arrive as ISO text and numerics as numbers. */
-type Json<T> = {
-  [K in keyof T]: T[K] extends Date
-    ? string
-    : T[K] extends Date | null
-      ? string | null
-      : T[K] extends Date[]
-        ? string[]
-        : T[K];
-};
-
-const asList = (query: Expression<unknown>) => sql`(select coalesce(json_agg(x), '[]'::json) from (${query}) x)`;
-const toDate = (value: string) => new Date(value);
-const toDateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 /**
  * Everything `dashboard.today` reads after the settings, as one statement: each read is a subquery aggregated to
@@ -326,7 +274,7 @@ export async function todayReads(db: Kysely<DB>, userId: string, w: TodayWindows
     mood: Row<ReturnType<typeof moodBetweenQuery>>[];
     heatmap: { date: string; count: number; wordCount: number }[];
     earlier: Row<ReturnType<typeof entriesOnQuery>>[];
-    events: Json<DashboardEventRow>[];
+    events: Json<EventAroundRow>[];
     tasks: Row<ReturnType<typeof openTasksDueQuery>>[];
     inboxCount: number;
     projects: Json<ProjectSelection>[];
@@ -369,15 +317,7 @@ export async function todayReads(db: Kysely<DB>, userId: string, w: TodayWindows
   return {
     ...row,
     inboxCount: Number(row.inboxCount),
-    events: row.events.map(
-      (e): DashboardEventRow => ({
-        ...e,
-        startsAt: toDate(e.startsAt),
-        endsAt: toDate(e.endsAt),
-        exdates: (e.exdates ?? []).map(toDate),
-        recurrenceId: toDateOrNull(e.recurrenceId),
-      }),
-    ),
+    events: row.events.map(eventAroundFromJson),
     projects: row.projects.map(
       (p): ProjectSelection => ({
         ...p,
