@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
 /** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -159,6 +159,8 @@ export interface JournalEntriesTable {
   entryDate: string;
   content: JournalContent;
   wordCount: Generated<number>;
+  /** Derived from the content by the database (migration 20261126010000_journal_excerpt); never written. */
+  excerpt: GeneratedAlways<string>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }

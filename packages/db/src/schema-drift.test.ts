@@ -65,6 +65,7 @@ const spec: SchemaSpec = {
     entryDate: { type: 'date', nullable: false },
     content: { type: 'jsonb', nullable: false },
     wordCount: { type: 'int4', nullable: false },
+    excerpt: { type: 'text', nullable: false },
     createdAt: { type: 'timestamptz', nullable: false },
     updatedAt: { type: 'timestamptz', nullable: false },
   },

@@ -167,6 +167,29 @@ describe('journal.list', () => {
 
     await expectCode(owner.client.journal.list.query({ cursor: 'bm9wZQ' }), 'BAD_REQUEST');
   });
+
+  it('shows an excerpt of every string but the ratings, cut at 280 characters, and follows each save', async () => {
+    const date = '2026-01-05';
+    const listed = async () =>
+      (await owner.client.journal.list.query({ type: 'weekly_review', from: date, to: date })).items[0]?.excerpt;
+    const review = {
+      wins: ['Ran twice'],
+      lessons: ['Sleep first'],
+      priorities: ['x'.repeat(150), 'y'.repeat(150)],
+      ratings: [{ area: 'Health', score: 7 }],
+    };
+    await owner.client.journal.upsert.mutate({ type: 'weekly_review', date, content: review });
+    const excerpt = await listed();
+    expect(excerpt?.startsWith('Ran twice · Sleep first · xxx')).toBe(true);
+    expect(excerpt).toHaveLength(280);
+    expect(excerpt).not.toContain('Health');
+    await owner.client.journal.upsert.mutate({
+      type: 'weekly_review',
+      date,
+      content: { ...review, wins: ['Rewritten'], priorities: [] },
+    });
+    expect(await listed()).toBe('Rewritten · Sleep first');
+  });
 });
 
 describe('journal.search', () => {

@@ -134,9 +134,7 @@ export async function listEntries(db: Kysely<DB>, userId: string, filter: ListFi
       localDate.as('date'),
       'wordCount',
       'updatedAt',
-      sql<string>`coalesce((select left(string_agg(v #>> '{}', ' · '), 280)
-        from jsonb_path_query(content - 'ratings', 'strict $.**') as v
-        where jsonb_typeof(v) = 'string' and v #>> '{}' <> ''), '')`.as('excerpt'),
+      'excerpt',
       sql<number | null>`case when jsonb_typeof(content -> 'mood') = 'number' then (content ->> 'mood')::int end`.as(
         'mood',
       ),
