@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { keepSerialization } from './transformer.js';
+import { deepFreeze, keepSerialization } from './transformer.js';
 
 /**
  * `.output()` for a procedure whose answers may be kept and returned again (dashboard.today's DashboardCache): a
@@ -27,10 +27,4 @@ export function checkedOnce<Schema extends z.ZodType>(schema: Schema): Schema {
   };
   // Everything else (the schema's _zod internals, for the panel's JSON Schema) is the schema's own.
   return Object.create(schema, { parseAsync: { value: parseAsync } }) as Schema;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const item of Object.values(value)) deepFreeze(item);
 }

@@ -29,6 +29,8 @@ export function keepSerialization(answer: object): void {
 }
 
 function remember(answer: object, serialized: SuperJSONResult): SuperJSONResult {
+  // Shared by every later call, so nobody may change it either.
+  deepFreeze(serialized);
   keptSerializations.set(answer, serialized);
   keptTexts.set(serialized, null);
   return serialized;
@@ -37,7 +39,7 @@ function remember(answer: object, serialized: SuperJSONResult): SuperJSONResult 
 /** The JSON text of kept answers' serializations, written on first use (null until then). */
 const keptTexts = new WeakMap<object, string | null>();
 
-/** Whether this serialized answer is a kept one, whose JSON text `answerJson` writes once. */
+/** Whether this serialized answer is a kept one, whose JSON text `keptAnswerJson` writes once. */
 export function isKeptSerialization(serialized: unknown): serialized is SuperJSONResult {
   return typeof serialized === 'object' && serialized !== null && keptTexts.has(serialized);
 }
@@ -50,6 +52,13 @@ export function keptAnswerJson(serialized: SuperJSONResult): string {
     keptTexts.set(serialized, text);
   }
   return text;
+}
+
+/** Freezes a value and everything reachable from it. */
+export function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
 }
 
 function serializeFresh(value: unknown): SuperJSONResult {
