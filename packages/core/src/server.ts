@@ -20,6 +20,7 @@ export * from './data/data.errors.js';
 export type { DataDeps, TExportPart } from './data/data.export.js';
 export * as dataExport from './data/data.export.js';
 export * as dataImport from './data/data.import.js';
+export { deepFreeze } from './deep-freeze.js';
 export * from './errors.js';
 export * from './fitness/fitness.errors.js';
 export type { FitnessDeps } from './fitness/fitness.service.js';

@@ -1,5 +1,6 @@
+import { deepFreeze } from '@lifeos/core/server';
 import type { z } from 'zod';
-import { deepFreeze, keepSerialization } from './transformer.js';
+import { keepSerialization } from './transformer.js';
 
 /**
  * `.output()` for a procedure whose answers may be kept and returned again (dashboard.today's DashboardCache): a

@@ -1,3 +1,4 @@
+import { deepFreeze } from '@lifeos/core/server';
 import superjson, { type SuperJSONResult } from 'superjson';
 
 /**
@@ -52,13 +53,6 @@ export function keptAnswerJson(serialized: SuperJSONResult): string {
     keptTexts.set(serialized, text);
   }
   return text;
-}
-
-/** Freezes a value and everything reachable from it. */
-export function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const item of Object.values(value)) deepFreeze(item);
 }
 
 function serializeFresh(value: unknown): SuperJSONResult {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze.js';
 import { localDate } from '../journal/journal.rules.js';
 import type { TDashboardToday } from './dashboard.schemas.js';
 
@@ -53,12 +54,4 @@ export class DashboardCache {
   get size(): number {
     return this.#entries.size;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }
