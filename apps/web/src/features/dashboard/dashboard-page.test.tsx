@@ -133,10 +133,13 @@ describe('dashboard page', () => {
       for (const observer of observers)
         observer([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver);
     });
-    await waitFor(() => expect(idleCallbacks.length).toBeGreaterThan(0));
+    // The heatmap's code is imported first: on a busy machine its first transform alone can take over a second.
+    await waitFor(() => expect(idleCallbacks.length).toBeGreaterThan(0), { timeout: 10_000 });
     await act(async () => idleCallbacks.shift()?.());
-    expect((await within(writing).findByRole('img')).textContent).toContain('Writing days in 2026');
-  });
+    expect((await within(writing).findByRole('img', {}, { timeout: 5_000 })).textContent).toContain(
+      'Writing days in 2026',
+    );
+  }, 20_000);
 
   it('says so when the dashboard cannot be loaded, with a retry', async () => {
     mockTrpc({
