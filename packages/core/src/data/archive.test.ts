@@ -211,7 +211,7 @@ const DOCUMENT: TDataExport = {
       id: id(61),
       projectId: null,
       title: '=HYPERLINK("x")',
-      notes: null,
+      notes: '\n=1+1',
       status: 'done',
       priority: 0,
       labels: [],
@@ -468,6 +468,8 @@ describe('exportArchive', () => {
     ]);
     expect(rows[2]?.slice(0, 3)).toEqual([`'=HYPERLINK("x")`, 'done', '0']);
     expect(rows[2]?.[7]).toBe('FREQ=WEEKLY;BYDAY=MO');
+    // A formula behind a leading line break is escaped too (papaparse's own pattern let it through).
+    expect(rows[2]?.[6]).toBe(`'\n=1+1`);
     expect(rows).toHaveLength(3);
   });
 

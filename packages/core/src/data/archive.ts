@@ -12,8 +12,8 @@
 import { TZDate } from '@date-fns/tz';
 import { format, parseISO } from 'date-fns';
 import { deflateSync, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import Papa from 'papaparse';
 import { buildIcs, type ExportableEvent } from '../calendar/ics-export.js';
+import { unparseCsv } from '../common/csv.js';
 import { type ExportSession, writeWorkoutCsv } from '../fitness/fitness.csv.js';
 import type {
   TDailyReflectionContent,
@@ -174,8 +174,6 @@ export const TASKS_CSV_HEADER = [
   'Created',
   'Completed',
 ] as const;
-
-const csvOptions = { newline: '\n', escapeFormulae: true } as const;
 
 function taskCells(task: TDataRow<'tasks'>, projectNames: Map<string, string>): string[] {
   const repeats = task.rrule ?? (task.repeatAfterDays === null ? '' : `${task.repeatAfterDays} days after completion`);
@@ -404,14 +402,9 @@ export async function* exportArchive(
         if (part.rows.length === 0) break;
         if (!open.tasks) {
           open.tasks = openStream(ARCHIVE_FILES.tasks);
-          open.tasks.write(`${Papa.unparse([[...TASKS_CSV_HEADER]], csvOptions)}\n`);
+          open.tasks.write(`${unparseCsv([[...TASKS_CSV_HEADER]])}\n`);
         }
-        open.tasks.write(
-          `${Papa.unparse(
-            part.rows.map((task) => taskCells(task, projectNames)),
-            csvOptions,
-          )}\n`,
-        );
+        open.tasks.write(`${unparseCsv(part.rows.map((task) => taskCells(task, projectNames)))}\n`);
         break;
       case 'events':
         for (const event of part.rows) events.push(toExportableEvent(event));
@@ -431,7 +424,7 @@ export async function* exportArchive(
   if (open.workouts) open.workouts.end();
   else addWhole(ARCHIVE_FILES.workouts, writeWorkoutCsv([], { timeZone: settings.timezone }));
   if (open.tasks) open.tasks.end();
-  else addWhole(ARCHIVE_FILES.tasks, `${Papa.unparse([[...TASKS_CSV_HEADER]], csvOptions)}\n`);
+  else addWhole(ARCHIVE_FILES.tasks, `${unparseCsv([[...TASKS_CSV_HEADER]])}\n`);
   addWhole(ARCHIVE_FILES.calendar, buildIcs(events, { name: 'Life OS' }));
   zip.end();
   yield* take();

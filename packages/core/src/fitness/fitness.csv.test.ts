@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import {
   CSV_EXPORT_HEADER,
@@ -284,5 +285,38 @@ describe('writeWorkoutCsv', () => {
       },
     ]);
     expect(writeWorkoutCsv(back.workouts, { timeZone: 'Europe/Berlin' })).toBe(csv);
+  });
+
+  it('escapes a formula behind a leading line break or space, and reads every name back as it was', () => {
+    const set = { isWarmup: false, reps: 5, weightKg: 60, rpe: null, durationS: null, distanceM: null };
+    const sessions = [
+      {
+        name: '\n=HYPERLINK("http://x")',
+        startedAt: new Date('2024-03-05T17:00:00Z'),
+        finishedAt: new Date('2024-03-05T18:00:00Z'),
+        sets: [
+          { ...set, exerciseName: ' @SUM(A1)' },
+          { ...set, exerciseName: '-tired' },
+          { ...set, exerciseName: "'quoted" },
+        ],
+      },
+    ];
+    const csv = writeWorkoutCsv(sessions, { timeZone: 'UTC' });
+    const cells = Papa.parse<string[]>(csv.trimEnd()).data.slice(1);
+    expect(cells.map((row) => [row[1], row[3]])).toEqual([
+      ['\'\n=HYPERLINK("http://x")', "' @SUM(A1)"],
+      ['\'\n=HYPERLINK("http://x")', "'-tired"],
+      ['\'\n=HYPERLINK("http://x")', "'quoted"],
+    ]);
+    // Numbers stay numbers: weights and reps are written bare.
+    expect(cells[0]?.slice(5, 7)).toEqual(['60', '5']);
+    const back = parseWorkoutCsv(csv, { timeZone: 'UTC' });
+    // The import trims names (as it does for every file): the formula comes back without its line break.
+    expect(back.workouts[0]?.name).toBe('=HYPERLINK("http://x")');
+    expect(back.workouts[0]?.sets.map((s) => [s.exerciseName, s.weightKg, s.reps])).toEqual([
+      ['@SUM(A1)', 60, 5],
+      ['-tired', 60, 5],
+      ["'quoted", 60, 5],
+    ]);
   });
 });

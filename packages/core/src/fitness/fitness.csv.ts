@@ -21,6 +21,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import Papa from 'papaparse';
+import { unescapeCsvFormula, unparseCsv } from '../common/csv.js';
 import { ValidationError } from '../errors.js';
 import { CSV_MAX_CHARS } from './fitness.schemas.js';
 import { lbToKg, roundTo } from './fitness.units.js';
@@ -295,9 +296,8 @@ export function parseLocalDateTime(raw: string | undefined, timeZone: string): D
 }
 
 /** Spreadsheet formula escaping added on export (`'=…`) comes off again on import. */
-const unescapeFormula = (text: string) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
 const cleanText = (raw: string | undefined, max: number) =>
-  unescapeFormula((raw ?? '').trim())
+  unescapeCsvFormula((raw ?? '').trim())
     .slice(0, max)
     .trim();
 
@@ -586,5 +586,5 @@ export function writeWorkoutCsv(sessions: ExportSession[], options: { timeZone: 
       ]);
     }
   }
-  return `${Papa.unparse({ fields: [...CSV_EXPORT_HEADER], data }, { newline: '\n', escapeFormulae: true })}\n`;
+  return `${unparseCsv({ fields: [...CSV_EXPORT_HEADER], data })}\n`;
 }
