@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserClient, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import { redactUrl } from './server.js';
 
 let server: TestServer;
 let owner: BrowserClient;
@@ -70,7 +71,18 @@ describe('calendar subscription feed', () => {
     expect((await fetchFeed(seen[1] as string)).status).toBe(200);
   });
 
-  it('never writes a feed token into the logs', async () => {
+  it('never writes a feed token into the logs, however the path is spelled', async () => {
+    const path = seen[1] as string;
+    const token = path.slice('/api/calendar/feed/'.length, -4);
+    // The router decodes the path: a percent-encoded letter still reaches the feed.
+    const encoded = await fetchFeed(`/api/%63alendar/feed/${token}.ics`);
+    expect(encoded.status).toBe(200);
+    await fetchFeed(`/api/calendar%2Ffeed/${token}.ics`);
+    await fetchFeed(`//api/Calendar/feed/${token}.ics`);
+    await fetchFeed(`/api/calendar/feed/%zz${token}.ics`);
+    expect(redactUrl(`/api/%63alendar/feed/${token}.ics?x=1`)).toBe('/api/calendar/feed/[redacted]');
+    expect(redactUrl(`http://lifeos.test/api/calendar/feed/${token}.ics`)).toBe('/api/calendar/feed/[redacted]');
+    expect(redactUrl('/api/calendar/events')).toBe('/api/calendar/events');
     const logs = server.logs.join('');
     expect(logs).toContain('/api/calendar/feed/[redacted]');
     for (const path of seen) {

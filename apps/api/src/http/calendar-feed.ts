@@ -5,9 +5,20 @@ import type { AppConfig } from '../env.js';
 
 export const FEED_ROUTE_PREFIX = '/api/calendar/feed/';
 
-/** The feed path with its token replaced, for log lines: the token is the credential. */
+/** Percent-escapes decoded byte by byte: unlike decodeURIComponent, never throws on a malformed path. */
+const decodePercent = (path: string) =>
+  path.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/**
+ * The feed path with its token replaced, for log lines: the token is the credential. Checked on the path as the
+ * router reads it — percent-decoded (`/api/%63alendar/feed/…` reaches the feed), and, to be safe, whatever the
+ * case, repeated slashes or an absolute-form target — so that no spelling of the feed path logs its token.
+ */
 export function redactFeedPath(url: string): string {
-  return url.startsWith(FEED_ROUTE_PREFIX) ? `${FEED_ROUTE_PREFIX}[redacted]` : url;
+  const seen = decodePercent(url)
+    .replace(/\/{2,}/g, '/')
+    .toLowerCase();
+  return seen.includes(FEED_ROUTE_PREFIX) ? `${FEED_ROUTE_PREFIX}[redacted]` : url;
 }
 
 /**
