@@ -698,6 +698,17 @@ describe('API keys', () => {
       'FORBIDDEN',
     );
 
+    // Nor the calendar feed, whose secret URL would outlive the key: not read, not created, not rotated.
+    for (const key of [read.key, write.key]) {
+      const client = keyClient(server, key);
+      await expectCode(client.calendar.feed.get.query(), 'FORBIDDEN');
+      await expectCode(client.calendar.feed.rotate.mutate(), 'FORBIDDEN');
+      await expectCode(client.calendar.feed.update.mutate({ includeTasks: true }), 'FORBIDDEN');
+    }
+    const feed = await b.client.calendar.feed.get.query();
+    remember(feed.path.slice('/api/calendar/feed/'.length, -4));
+    expect((await fetch(`${server.url}${feed.path}`)).status).toBe(200);
+
     // A bad Bearer header is refused outright, even beside a valid session cookie.
     const tampered = `${write.key.slice(0, -1)}${write.key.endsWith('A') ? 'B' : 'A'}`;
     for (const authorization of [`Bearer ${tampered}`, 'Bearer lifeos_', 'Bearer', `Basic ${write.key}`]) {

@@ -20,7 +20,7 @@ import {
 import { agendaService, calendarService, subscriptionsService } from '@lifeos/core/server';
 import { z } from 'zod';
 import type { Context } from '../trpc/context.js';
-import { protectedProcedure, router } from '../trpc/init.js';
+import { protectedProcedure, router, sessionProcedure } from '../trpc/init.js';
 
 /** Feed tokens are derived from the signing key; the URL names the app's first origin. */
 const feedDeps = (ctx: Context) => ({
@@ -87,16 +87,18 @@ export const calendarRouter = router({
     .meta({ description: 'Every event as an .ics file' })
     .output(ZExportIcs)
     .query(({ ctx }) => calendarService.exportIcs(ctx, ctx.user.id)),
+  // The feed URL is a credential of its own that no API key may read or mint: it would outlive the key's
+  // revocation. Managing it is for a signed-in browser session, like the keys and the password.
   feed: router({
-    get: protectedProcedure
+    get: sessionProcedure
       .meta({ description: 'The secret subscription URL of the calendar (created on the first call)' })
       .output(ZFeed)
       .query(({ ctx }) => calendarService.getFeed(feedDeps(ctx), ctx.user.id)),
-    rotate: protectedProcedure
+    rotate: sessionProcedure
       .meta({ description: 'A new subscription URL; the old one stops working at once' })
       .output(ZFeed)
       .mutation(({ ctx }) => calendarService.rotateFeed(feedDeps(ctx), ctx.user.id)),
-    update: protectedProcedure
+    update: sessionProcedure
       .meta({ description: 'Choose whether the feed also lists open tasks’ due dates as all-day events' })
       .input(ZUpdateFeedInput)
       .output(ZFeed)
