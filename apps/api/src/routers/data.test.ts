@@ -385,6 +385,22 @@ describe('data.import', () => {
     );
   });
 
+  it('refuses a capture address that is not http or https, as creating one does, and writes nothing', async () => {
+    const hana = await newUser();
+    for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>x</script>', 'file:///etc/passwd']) {
+      const bad = structuredClone(doc) as unknown as { captures: { url: string | null }[] };
+      (bad.captures[1] as { url: string | null }).url = url;
+      for (const mode of ['replace', 'merge'] as const) {
+        const error = await expectCode(hana.client.data.import.mutate({ data: bad, mode }), 'BAD_REQUEST');
+        expect((error as Error).message).toMatch(/^captures\[1\]\.url: .*http or https/);
+      }
+      await expectCode(hana.client.captures.create.mutate({ text: 'x', url }), 'BAD_REQUEST');
+    }
+    expect(counts(await hana.client.data.export.query())).toEqual(
+      Object.fromEntries(DATA_EXPORT_SECTIONS.map((s) => [s, 0])),
+    );
+  });
+
   it('refuses a newer version and an unknown one with a clear message', async () => {
     const gina = await newUser();
     const newer = await expectCode(

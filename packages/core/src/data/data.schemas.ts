@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZCaptureUrl } from '../captures/captures.schemas.js';
 import { ZId } from '../common/common.schemas.js';
 import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES } from '../fitness/fitness.schemas.js';
 import { ZDailyReflectionContent, ZMorningPagesContent, ZWeeklyReviewContent } from '../journal/journal.schemas.js';
@@ -246,7 +247,8 @@ export const ZDataCapture = z
   .object({
     id: ZId,
     text: name(10_000),
-    url: text(2_000).nullable(),
+    // The create path's own rule (http and https only): a `javascript:` address must not come in by import.
+    url: ZCaptureUrl.nullable(),
     status: z.enum(['inbox', 'processed', 'archived']),
     processedIntoKind: z.enum(['task', 'event', 'journal']).nullable(),
     /** The task, event or journal entry it became (may point at one deleted since: then it points nowhere). */
