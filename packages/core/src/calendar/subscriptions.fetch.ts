@@ -3,8 +3,8 @@
  *
  * - only http: and https: URLs, without a user name or password;
  * - the host is resolved here and every address it resolves to is checked against the ranges below (loopback,
- *   private, link-local, unique-local, CGNAT, unspecified, multicast, documentation, …; IPv4 and IPv6, with
- *   IPv4-mapped IPv6 addresses checked as IPv4) unless private addresses are explicitly allowed;
+ *   private, link-local, unique-local, CGNAT, unspecified, multicast, documentation, …; IPv4 and IPv6, with every
+ *   IPv6 form that embeds an IPv4 address refused) unless private addresses are explicitly allowed;
  * - the connection goes to the address that was checked: the socket's `lookup` is the checking resolver, so a
  *   DNS answer that changes between check and connect (rebinding) cannot reach a refused address;
  * - at most 3 redirects, each one checked again; one deadline (10 s) for the whole exchange; the body is
@@ -52,7 +52,7 @@ export class FeedFetchError extends Error {}
 
 // ---------- addresses ----------
 
-const refused = new BlockList();
+const refusedV4 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network", incl. the unspecified address
   ['10.0.0.0', 8], // private
@@ -70,10 +70,17 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, incl. broadcast
 ] as const) {
-  refused.addSubnet(net, prefix, 'ipv4');
+  refusedV4.addSubnet(net, prefix, 'ipv4');
 }
-for (const [net, prefix] of [
-  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible addresses
+/**
+ * Refused IPv6 ranges. Every form that embeds an IPv4 address is refused whole rather than decoded: a calendar
+ * server is reached by its A record, and a literal or DNS answer in these forms only serves to smuggle an internal
+ * IPv4 address past the IPv4 list (OWASP SSRF prevention; ipaddr.js counts none of them as unicast).
+ */
+export const REFUSED_IPV6_RANGES = [
+  ['::', 96], // unspecified (::/128), loopback (::1) and the deprecated IPv4-compatible addresses
+  ['::ffff:0:0', 96], // IPv4-mapped (::ffff:127.0.0.1): named here, not left to Node mapping it onto the IPv4 list
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT, ::ffff:0:a.b.c.d)
   ['64:ff9b::', 96], // NAT64 (embeds an IPv4 address)
   ['64:ff9b:1::', 48], // local NAT64
   ['100::', 64], // discard
@@ -84,17 +91,18 @@ for (const [net, prefix] of [
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
-] as const) {
-  refused.addSubnet(net, prefix, 'ipv6');
-}
+] as const;
+// A list of its own: Node's BlockList matches an IPv4 address against IPv6 rules as ::ffff:a.b.c.d, so the
+// ::ffff:0:0/96 rule in a shared list would refuse every IPv4 address.
+const refusedV6 = new BlockList();
+for (const [net, prefix] of REFUSED_IPV6_RANGES) refusedV6.addSubnet(net, prefix, 'ipv6');
 
-/** True when `address` (an IP literal) is in a refused range. IPv4-mapped IPv6 addresses are checked as IPv4. */
+/** True when `address` (an IP literal) is in a refused range. */
 export function isRefusedAddress(address: string): boolean {
   const plain = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(plain);
   if (family === 0) return true;
-  // BlockList checks ::ffff:a.b.c.d against the IPv4 ranges itself.
-  return refused.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? refusedV4.check(plain, 'ipv4') : refusedV6.check(plain, 'ipv6');
 }
 
 /** The URL, parsed and checked for scheme and credentials; throws UrlNotAllowedError. */
