@@ -43,15 +43,19 @@ describe('access tokens', () => {
       .setExpirationTime(new Date(now.getTime() + 60_000))
       .sign(config.secretKey);
     expect(await verifyAccessToken(config, wrongType, now)).toBeNull();
-    const hs512 = await new SignJWT({ sid: claims.sessionId })
-      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
-      .setSubject(claims.userId)
-      .setIssuer(config.issuer)
-      .setAudience(config.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(new Date(now.getTime() + 60_000))
-      .sign(new TextEncoder().encode('a'.repeat(64)));
-    expect(await verifyAccessToken(config, hs512, now)).toBeNull();
+    // Signed with the right key and valid in every other way: only the HS256 pin refuses it.
+    const withAlg = (alg: string) =>
+      new SignJWT({ sid: claims.sessionId })
+        .setProtectedHeader({ alg, typ: 'at+jwt' })
+        .setSubject(claims.userId)
+        .setIssuer(config.issuer)
+        .setAudience(config.audience)
+        .setIssuedAt(now)
+        .setExpirationTime(new Date(now.getTime() + 60_000))
+        .sign(config.secretKey);
+    expect(await verifyAccessToken(config, await withAlg('HS256'), now)).toMatchObject(claims);
+    expect(await verifyAccessToken(config, await withAlg('HS512'), now)).toBeNull();
+    expect(await verifyAccessToken(config, await withAlg('HS384'), now)).toBeNull();
     expect(await verifyAccessToken(config, 'garbage', now)).toBeNull();
   });
 
