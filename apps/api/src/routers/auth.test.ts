@@ -10,6 +10,9 @@ import {
   type TestServer,
 } from '../../test/harness.js';
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -101,6 +104,26 @@ describe('auth', () => {
 
     await a.client.auth.logout.mutate();
     await expectCode(a.client.auth.me.query(), 'UNAUTHORIZED');
+  });
+
+  it('the sessions list shows neither expired nor signed-out sessions', async () => {
+    const user = { username: 'sessionlister', email: 'lister@example.com', password: 'lister long password' };
+    await createUser(server, user);
+    const signIn = async (userAgent: string) => {
+      const b = browserClient(server, { userAgent });
+      await b.client.auth.login.mutate({ identifier: user.username, password: user.password });
+      return b;
+    };
+    await signIn('expires-first');
+    const refreshed = await signIn('refreshed-then-expires');
+    server.clock.advance(6 * DAY);
+    await refreshed.client.auth.refresh.mutate();
+    const signedOut = await signIn('signed-out');
+    await signedOut.client.auth.logout.mutate();
+    server.clock.advance(DAY + MINUTE);
+    const current = await signIn('current');
+    const agents = (await current.client.auth.sessions.list.query()).map((s) => s.userAgent);
+    expect(agents).toEqual(['current']);
   });
 
   it('API keys: created once, listed by prefix, scoped, revocable', async () => {
