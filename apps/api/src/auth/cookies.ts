@@ -1,4 +1,4 @@
-import type { IssuedSession } from '@lifeos/core/server';
+import type { RefreshedSession } from '@lifeos/core/server';
 import type { AppConfig } from '../env.js';
 import type { CookieOptions, ResponseHooks } from '../trpc/context.js';
 
@@ -16,10 +16,12 @@ function refreshOptions(config: AppConfig): CookieOptions {
   return { httpOnly: true, secure: config.cookieSecure, sameSite: 'strict', path: '/' };
 }
 
-export function setSessionCookies(res: ResponseHooks | null, config: AppConfig, session: IssuedSession, now: Date) {
+export function setSessionCookies(res: ResponseHooks | null, config: AppConfig, session: RefreshedSession, now: Date) {
   if (!res) return;
   const names = cookieNames(config);
   res.setCookie(names.access, session.accessToken, { ...accessOptions(config), maxAge: config.auth.accessTtlSeconds });
+  // A refresh inside the grace period issues no refresh token: the browser keeps the successor it already has.
+  if (session.refreshToken === null) return;
   const refreshSeconds = Math.max(0, Math.floor((session.refreshExpiresAt.getTime() - now.getTime()) / 1000));
   res.setCookie(names.refresh, session.refreshToken, { ...refreshOptions(config), maxAge: refreshSeconds });
   // Not a credential: a flag the page can read, so a signed-out visitor's first load skips two doomed calls

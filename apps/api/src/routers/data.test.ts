@@ -387,7 +387,11 @@ describe('data.import', () => {
 
   it('refuses a capture address that is not http or https, as creating one does, and writes nothing', async () => {
     const hana = await newUser();
-    for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>x</script>', 'file:///etc/passwd']) {
+    for (const url of [
+      'javascript:alert(document.cookie)',
+      'data:text/html,<script>x</script>',
+      'file:///etc/passwd',
+    ]) {
       const bad = structuredClone(doc) as unknown as { captures: { url: string | null }[] };
       (bad.captures[1] as { url: string | null }).url = url;
       for (const mode of ['replace', 'merge'] as const) {

@@ -66,7 +66,7 @@ describe('refresh-token rotation', () => {
     deps.clock.advance(11);
     await expect(auth.refresh(deps, first.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
     // The thief's reuse killed the legitimate holder's newer token too.
-    await expect(auth.refresh(deps, second.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(auth.refresh(deps, second.refreshToken ?? undefined, client)).rejects.toBeInstanceOf(SessionExpiredError);
     expect(await auth.authenticateAccessToken(deps, second.accessToken)).toBeNull();
   });
 
@@ -78,16 +78,39 @@ describe('refresh-token rotation', () => {
     expect(b.sessionId).toBe(a.sessionId);
     expect(await auth.authenticateAccessToken(deps, a.accessToken)).not.toBeNull();
     expect(await auth.authenticateAccessToken(deps, b.accessToken)).not.toBeNull();
+    // The second use gets no refresh token of its own: the first one's successor carries the session on.
+    expect(b.refreshToken).toBeNull();
+    expect(a.refreshToken).not.toBeNull();
+    expect((await auth.refresh(deps, a.refreshToken ?? '', client)).refreshToken).not.toBeNull();
+  });
+
+  it('gives a token at most one successor, however many uses inside the grace, concurrent or not', async () => {
+    const first = await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+    const concurrent = await Promise.all(
+      Array.from({ length: 6 }, () => auth.refresh(deps, first.refreshToken, client)),
+    );
+    deps.clock.advance(5);
+    const later = await auth.refresh(deps, first.refreshToken, client);
+    expect([...concurrent, later].filter((r) => r.refreshToken !== null)).toHaveLength(1);
+    const family = await database.db
+      .selectFrom('refreshTokens')
+      .select('id')
+      .where('familyId', '=', first.sessionId)
+      .execute();
+    expect(family).toHaveLength(2);
+    for (const r of [...concurrent, later])
+      expect(await auth.authenticateAccessToken(deps, r.accessToken)).not.toBeNull();
   });
 
   it('never extends a login beyond its absolute lifetime', async () => {
-    let session = await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+    let token: string | null = (await auth.login(deps, { identifier: 'ada', password: owner.password }, client))
+      .refreshToken;
     for (let day = 0; day < 6; day++) {
       deps.clock.advance(86_400);
-      session = await auth.refresh(deps, session.refreshToken, client);
+      token = (await auth.refresh(deps, token ?? '', client)).refreshToken;
     }
     deps.clock.advance(86_400);
-    await expect(auth.refresh(deps, session.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(auth.refresh(deps, token ?? '', client)).rejects.toBeInstanceOf(SessionExpiredError);
   });
 });
 

@@ -47,6 +47,12 @@ export interface IssuedSession {
   sessionId: string;
 }
 
+/**
+ * What a refresh gives: a session with a new refresh token, or — for a second use of a token inside the grace
+ * period — a new access token only (`refreshToken: null`): a token has at most one successor.
+ */
+export type RefreshedSession = IssuedSession | (Omit<IssuedSession, 'refreshToken'> & { refreshToken: null });
+
 // ---------- throttling ----------
 
 async function throttle(deps: AuthDeps, keys: { key: string; max: number }[]): Promise<void> {
@@ -154,22 +160,40 @@ export async function login(deps: AuthDeps, input: TLoginInput, client: ClientIn
 /**
  * Rotates a refresh token. A token presented again after it was rotated means it leaked: the whole family is
  * revoked — unless the second use comes within the grace period, which is two tabs refreshing at once.
+ *
+ * A token has at most one successor, whatever the number of uses inside the grace: only the use that rotates it
+ * (one conditional update decides, also between concurrent requests) gets a new refresh token; a use inside the
+ * grace gets a new access token of the same session and no refresh token. A browser's tabs share one cookie jar,
+ * so the tab that lost the race keeps the successor the winning tab stored and stays signed in; a replayed token
+ * inside the grace yields only access tokens of 15 minutes that end with the session, never a session of its own.
  */
 export async function refresh(
   deps: AuthDeps,
   rawToken: string | undefined,
   client: ClientInfo,
-): Promise<IssuedSession> {
+): Promise<RefreshedSession> {
   if (!rawToken) throw new SessionExpiredError();
   const now = deps.clock.now();
   const token = await authQueries.findRefreshTokenByHash(deps.db, sha256(rawToken));
   if (!token || token.revokedAt || token.expiresAt.getTime() <= now.getTime()) throw new SessionExpiredError();
 
-  const issue = async (rotate: boolean): Promise<IssuedSession | 'raced'> => {
+  const accessFor = async () => {
+    const user = await userQueries.findUserById(deps.db, token.userId);
+    if (!user) throw new SessionExpiredError();
+    const accessToken = await signAccessToken(deps.config, { userId: user.id, sessionId: token.familyId }, now);
+    return {
+      user: { id: user.id, username: user.username, email: user.email, displayName: user.displayName },
+      accessToken,
+      refreshExpiresAt: token.expiresAt,
+      sessionId: token.familyId,
+    };
+  };
+
+  const rotate = async (): Promise<IssuedSession | 'raced'> => {
     const newId = randomUUID();
     const newToken = randomSecret();
     const issued = await deps.db.transaction().execute(async (trx) => {
-      if (rotate && !(await authQueries.markRefreshTokenRotated(trx, token.id, newId, now))) return false;
+      if (!(await authQueries.markRefreshTokenRotated(trx, token.id, newId, now))) return false;
       await trx
         .insertInto('refreshTokens')
         .values({
@@ -186,28 +210,18 @@ export async function refresh(
       return true;
     });
     if (!issued) return 'raced';
-    const user = await userQueries.findUserById(deps.db, token.userId);
-    if (!user) throw new SessionExpiredError();
-    const accessToken = await signAccessToken(deps.config, { userId: user.id, sessionId: token.familyId }, now);
-    return {
-      user: { id: user.id, username: user.username, email: user.email, displayName: user.displayName },
-      accessToken,
-      refreshToken: newToken,
-      refreshExpiresAt: token.expiresAt,
-      sessionId: token.familyId,
-    };
+    return { ...(await accessFor()), refreshToken: newToken };
   };
 
   if (!token.replacedBy) {
-    const result = await issue(true);
+    const result = await rotate();
     if (result !== 'raced') return result;
   }
   // Already rotated (now or a moment ago by a parallel request).
   const current = await authQueries.findRefreshTokenByHash(deps.db, sha256(rawToken));
   const rotatedAt = current?.lastUsedAt?.getTime() ?? 0;
   if (current && !current.revokedAt && now.getTime() - rotatedAt <= deps.config.refreshGraceSeconds * 1000) {
-    const result = await issue(false);
-    if (result !== 'raced') return result;
+    return { ...(await accessFor()), refreshToken: null };
   }
   await authQueries.revokeFamily(deps.db, token.userId, token.familyId, now);
   throw new SessionExpiredError();
