@@ -66,7 +66,9 @@ describe('refresh-token rotation', () => {
     deps.clock.advance(11);
     await expect(auth.refresh(deps, first.refreshToken, client)).rejects.toBeInstanceOf(SessionExpiredError);
     // The thief's reuse killed the legitimate holder's newer token too.
-    await expect(auth.refresh(deps, second.refreshToken ?? undefined, client)).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(auth.refresh(deps, second.refreshToken ?? undefined, client)).rejects.toBeInstanceOf(
+      SessionExpiredError,
+    );
     expect(await auth.authenticateAccessToken(deps, second.accessToken)).toBeNull();
   });
 
