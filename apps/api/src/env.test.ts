@@ -47,7 +47,7 @@ describe('loadConfig', () => {
       auth: {
         accessTtlSeconds: 900,
         refreshTtlSeconds: 7 * 24 * 3600,
-        throttle: { windowSeconds: 900, maxPerUsername: 5, maxPerIp: 50 },
+        throttle: { windowSeconds: 900, maxPerPair: 10, maxPerIp: 100, backoffAfter: 20, backoffMaxSeconds: 900 },
       },
     });
     expect(new TextDecoder().decode(config.auth.secretKey)).toBe(KEY);
@@ -70,9 +70,11 @@ describe('loadConfig', () => {
       ARGON2_MEMORY_KIB: '65536',
       ARGON2_TIME_COST: '3',
       ARGON2_PARALLELISM: '2',
-      LOGIN_MAX_PER_USERNAME: '10',
-      LOGIN_MAX_PER_IP: '100',
+      LOGIN_MAX_PER_PAIR: '7',
+      LOGIN_MAX_PER_IP: '300',
       LOGIN_WINDOW_SECONDS: '60',
+      LOGIN_BACKOFF_AFTER: '30',
+      LOGIN_BACKOFF_MAX_SECONDS: '3600',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -86,8 +88,18 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       trustProxy: 2,
       argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 2 },
-      auth: { throttle: { windowSeconds: 60, maxPerUsername: 10, maxPerIp: 100 } },
+      auth: {
+        throttle: { windowSeconds: 60, maxPerPair: 7, maxPerIp: 300, backoffAfter: 30, backoffMaxSeconds: 3600 },
+      },
     });
+  });
+
+  it('reads LOGIN_MAX_PER_USERNAME, the old name, as LOGIN_BACKOFF_AFTER when the new name is absent', () => {
+    const base = { SECRET_KEY: KEY, DATA_DIR: tempDir() };
+    expect(loadConfig({ ...base, LOGIN_MAX_PER_USERNAME: '12' }).auth.throttle.backoffAfter).toBe(12);
+    expect(
+      loadConfig({ ...base, LOGIN_MAX_PER_USERNAME: '12', LOGIN_BACKOFF_AFTER: '40' }).auth.throttle.backoffAfter,
+    ).toBe(40);
   });
 
   it('takes a relative DATA_DIR from the root of the checkout, whatever the working directory', () => {
@@ -159,6 +171,9 @@ describe('loadConfig', () => {
       ['ARGON2_MEMORY_KIB', '1024'],
       ['ARGON2_TIME_COST', '1'],
       ['LOGIN_MAX_PER_IP', '0'],
+      ['LOGIN_MAX_PER_PAIR', '-1'],
+      ['LOGIN_BACKOFF_AFTER', '0'],
+      ['LOGIN_BACKOFF_MAX_SECONDS', 'a while'],
       ['LOGIN_WINDOW_SECONDS', 'forever'],
     ])('%s=%j', (name, value) => {
       const lines = errorLines({ SECRET_KEY: KEY, [name]: value });

@@ -63,9 +63,13 @@ const ZEnv = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
   ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
-  LOGIN_MAX_PER_USERNAME: positiveInt(5),
-  LOGIN_MAX_PER_IP: positiveInt(50),
+  LOGIN_MAX_PER_PAIR: positiveInt(10),
+  LOGIN_MAX_PER_IP: positiveInt(100),
   LOGIN_WINDOW_SECONDS: positiveInt(900),
+  LOGIN_BACKOFF_AFTER: z.coerce.number().int().min(1).optional(),
+  /** The name of LOGIN_BACKOFF_AFTER before the throttle became a backoff (it was a hard per-account limit). */
+  LOGIN_MAX_PER_USERNAME: z.coerce.number().int().min(1).optional(),
+  LOGIN_BACKOFF_MAX_SECONDS: positiveInt(900),
   CALENDAR_ALLOW_PRIVATE_URLS: bool.default(false),
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -164,8 +168,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refreshGraceSeconds: 10,
       throttle: {
         windowSeconds: env.LOGIN_WINDOW_SECONDS,
-        maxPerUsername: env.LOGIN_MAX_PER_USERNAME,
+        maxPerPair: env.LOGIN_MAX_PER_PAIR,
         maxPerIp: env.LOGIN_MAX_PER_IP,
+        backoffAfter: env.LOGIN_BACKOFF_AFTER ?? env.LOGIN_MAX_PER_USERNAME ?? 20,
+        backoffMaxSeconds: env.LOGIN_BACKOFF_MAX_SECONDS,
       },
     },
     argon2: {

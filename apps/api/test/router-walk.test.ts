@@ -273,7 +273,9 @@ async function ensureSignedIn(actor: Actor): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { LOGIN_MAX_PER_IP: '100000', LOGIN_MAX_PER_USERNAME: '100000' } });
+  server = await startTestServer({
+    env: { LOGIN_MAX_PER_IP: '100000', LOGIN_MAX_PER_PAIR: '100000', LOGIN_BACKOFF_AFTER: '100000' },
+  });
   const ownerBrowser = browserClient(server);
   await ownerBrowser.client.auth.setup.mutate(OWNER);
   alice = { ...OWNER, browser: ownerBrowser };

@@ -49,7 +49,7 @@ function setCookies(response: { headers: Headers }): Map<string, string> {
 
 /** The credential cookies (other cookies, such as the page-readable session flag, are no secret). */
 function rememberCookies(response: Response) {
-  for (const [name, value] of setCookies(response)) if (/lifeos_(at|rt)$/.test(name)) remember(value);
+  for (const [name, value] of setCookies(response)) if (/lifeos_(at|rt|device)$/.test(name)) remember(value);
 }
 
 const capturingFetch: typeof fetch = async (input, init) => {
@@ -198,7 +198,7 @@ afterAll(async () => {
 
 describe('sign-in', () => {
   it('answers a wrong password and an unknown user alike, in about the same time', async () => {
-    const s = await start({ LOGIN_MAX_PER_USERNAME: '10000', LOGIN_MAX_PER_IP: '10000' });
+    const s = await start({ LOGIN_MAX_PER_PAIR: '10000', LOGIN_BACKOFF_AFTER: '10000', LOGIN_MAX_PER_IP: '10000' });
     const alice = await newUser(s, 'alice');
     const attempt = async (identifier: string, password: string) => {
       remember(password);
@@ -238,17 +238,19 @@ describe('sign-in', () => {
     expect(ratio, `unknown-user / wrong-password median latency ratio ${ratio.toFixed(2)}`).toBeLessThan(2);
   });
 
-  it('refuses the 6th rapid failed login for one account with 429 and Retry-After, even with the right password', async () => {
+  it('refuses the 11th rapid attempt of one address at one account with 429 and Retry-After, right password too', async () => {
     const tina = await newUser(server, 'tina');
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= 10; i++) {
       expect((await rawLogin(server, tina.username, `tina wrong guess number ${i}`)).code).toBe('UNAUTHORIZED');
     }
-    const limited = await rawLogin(server, tina.username, 'tina wrong guess number 6');
+    const limited = await rawLogin(server, tina.username, 'tina wrong guess number 11');
     expect(limited.status).toBe(429);
     expect(limited.code).toBe('TOO_MANY_REQUESTS');
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // What the sign-in page shows.
+    expect(limited.message).toBe(`Too many attempts — try again in ${Math.ceil(retryAfter / 60)} min.`);
     // The limit holds for the right password too (no oracle), by email as well, until the window ends.
     expect((await rawLogin(server, tina.username, tina.password)).code).toBe('TOO_MANY_REQUESTS');
     expect((await rawLogin(server, tina.email.toUpperCase(), tina.password)).code).toBe('TOO_MANY_REQUESTS');
@@ -259,20 +261,20 @@ describe('sign-in', () => {
   it('counts username and email of one account against one budget', async () => {
     const uma = await newUser(server, 'uma');
     const spellings = [uma.username, uma.email, uma.username.toUpperCase(), ` ${uma.email.toUpperCase()} `, uma.email];
-    for (const [i, identifier] of spellings.entries()) {
+    for (const [i, identifier] of [...spellings, ...spellings].entries()) {
       expect((await rawLogin(server, identifier, `uma wrong guess number ${i}`)).code).toBe('UNAUTHORIZED');
     }
-    expect((await rawLogin(server, uma.email, 'uma wrong guess number 6')).code).toBe('TOO_MANY_REQUESTS');
-    expect((await rawLogin(server, uma.username, 'uma wrong guess number 7')).code).toBe('TOO_MANY_REQUESTS');
+    expect((await rawLogin(server, uma.email, 'uma wrong guess number 11')).code).toBe('TOO_MANY_REQUESTS');
+    expect((await rawLogin(server, uma.username, 'uma wrong guess number 12')).code).toBe('TOO_MANY_REQUESTS');
   });
 
-  it('lets exactly 5 of 12 concurrent attempts at the limit reach the password check', async () => {
+  it('lets exactly 10 of 16 concurrent attempts at the limit reach the password check', async () => {
     const vera = await newUser(server, 'vera');
     for (const identifier of ['fresh-username-burst', vera.username]) {
       const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => rawLogin(server, identifier, `concurrent wrong password ${i}`)),
+        Array.from({ length: 16 }, (_, i) => rawLogin(server, identifier, `concurrent wrong password ${i}`)),
       );
-      expect(countCodes(results), identifier).toEqual({ UNAUTHORIZED: 5, TOO_MANY_REQUESTS: 7 });
+      expect(countCodes(results), identifier).toEqual({ UNAUTHORIZED: 10, TOO_MANY_REQUESTS: 6 });
     }
   });
 
@@ -284,13 +286,13 @@ describe('sign-in', () => {
     });
     // Per account: a new address each time does not reset the count.
     const xena = await newUser(server, 'xena');
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= 10; i++) {
       expect((await rawLogin(server, xena.username, `xena wrong guess ${i}`, spoof(i))).code).toBe('UNAUTHORIZED');
     }
-    expect((await rawLogin(server, xena.username, 'xena wrong guess 6', spoof(6))).code).toBe('TOO_MANY_REQUESTS');
+    expect((await rawLogin(server, xena.username, 'xena wrong guess 11', spoof(11))).code).toBe('TOO_MANY_REQUESTS');
 
     // Per address: a server with a low per-address limit; a new username and a new spoofed address each time.
-    const strict = await start({ LOGIN_MAX_PER_IP: '8', LOGIN_MAX_PER_USERNAME: '1000' });
+    const strict = await start({ LOGIN_MAX_PER_IP: '8', LOGIN_BACKOFF_AFTER: '1000' });
     for (let i = 1; i <= 8; i++) {
       expect((await rawLogin(strict, `sprayed-user-${i}`, 'password spraying attempt', spoof(i))).code).toBe(
         'UNAUTHORIZED',
@@ -318,6 +320,81 @@ describe('sign-in', () => {
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(JSON.stringify(row)).not.toContain('203.0.113');
     }
+  });
+});
+
+describe('the login throttle, from several addresses (behind a trusted proxy)', () => {
+  let proxied: TestServer;
+  const from = (ip: string, extra: Record<string, string> = {}) => ({ 'x-forwarded-for': ip, ...extra });
+  const deviceCookie = (result: CallResult) => setCookies(result).get('lifeos_device') ?? '';
+  beforeAll(async () => {
+    proxied = await start({ TRUST_PROXY: 'true' });
+  });
+
+  it('an attacker at one address cannot lock the owner out at another', async () => {
+    const olga = await newUser(proxied, 'olga');
+    for (let i = 1; i <= 10; i++) {
+      expect((await rawLogin(proxied, olga.username, `attacker guess ${i}`, from('198.51.100.7'))).code).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    expect((await rawLogin(proxied, olga.username, 'attacker guess 11', from('198.51.100.7'))).status).toBe(429);
+    // The owner, from her own address, on a browser the server has never seen: straight in.
+    expect((await rawLogin(proxied, olga.username, olga.password, from('203.0.113.5'))).status).toBe(200);
+  });
+
+  it('a household behind one address is not locked by one member’s typos', async () => {
+    const [hugo, hanna] = [await newUser(proxied, 'hugo'), await newUser(proxied, 'hanna')];
+    for (let i = 1; i <= 10; i++) {
+      expect((await rawLogin(proxied, hugo.username, `hugo typo ${i}`, from('192.0.2.80'))).code).toBe('UNAUTHORIZED');
+    }
+    expect((await rawLogin(proxied, hugo.username, hugo.password, from('192.0.2.80'))).status).toBe(429);
+    expect((await rawLogin(proxied, hanna.username, hanna.password, from('192.0.2.80'))).status).toBe(200);
+    // Nor by the whole household's: the address allows 100 attempts per window.
+    for (let i = 0; i < 8; i++) {
+      const member = await newUser(proxied, `member${i}`);
+      for (let j = 0; j < 9; j++)
+        await rawLogin(proxied, member.username, `typo ${j} of member ${i}`, from('192.0.2.80'));
+      expect((await rawLogin(proxied, member.username, member.password, from('192.0.2.80'))).status).toBe(200);
+    }
+  });
+
+  it('backs a distributed attack off per username, doubling, while the owner’s known device gets in', async () => {
+    const otto = await newUser(proxied, 'otto');
+    // Otto signed in on his laptop last week: it holds a device cookie.
+    const laptop = deviceCookie(await rawLogin(proxied, otto.username, otto.password, from('203.0.113.20')));
+    expect(laptop).not.toBe('');
+    proxied.clock.advance(7 * DAY);
+    // A botnet: one guess per address. Twenty go through, then each next one waits 1, 2, 4 … seconds.
+    let bot = 0;
+    const guess = () =>
+      rawLogin(proxied, otto.username, `botnet guess ${bot}`, from(`100.100.${bot >> 8}.${bot++ & 255}`));
+    for (let i = 0; i < 20; i++) expect((await guess()).code).toBe('UNAUTHORIZED');
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const limited = await guess();
+      expect(limited.status).toBe(429);
+      const wait = Number(limited.headers.get('retry-after'));
+      waits.push(wait);
+      proxied.clock.advance(wait * 1000);
+      expect((await guess()).code).toBe('UNAUTHORIZED');
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32]);
+    // Under attack: an unknown browser, even with the right password, waits its turn (429, never a hint) …
+    expect((await rawLogin(proxied, otto.username, otto.password, from('203.0.113.21'))).status).toBe(429);
+    // … while the laptop, from a café's address, is in at once; a forged or another user's device cookie is not.
+    const withDevice = (cookie: string) => ({ ...from('203.0.113.22'), cookie: `lifeos_device=${cookie}` });
+    const olga = await newUser(proxied, 'olgas-sister');
+    const foreign = deviceCookie(await rawLogin(proxied, olga.username, olga.password, from('203.0.113.23')));
+    expect((await rawLogin(proxied, otto.username, otto.password, withDevice(foreign))).status).toBe(429);
+    expect((await rawLogin(proxied, otto.username, otto.password, withDevice(`${laptop}x`))).status).toBe(429);
+    const signedIn = await rawLogin(proxied, otto.username, otto.password, withDevice(laptop));
+    expect(signedIn.status).toBe(200);
+    // The device cookie: httpOnly, SameSite=Strict, a year, kept across sign-outs.
+    const line = signedIn.headers.getSetCookie().find((c) => c.startsWith('lifeos_device=')) ?? '';
+    expect(line).toMatch(/HttpOnly/i);
+    expect(line).toMatch(/SameSite=Strict/i);
+    expect(line).toMatch(/Max-Age=31536000/i);
   });
 });
 

@@ -45,9 +45,12 @@ export class ConflictError extends AppError {
   readonly kind = 'CONFLICT';
 }
 
+/** A wait as a person reads it: seconds under a minute, else whole minutes (rounded up). */
+const waitText = (seconds: number) => (seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
+
 export class RateLimitedError extends AppError {
   readonly kind = 'TOO_MANY_REQUESTS';
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+    super(`Too many attempts — try again in ${waitText(retryAfterSeconds)}.`);
   }
 }

@@ -1,11 +1,16 @@
-import type { RefreshedSession } from '@lifeos/core/server';
+import { DEVICE_TOKEN_TTL_SECONDS, type RefreshedSession } from '@lifeos/core/server';
 import type { AppConfig } from '../env.js';
 import type { CookieOptions, ResponseHooks } from '../trpc/context.js';
 
 /** With COOKIE_SECURE the cookies get the `__Host-` prefix: Secure, Path=/ and no Domain, pinned to this host. */
 export function cookieNames(config: Pick<AppConfig, 'cookieSecure'>) {
   const prefix = config.cookieSecure ? '__Host-' : '';
-  return { access: `${prefix}lifeos_at`, refresh: `${prefix}lifeos_rt`, present: `${prefix}lifeos_session` };
+  return {
+    access: `${prefix}lifeos_at`,
+    refresh: `${prefix}lifeos_rt`,
+    present: `${prefix}lifeos_session`,
+    device: `${prefix}lifeos_device`,
+  };
 }
 
 function accessOptions(config: AppConfig): CookieOptions {
@@ -20,6 +25,10 @@ export function setSessionCookies(res: ResponseHooks | null, config: AppConfig, 
   if (!res) return;
   const names = cookieNames(config);
   res.setCookie(names.access, session.accessToken, { ...accessOptions(config), maxAge: config.auth.accessTtlSeconds });
+  // Kept across sign-outs (it names the browser, not a session): it only exempts it from the login backoff.
+  if (session.deviceToken) {
+    res.setCookie(names.device, session.deviceToken, { ...refreshOptions(config), maxAge: DEVICE_TOKEN_TTL_SECONDS });
+  }
   // A refresh inside the grace period issues no refresh token: the browser keeps the successor it already has.
   if (session.refreshToken === null) return;
   const refreshSeconds = Math.max(0, Math.floor((session.refreshExpiresAt.getTime() - now.getTime()) / 1000));

@@ -39,7 +39,10 @@ export const authRouter = router({
     .input(ZLoginInput)
     .output(ZAuthResult)
     .mutation(async ({ ctx, input }) => {
-      const session = await authService.login(authDeps(ctx), input, clientInfo(ctx));
+      const session = await authService.login(authDeps(ctx), input, {
+        ...clientInfo(ctx),
+        deviceToken: ctx.req.cookies[cookieNames(ctx.config).device] ?? null,
+      });
       setSessionCookies(ctx.res, ctx.config, session, ctx.clock.now());
       return { user: session.user };
     }),

@@ -36,7 +36,7 @@ beforeAll(async () => {
       accessTtlSeconds: 900,
       refreshTtlSeconds: 7 * 86_400,
       refreshGraceSeconds: 10,
-      throttle: { windowSeconds: 900, maxPerUsername: 5, maxPerIp: 50 },
+      throttle: { windowSeconds: 900, maxPerPair: 5, maxPerIp: 50, backoffAfter: 8, backoffMaxSeconds: 60 },
     },
   };
   await auth.setup(deps, owner, client, false);
@@ -117,23 +117,65 @@ describe('refresh-token rotation', () => {
 });
 
 describe('login throttling', () => {
-  it('refuses the sixth failure in a window and lets the user in again after it', async () => {
-    for (let i = 0; i < 5; i++) {
-      await expect(auth.login(deps, { identifier: 'ada', password: 'wrong password' }, client)).rejects.toBeInstanceOf(
-        InvalidCredentialsError,
-      );
-    }
-    const limited = await auth
-      .login(deps, { identifier: 'ada', password: owner.password }, client)
-      .catch((e: unknown) => e);
+  const wrong = (ip: string, extra: Partial<auth.ClientInfo> = {}) =>
+    auth.login(deps, { identifier: 'ada', password: 'wrong password' }, { ...client, ip, ...extra });
+  const right = (ip: string, extra: Partial<auth.ClientInfo> = {}) =>
+    auth.login(deps, { identifier: 'ada', password: owner.password }, { ...client, ip, ...extra });
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+  beforeEach(() => deps.clock.advance(2 * 86_400)); // every test starts with a forgotten backoff
+
+  it('refuses the sixth attempt of one (username, address) pair, right password too, and nobody else', async () => {
+    for (let i = 0; i < 5; i++) await expect(wrong('10.1.0.1')).rejects.toBeInstanceOf(InvalidCredentialsError);
+    const limited = await refusal(right('10.1.0.1'));
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect((limited as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
     expect((limited as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(900);
+    // The same account from another address: not locked.
+    await expect(right('10.1.0.2')).resolves.toBeDefined();
     deps.clock.advance(901);
-    await expect(auth.login(deps, { identifier: 'ada', password: owner.password }, client)).resolves.toBeDefined();
+    await expect(right('10.1.0.1')).resolves.toBeDefined();
   });
 
-  it('successful logins do not count against the address', async () => {
-    for (let i = 0; i < 60; i++) await auth.login(deps, { identifier: 'ada', password: owner.password }, client);
+  it('backs off per username across addresses, doubling to the cap, instead of locking', async () => {
+    // Eight free attempts from eight addresses (no pair limit reached), then 1, 2, 4 … s between attempts.
+    for (let i = 0; i < 8; i++) await expect(wrong(`10.2.0.${i}`)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    const waits: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const limited = await refusal(wrong(`10.2.1.${i}`));
+      expect(limited).toBeInstanceOf(RateLimitedError);
+      const wait = (limited as RateLimitedError).retryAfterSeconds;
+      waits.push(wait);
+      // Hammering during the wait neither counts nor pushes the slot further.
+      expect(((await refusal(wrong(`10.2.2.${i}`))) as RateLimitedError).retryAfterSeconds).toBe(wait);
+      deps.clock.advance(wait);
+      await expect(wrong(`10.2.3.${i}`)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    // Not a lock: once the wait is over the owner gets in, from anywhere.
+    deps.clock.advance(60);
+    await expect(right('10.2.4.1')).resolves.toBeDefined();
+  });
+
+  it('a known device skips the backoff (its own limit still applies); a forged token does not', async () => {
+    const { deviceToken } = await right('10.3.0.1');
+    expect(deviceToken).toBeTruthy();
+    for (let i = 0; i < 8; i++) await expect(wrong(`10.3.1.${i}`)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(await refusal(right('10.3.2.1'))).toBeInstanceOf(RateLimitedError);
+    await expect(right('10.3.2.1', { deviceToken })).resolves.toBeDefined();
+    const forged = `${deviceToken?.slice(0, -2)}AA`;
+    expect(await refusal(right('10.3.2.2', { deviceToken: forged }))).toBeInstanceOf(RateLimitedError);
+    // The device's own budget: five failures, wherever they come from.
+    for (let i = 0; i < 5; i++) {
+      await expect(wrong(`10.3.3.${i}`, { deviceToken })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    }
+    expect(await refusal(right('10.3.3.9', { deviceToken }))).toBeInstanceOf(RateLimitedError);
+  });
+
+  it('successful logins do not count against the address or the username', async () => {
+    for (let i = 0; i < 60; i++) await right('10.4.0.1');
   });
 });

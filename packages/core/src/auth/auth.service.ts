@@ -11,13 +11,34 @@ import {
 } from './auth.errors.js';
 import type { TChangePasswordInput, TLoginInput, TSession, TSetupInput, TUser } from './auth.schemas.js';
 import type { PasswordHasher } from './password.js';
-import { randomSecret, sha256, signAccessToken, type TokenConfig, verifyAccessToken } from './tokens.js';
+import {
+  randomSecret,
+  sha256,
+  signAccessToken,
+  signDeviceToken,
+  type TokenConfig,
+  verifyAccessToken,
+  verifyDeviceToken,
+} from './tokens.js';
 
+/**
+ * The login throttle (see `login`). Password changes use the per-pair and per-address limits alone.
+ */
 export interface ThrottleConfig {
+  /** The window of the per-pair and per-address counters. */
   windowSeconds: number;
-  maxPerUsername: number;
+  /** Attempts per (username, address) pair — and per known device — in a window: a hard limit. */
+  maxPerPair: number;
+  /** Attempts per address in a window, every username together: generous, for a household behind one NAT. */
   maxPerIp: number;
+  /** Attempts per username, from anywhere but a known device, before the backoff starts. */
+  backoffAfter: number;
+  /** The longest wait the per-username backoff imposes between two attempts, in seconds. */
+  backoffMaxSeconds: number;
 }
+
+/** The per-username backoff forgets a username after a day without attempts. */
+export const LOGIN_BACKOFF_MEMORY_SECONDS = 24 * 60 * 60;
 
 export interface AuthConfig extends TokenConfig {
   /** Absolute lifetime of a login; refreshing does not extend it. */
@@ -37,6 +58,8 @@ export interface AuthDeps {
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
+  /** The device token the browser holds from an earlier sign-in (login only). */
+  deviceToken?: string | null | undefined;
 }
 
 export interface IssuedSession {
@@ -45,6 +68,8 @@ export interface IssuedSession {
   refreshToken: string;
   refreshExpiresAt: Date;
   sessionId: string;
+  /** After a sign-in with the password: a new device token for this browser, which makes it a known device. */
+  deviceToken?: string;
 }
 
 /**
@@ -55,23 +80,45 @@ export type RefreshedSession = IssuedSession | (Omit<IssuedSession, 'refreshToke
 
 // ---------- throttling ----------
 
-async function throttle(deps: AuthDeps, keys: { key: string; max: number }[]): Promise<void> {
-  const now = deps.clock.now();
+/** A counter in a fixed window; over `max` the attempt is taken back and refused, so refusals never count. */
+async function takeSlot(deps: Pick<AuthDeps, 'db' | 'config'>, key: string, max: number, now: Date) {
   const windowMs = deps.config.throttle.windowSeconds * 1000;
-  for (const { key, max } of keys) {
-    const { count, windowStart } = await authQueries.recordAttempt(deps.db, key, now, windowMs);
-    if (count > max) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
-      throw new RateLimitedError(retryAfter);
-    }
-  }
+  const { count, windowStart } = await authQueries.recordAttempt(deps.db, key, now, windowMs);
+  if (count <= max) return null;
+  await authQueries.forgiveAttempt(deps.db, key);
+  return Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
 }
 
-function throttleKeys(deps: AuthDeps, action: string, username: string, ip: string | null) {
-  const keys = [{ key: `${action}:user:${username.trim().toLowerCase()}`, max: deps.config.throttle.maxPerUsername }];
-  if (ip) keys.push({ key: `${action}:ip:${ip}`, max: deps.config.throttle.maxPerIp });
-  return keys;
+/**
+ * Takes one slot of every limit in order, or none: when one refuses, the slots already taken are given back and
+ * the attempt fails with RateLimitedError (429 with Retry-After). Returns the keys taken, to forgive on success.
+ */
+async function throttle(
+  deps: Pick<AuthDeps, 'db' | 'config'>,
+  now: Date,
+  limits: ({ key: string; max: number } | { backoff: string })[],
+): Promise<string[]> {
+  const taken: string[] = [];
+  for (const limit of limits) {
+    const { backoffAfter: after, backoffMaxSeconds: maxSeconds } = deps.config.throttle;
+    const retryAfter =
+      'backoff' in limit
+        ? await authQueries.takeBackoffSlot(deps.db, limit.backoff, now, {
+            after,
+            maxSeconds,
+            memoryMs: LOGIN_BACKOFF_MEMORY_SECONDS * 1000,
+          })
+        : await takeSlot(deps, limit.key, limit.max, now);
+    if (retryAfter !== null) {
+      for (const key of taken) await authQueries.forgiveAttempt(deps.db, key);
+      throw new RateLimitedError(retryAfter);
+    }
+    taken.push('backoff' in limit ? limit.backoff : limit.key);
+  }
+  return taken;
 }
+
+const normalizedName = (username: string) => username.trim().toLowerCase();
 
 // ---------- setup and users ----------
 
@@ -120,7 +167,8 @@ export async function setup(
   // still cost an argon2 hash, an unthrottled way to starve logins.
   if (!allowSignup && !(await getSetupStatus(deps.db, allowSignup)).needsSetup) throw new SetupClosedError();
   const user = await createUser(deps, input, { onlyIfNoUsers: !allowSignup });
-  return startSession(deps, user, client);
+  const session = await startSession(deps, user, client);
+  return { ...session, deviceToken: await signDeviceToken(deps.config, user.id, deps.clock.now()) };
 }
 
 // ---------- sessions ----------
@@ -143,18 +191,45 @@ async function startSession(deps: AuthDeps, user: TUser, client: ClientInfo): Pr
   return { user, accessToken, refreshToken, refreshExpiresAt, sessionId: familyId };
 }
 
+/**
+ * Signs in with the password, throttled as OWASP and the large sites do, so that an attacker can neither guess
+ * fast nor lock the owner out:
+ * - per (username, address) pair, a hard limit of `maxPerPair` attempts per window: one address guessing at one
+ *   account is stopped, and nobody else is;
+ * - per address, a generous `maxPerIp` per window (a household or an office behind one NAT shares it);
+ * - per username, from every address together, an exponential backoff instead of a lock: after `backoffAfter`
+ *   attempts each next one must wait 1, 2, 4 … seconds (at most `backoffMaxSeconds`) after the previous one, which
+ *   caps a distributed attack on one account at a few guesses an hour and never locks the account;
+ * - a known device — a browser holding the signed device token that an earlier sign-in as this user gave it — is
+ *   exempt from the per-username backoff and the per-address limit: only its own limits (the pair's and the
+ *   device token's, `maxPerPair` each) apply, so the owner signs in from their own browser during an attack.
+ * Attempts are counted before the password check (concurrent attempts cannot overshoot a limit) and a success
+ * takes its counts back. Throttled attempts fail with RateLimitedError (429, Retry-After) before any password
+ * check; every other failure is the same InvalidCredentialsError.
+ */
 export async function login(deps: AuthDeps, input: TLoginInput, client: ClientInfo): Promise<IssuedSession> {
+  const now = deps.clock.now();
   const found = await userQueries.findUserByIdentifier(deps.db, input.identifier);
   // Counted per account, not per spelling: username and email of one user share one budget.
-  const keys = throttleKeys(deps, 'login', found?.username ?? input.identifier, client.ip);
-  await throttle(deps, keys);
+  const name = normalizedName(found?.username ?? input.identifier);
+  const device = client.deviceToken ? await verifyDeviceToken(deps.config, client.deviceToken, now) : null;
+  const known = device !== null && found !== undefined && device.userId === found.id;
+  const { maxPerPair, maxPerIp } = deps.config.throttle;
+  const limits: ({ key: string; max: number } | { backoff: string })[] = [
+    { key: `login:pair:${name}:${client.ip ?? '-'}`, max: maxPerPair },
+  ];
+  if (known) limits.push({ key: `login:device:${device.deviceId}`, max: maxPerPair });
+  else {
+    if (client.ip) limits.push({ key: `login:ip:${client.ip}`, max: maxPerIp });
+    limits.push({ backoff: `login:user:${name}` });
+  }
+  const taken = await throttle(deps, now, limits);
   const ok = await deps.hasher.verify(found?.passwordHash, input.password);
   if (!found || !ok) throw new InvalidCredentialsError();
-  // A successful login clears the username's failures; the address keeps counting only failures.
-  await authQueries.clearAttempts(deps.db, keys[0]?.key ?? '');
-  if (keys[1]) await authQueries.forgiveAttempt(deps.db, keys[1].key);
+  for (const key of taken) await authQueries.forgiveAttempt(deps.db, key);
   const user = { id: found.id, username: found.username, email: found.email, displayName: found.displayName };
-  return startSession(deps, user, client);
+  const session = await startSession(deps, user, client);
+  return { ...session, deviceToken: await signDeviceToken(deps.config, user.id, now) };
 }
 
 /**
@@ -288,7 +363,9 @@ export async function changePassword(
 ) {
   const user = await userQueries.findUserById(deps.db, userId);
   if (!user) throw new SessionExpiredError();
-  await throttle(deps, throttleKeys(deps, 'password', user.username, client.ip));
+  const limits = [{ key: `password:user:${normalizedName(user.username)}`, max: deps.config.throttle.maxPerPair }];
+  if (client.ip) limits.push({ key: `password:ip:${client.ip}`, max: deps.config.throttle.maxPerIp });
+  await throttle(deps, deps.clock.now(), limits);
   if (!(await deps.hasher.verify(user.passwordHash, input.currentPassword))) throw new WrongPasswordError();
   const passwordHash = await deps.hasher.hash(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {

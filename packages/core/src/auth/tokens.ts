@@ -62,3 +62,51 @@ export function randomSecret(): string {
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
+
+// ---------- device tokens ----------
+
+export const DEVICE_TOKEN_TYPE = 'device+jwt';
+/** A browser that signed in as a user stays known to the login throttle for this long after its last sign-in. */
+export const DEVICE_TOKEN_TTL_SECONDS = 365 * 24 * 60 * 60;
+const DEVICE_AUDIENCE = 'lifeos-device';
+
+/**
+ * A device token (OWASP "Slow Down Online Guessing Attacks with Device Cookies"): proof that this browser signed
+ * in as `userId` before. It grants nothing but an exemption from the per-username backoff of the login throttle.
+ */
+export async function signDeviceToken(config: TokenConfig, userId: string, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: DEVICE_TOKEN_TYPE })
+    .setSubject(userId)
+    .setJti(randomSecret())
+    .setIssuer(config.issuer)
+    .setAudience(DEVICE_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + DEVICE_TOKEN_TTL_SECONDS)
+    .sign(config.secretKey);
+}
+
+/** The user and device id a device token names, or null for any bad, foreign or expired token. */
+export async function verifyDeviceToken(
+  config: TokenConfig,
+  token: string,
+  now: Date,
+): Promise<{ userId: string; deviceId: string } | null> {
+  try {
+    const { payload } = await jwtVerify(token, config.secretKey, {
+      algorithms: ['HS256'],
+      issuer: config.issuer,
+      audience: DEVICE_AUDIENCE,
+      typ: DEVICE_TOKEN_TYPE,
+      currentDate: now,
+      requiredClaims: ['sub', 'jti', 'exp'],
+      clockTolerance: 0,
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
+    return { userId: payload.sub, deviceId: payload.jti };
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null;
+    throw error;
+  }
+}

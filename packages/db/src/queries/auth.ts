@@ -199,6 +199,52 @@ export async function recordAttempt(
   return { count: Number(row.count), windowStart: row.windowStart };
 }
 
+/**
+ * Takes a slot of an exponential backoff: `key` counts attempts, and `windowStart` holds the time of the last one.
+ * The first `after` attempts are free; from then on each attempt must come at least 2^(count − after) seconds
+ * (at most `maxSeconds`) after the previous one. The counter starts over after `memoryMs` without an attempt.
+ * Atomic (one conditional upsert), so concurrent attempts cannot slip through the same gap; an attempt refused
+ * does not count and does not push the next slot further away. Returns null when taken, else the seconds to wait.
+ */
+export async function takeBackoffSlot(
+  db: Kysely<DB>,
+  key: string,
+  now: Date,
+  options: { after: number; maxSeconds: number; memoryMs: number },
+): Promise<number | null> {
+  const floor = new Date(now.getTime() - options.memoryMs);
+  const nextSlot = (start: ReturnType<typeof sql.ref>, count: ReturnType<typeof sql.ref>) =>
+    sql<Date>`${start} + least(power(2::float8, ${count} - ${options.after}::int), ${options.maxSeconds}::float8) * interval '1 second'`;
+  const taken = await db
+    .insertInto('authAttempts')
+    .values({ key, windowStart: now, count: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({
+          count: sql<number>`case when ${eb.ref('authAttempts.windowStart')} <= ${floor} then 1 else ${eb.ref('authAttempts.count')} + 1 end`,
+          windowStart: now,
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('authAttempts.windowStart', '<=', floor),
+            eb('authAttempts.count', '<', options.after),
+            eb(nextSlot(sql.ref('auth_attempts.window_start'), sql.ref('auth_attempts.count')), '<=', now),
+          ]),
+        ),
+    )
+    .returning('count')
+    .executeTakeFirst();
+  if (taken) return null;
+  const row = await db
+    .selectFrom('authAttempts')
+    .select(nextSlot(sql.ref('window_start'), sql.ref('count')).as('nextSlot'))
+    .where('key', '=', key)
+    .executeTakeFirst();
+  const waitMs = row ? new Date(row.nextSlot).getTime() - now.getTime() : 1000;
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
 /** Takes back one counted attempt (a login that succeeded should not count against its address). */
 export async function forgiveAttempt(db: Kysely<DB>, key: string) {
   await db

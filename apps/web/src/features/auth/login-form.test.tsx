@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { queryClient } from '../../lib/trpc';
-import { mockTrpc } from '../../test/mock-trpc';
+import { MockTrpcError, mockTrpc } from '../../test/mock-trpc';
 import { LoginForm } from './login-form';
 
 const renderForm = (onSignedIn = vi.fn()) =>
@@ -31,5 +31,20 @@ describe('the login form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(onSignedIn).toHaveBeenCalledOnce());
     expect(api.calls.map((c) => c.input)).toEqual([{ identifier: 'ada', password: 'correct horse battery staple' }]);
+  });
+
+  it('says how long to wait when the server throttles (429), not that the password is wrong', async () => {
+    mockTrpc({
+      'auth.login': () => {
+        throw new MockTrpcError('TOO_MANY_REQUESTS', 'Too many attempts — try again in 15 min.');
+      },
+    });
+    const onSignedIn = vi.fn();
+    renderForm(onSignedIn);
+    fireEvent.change(screen.getByLabelText('Username or email'), { target: { value: 'ada' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Too many attempts — try again in 15 min.')).toBeTruthy();
+    expect(onSignedIn).not.toHaveBeenCalled();
   });
 });
