@@ -117,6 +117,39 @@ describe('GET /api/data/archive', () => {
     expect(text('tasks.csv')).toContain(',Garden,');
   });
 
+  it('escapes spreadsheet formulas in tasks.csv and workouts.csv, even behind a line break', async () => {
+    const mallory = await createUser(server, {
+      username: 'formulas',
+      email: 'formulas@example.com',
+      password: 'formulas long password',
+    });
+    const formula = '\n=HYPERLINK("http://evil.example","x")';
+    await mallory.client.tasks.create.mutate({ title: '@SUM(A1)', notes: formula });
+    const [bench] = await mallory.client.fitness.exercises.list.query({ q: 'Bench Press (Barbell)' });
+    const session = await mallory.client.fitness.sessions.start.mutate({
+      name: '-2+3',
+      startedAt: new Date('2026-11-19T17:00:00Z'),
+    });
+    await mallory.client.fitness.sessions.logSet.mutate({
+      sessionId: session.id,
+      exerciseId: bench?.id ?? '',
+      reps: 5,
+    });
+    await mallory.client.fitness.sessions.finish.mutate({
+      id: session.id,
+      finishedAt: new Date('2026-11-19T18:00:00Z'),
+    });
+    const { text } = await unzip(await get(mallory.fetch));
+    // Escaped cells are quoted; quotes inside doubled.
+    const tasks = text('tasks.csv');
+    expect(tasks).toContain(`\n"'@SUM(A1)",todo,`);
+    expect(tasks).toContain(`,"'\n=HYPERLINK(""http://evil.example"",""x"")",`);
+    expect(text('workouts.csv').split('\n')[1]).toMatch(/^2026-11-19 \d\d:00:00,"'-2\+3",/);
+    // The fitness export writes the same.
+    const csv = (await mallory.client.fitness.export.csv.query()).csv;
+    expect(csv.split('\n')[1]).toMatch(/^2026-11-19 \d\d:00:00,"'-2\+3",/);
+  });
+
   it('serves the same archive to an API key, even a read-only one (the typed client’s fetchExport)', async () => {
     const { key } = await owner.client.apiKeys.create.mutate({ name: 'backup', scope: 'read' });
     const response = await fetchExport({ baseUrl: server.url, apiKey: key }, 'zip');
