@@ -348,6 +348,13 @@ describe('calendar subscriptions without CALENDAR_ALLOW_PRIVATE_URLS', () => {
       `http://localhost:${port}/thunderbird.ics`,
       `http://[::1]:${port}/thunderbird.ics`,
       `http://[::ffff:127.0.0.1]:${port}/thunderbird.ics`,
+      `http://[::ffff:7f00:1]:${port}/thunderbird.ics`,
+      // IPv4-translated and IPv4-mapped forms, refused by name in the guard's own IPv6 list.
+      `http://[::ffff:0:7f00:1]:${port}/thunderbird.ics`,
+      'http://[::ffff:8.8.8.8]/cal.ics',
+      'http://[64:ff9b::7f00:1]/cal.ics', // NAT64
+      'http://[2002:7f00:1::1]/cal.ics', // 6to4
+      'http://[::]/cal.ics',
       'http://10.1.2.3/cal.ics',
       'http://192.168.1.10/cal.ics',
       'http://172.16.0.1/cal.ics',
