@@ -120,7 +120,7 @@ async function checkThroughApi(base: string, username: string, password: string,
     `journal.streaks morning pages ${s.morning_pages.current}/${s.morning_pages.longest} (current/longest), ` +
     `reflections ${s.daily_reflection.current}/${s.daily_reflection.longest}, reviews ${s.weekly_review.current}/${s.weekly_review.longest}; ` +
     `heatmap ${heatmap.days.length} days; fitness.records ${records.length} exercises; weeklyVolume ${volume.length} rows; ` +
-    `calendar.events.list ${occurrences.length} occurrences in 4 weeks; projects ${projects.length}; ` +
+    `calendar.events.list ${occurrences.items.length} occurrences in 4 weeks; projects ${projects.length}; ` +
     `tasks done (first page) ${Array.isArray(tasks) ? tasks.length : 'ok'}; inbox ${inbox.length}; ` +
     `dashboard.today ${today ? 'ok' : 'empty'}`
   );

@@ -58,7 +58,7 @@ describe('calendar.agenda', () => {
   const range = () => ({ from: new Date(now().getTime() - DAY_MS), to: new Date(now().getTime() + 3 * DAY_MS) });
 
   it('mixes event occurrences, open tasks due and finished workouts, sorted by day', async () => {
-    const agenda = await owner.client.calendar.agenda.query(range());
+    const agenda = (await owner.client.calendar.agenda.query(range())).items;
     const titles = agenda.map((item) => `${item.kind}:${item.title}`);
     expect(titles).toEqual(expect.arrayContaining(['task:File the taxes', 'workout:Leg day', 'event:Standup']));
     expect(titles).not.toContain('task:Someday');
@@ -74,19 +74,21 @@ describe('calendar.agenda', () => {
     expect(dates).toEqual([...dates].sort());
 
     // The other user's agenda has only their own things.
-    const theirs = await other.client.calendar.agenda.query(range());
+    const theirs = (await other.client.calendar.agenda.query(range())).items;
     expect(theirs.map((item) => `${item.kind}:${item.title}`).sort()).toEqual(['task:Not yours', 'workout:Their run']);
   });
 
   it('leaves out tasks once done and tasks due outside the range (in the user’s time zone)', async () => {
-    const narrow = await owner.client.calendar.agenda.query({
-      from: new Date(now().getTime() - DAY_MS),
-      to: new Date(`${tokyoDate(now())}T00:00:00+09:00`),
-    });
+    const narrow = (
+      await owner.client.calendar.agenda.query({
+        from: new Date(now().getTime() - DAY_MS),
+        to: new Date(`${tokyoDate(now())}T00:00:00+09:00`),
+      })
+    ).items;
     expect(narrow.some((item) => item.kind === 'task')).toBe(false);
     const extra = await owner.client.tasks.create.mutate({ title: 'Done soon', dueDate: tomorrow });
     await owner.client.tasks.complete.mutate({ id: extra.id });
-    const agenda = await owner.client.calendar.agenda.query(range());
+    const agenda = (await owner.client.calendar.agenda.query(range())).items;
     expect(agenda.some((item) => item.title === 'Done soon')).toBe(false);
   });
 

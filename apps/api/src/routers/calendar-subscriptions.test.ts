@@ -118,7 +118,7 @@ afterAll(async () => {
 });
 
 const subscriptionOccurrences = async (client: BrowserClient['client'], subscriptionId: string) =>
-  (await client.calendar.events.list.query(MARCH_2019)).filter((o) => o.subscriptionId === subscriptionId);
+  (await client.calendar.events.list.query(MARCH_2019)).items.filter((o) => o.subscriptionId === subscriptionId);
 
 describe('calendar subscriptions', () => {
   it('subscribes, fetches at once, and shows the events read-only in events.list but not in the export', async () => {
@@ -133,7 +133,7 @@ describe('calendar subscriptions', () => {
     const occurrences = await subscriptionOccurrences(client, sub.id);
     expect(occurrences).toHaveLength(THUNDERBIRD_MARCH_OCCURRENCES);
     expect(new Set(occurrences.map((o) => o.title))).toEqual(new Set(['New Event', 'test7', 'test7 - edited']));
-    const own = (await client.calendar.events.list.query(MARCH_2019)).filter((o) => o.subscriptionId === null);
+    const own = (await client.calendar.events.list.query(MARCH_2019)).items.filter((o) => o.subscriptionId === null);
     expect(own).toHaveLength(occurrences.length);
 
     const one = occurrences[0];
@@ -148,7 +148,7 @@ describe('calendar subscriptions', () => {
     // Removing the subscription removes its events and leaves the own ones.
     await client.calendar.subscriptions.remove.mutate({ id: sub.id });
     expect(await subscriptionOccurrences(client, sub.id)).toEqual([]);
-    expect((await client.calendar.events.list.query(MARCH_2019)).length).toBe(own.length);
+    expect((await client.calendar.events.list.query(MARCH_2019)).items.length).toBe(own.length);
     expect(await client.calendar.subscriptions.list.query()).toEqual([]);
   });
 

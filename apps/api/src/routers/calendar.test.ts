@@ -42,10 +42,12 @@ describe('calendar events', () => {
       recurrence: { freq: 'weekly', byDay: ['MO'] },
     });
     expect(created).toMatchObject({ rrule: 'FREQ=WEEKLY;BYDAY=MO', recurrence: { freq: 'weekly', byDay: ['MO'] } });
-    const list = await client.calendar.events.list.query({
-      from: new Date('2024-03-18T00:00:00Z'),
-      to: new Date('2024-04-15T00:00:00Z'),
-    });
+    const list = (
+      await client.calendar.events.list.query({
+        from: new Date('2024-03-18T00:00:00Z'),
+        to: new Date('2024-04-15T00:00:00Z'),
+      })
+    ).items;
     const sync = list.filter((o) => o.eventId === created.id);
     expect(sync.map((o) => o.start.toISOString())).toEqual([
       '2024-03-18T08:00:00.000Z',
@@ -66,7 +68,8 @@ describe('calendar events', () => {
       recurrence: { freq: 'weekly', interval: 1, byDay: ['MO', 'TH'], count: 6 },
     });
     const range = { from: new Date('2025-01-01Z'), to: new Date('2025-02-01Z') };
-    const runs = async () => (await client.calendar.events.list.query(range)).filter((o) => o.seriesId === series.id);
+    const runs = async () =>
+      (await client.calendar.events.list.query(range)).items.filter((o) => o.seriesId === series.id);
     const before = await runs();
     expect(before).toHaveLength(6);
 
@@ -127,10 +130,12 @@ describe('calendar events', () => {
       occurrenceStart: from,
       title: 'Daily (new time)',
     });
-    const list = await client.calendar.events.list.query({
-      from: new Date('2025-03-01Z'),
-      to: new Date('2025-04-01Z'),
-    });
+    const list = (
+      await client.calendar.events.list.query({
+        from: new Date('2025-03-01Z'),
+        to: new Date('2025-04-01Z'),
+      })
+    ).items;
     expect(list.filter((o) => o.eventId === series.id)).toHaveLength(5);
     expect(list.filter((o) => o.eventId === tail.id)).toHaveLength(5);
     expect(tail.rrule).toBe('FREQ=DAILY;COUNT=5');
@@ -144,10 +149,12 @@ describe('calendar events', () => {
       endDate: '2025-05-03',
     });
     expect(trip).toMatchObject({ allDay: true, startDate: '2025-05-01', endDate: '2025-05-03', timezone: 'UTC' });
-    const list = await owner.client.calendar.events.list.query({
-      from: new Date('2025-05-03Z'),
-      to: new Date('2025-05-04Z'),
-    });
+    const list = (
+      await owner.client.calendar.events.list.query({
+        from: new Date('2025-05-03Z'),
+        to: new Date('2025-05-04Z'),
+      })
+    ).items;
     expect(list).toEqual([expect.objectContaining({ title: 'Trip', startDate: '2025-05-01', endDate: '2025-05-03' })]);
   });
 
@@ -167,7 +174,7 @@ describe('calendar events', () => {
       end: new Date('2025-06-01T11:00:00Z'),
     });
     const range = { from: new Date('2025-06-01Z'), to: new Date('2025-06-02Z') };
-    expect(await other.client.calendar.events.list.query(range)).toEqual([]);
+    expect((await other.client.calendar.events.list.query(range)).items).toEqual([]);
     await expectCode(other.client.calendar.events.get.query({ id: mine.id }), 'NOT_FOUND');
     await expectCode(other.client.calendar.events.update.mutate({ id: mine.id, title: 'Mine now' }), 'NOT_FOUND');
     await expectCode(other.client.calendar.events.delete.mutate({ id: mine.id }), 'NOT_FOUND');
@@ -177,10 +184,12 @@ describe('calendar events', () => {
   it('lets a read key list but not create', async () => {
     const { key } = await owner.client.apiKeys.create.mutate({ name: 'reader', scope: 'read' });
     const reader = keyClient(server, key);
-    const list = await reader.calendar.events.list.query({
-      from: new Date('2025-06-01Z'),
-      to: new Date('2025-06-02Z'),
-    });
+    const list = (
+      await reader.calendar.events.list.query({
+        from: new Date('2025-06-01Z'),
+        to: new Date('2025-06-02Z'),
+      })
+    ).items;
     expect(list.map((o) => o.title)).toEqual(['Private']);
     await expectCode(
       reader.calendar.events.create.mutate({ title: 'x', start: new Date(), end: new Date() }),
@@ -209,10 +218,12 @@ describe('ICS import and export', () => {
     expect(first).toMatchObject({ imported: 64, updated: 0, unchanged: 0, skipped: [] });
     const again = await importer.client.calendar.importIcs.mutate({ ics });
     expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 64, skipped: [] });
-    const march = await importer.client.calendar.events.list.query({
-      from: new Date('2019-01-01Z'),
-      to: new Date('2019-12-31Z'),
-    });
+    const march = (
+      await importer.client.calendar.events.list.query({
+        from: new Date('2019-01-01Z'),
+        to: new Date('2019-12-31Z'),
+      })
+    ).items;
     const weekly = march.filter((o) => o.title === march.find((x) => x.rrule?.includes('COUNT=6'))?.title);
     expect(weekly.length).toBeGreaterThan(0);
     expect(new Set(weekly.filter((o) => !o.detached).map((o) => berlinTime(o.start)))).toEqual(new Set(['14:00']));
@@ -224,10 +235,12 @@ describe('ICS import and export', () => {
       ics: fixture('outlook-exchange-windows-tzid.ics'),
     });
     expect(outlook).toMatchObject({ imported: 3, skipped: [] });
-    const october = await importer.client.calendar.events.list.query({
-      from: new Date('2024-10-04Z'),
-      to: new Date('2024-10-05Z'),
-    });
+    const october = (
+      await importer.client.calendar.events.list.query({
+        from: new Date('2024-10-04Z'),
+        to: new Date('2024-10-05Z'),
+      })
+    ).items;
     // (The Google calendar imported above has a weekly series that never ends, on Fridays.)
     expect(october.filter((o) => o.title !== 'Montessori Schulklasse')).toEqual([
       expect.objectContaining({
@@ -303,9 +316,9 @@ describe('ICS import and export', () => {
     ]) {
       const strip = (list: { eventId: string; seriesId: string | null }[]) =>
         list.map(({ eventId: _e, seriesId: _s, ...rest }) => rest);
-      const original = await importer.client.calendar.events.list.query(range);
+      const original = (await importer.client.calendar.events.list.query(range)).items;
       expect(original.length).toBeGreaterThan(0);
-      expect(strip(await copy.client.calendar.events.list.query(range))).toEqual(strip(original));
+      expect(strip((await copy.client.calendar.events.list.query(range)).items)).toEqual(strip(original));
     }
     // And the copy's export imports into itself as unchanged.
     const again = await copy.client.calendar.importIcs.mutate({

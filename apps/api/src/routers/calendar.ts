@@ -1,7 +1,7 @@
 import {
   ZAddSubscriptionInput,
+  ZAgenda,
   ZAgendaInput,
-  ZAgendaItem,
   ZCreateEventInput,
   ZDeleteEventInput,
   ZEvent,
@@ -11,7 +11,7 @@ import {
   ZImportIcsInput,
   ZImportReport,
   ZListEventsInput,
-  ZOccurrence,
+  ZOccurrenceList,
   ZOk,
   ZSubscription,
   ZUpdateEventInput,
@@ -42,9 +42,12 @@ export const subscriptionDeps = (ctx: Pick<Context, 'db' | 'clock' | 'config'>) 
 export const calendarRouter = router({
   events: router({
     list: protectedProcedure
-      .meta({ description: 'Occurrences in [from, to) (at most 400 days), recurrences expanded, sorted by start' })
+      .meta({
+        description:
+          'Occurrences in [from, to) (at most 400 days), recurrences expanded, sorted by start; at most 2,000 occurrences and about 4 MB of them: when cut, `truncated` is true and the list is complete up to `completeUntil`',
+      })
       .input(ZListEventsInput)
-      .output(z.array(ZOccurrence))
+      .output(ZOccurrenceList)
       .query(({ ctx, input }) => calendarService.listOccurrences(ctx, ctx.user.id, input)),
     get: protectedProcedure
       .meta({ description: 'One stored event: a single event, a series, or a detached occurrence' })
@@ -73,10 +76,10 @@ export const calendarRouter = router({
   agenda: protectedProcedure
     .meta({
       description:
-        'Occurrences, open tasks due (in the user’s time zone) and finished workouts in [from, to), sorted by day',
+        'Occurrences, open tasks due (in the user’s time zone) and finished workouts in [from, to), sorted by day; at most 1,000 items: when cut, `truncated` is true and the agenda is complete up to `completeUntil`',
     })
     .input(ZAgendaInput)
-    .output(z.array(ZAgendaItem))
+    .output(ZAgenda)
     .query(({ ctx, input }) => agendaService.listAgenda(ctx, ctx.user.id, input)),
   importIcs: protectedProcedure
     .meta({ description: 'Import an .ics file (idempotent by UID); reports what was imported, updated and skipped' })

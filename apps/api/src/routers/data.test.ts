@@ -279,10 +279,12 @@ describe('data.import', () => {
     // Derived values are recomputed as the modules compute them.
     const pages = await bob.client.journal.get.query({ type: 'morning_pages', date: '2026-03-01' });
     expect(pages?.wordCount).toBe(2);
-    const week = await bob.client.calendar.events.list.query({
-      from: new Date('2026-03-01T00:00:00Z'),
-      to: new Date('2026-03-31T00:00:00Z'),
-    });
+    const week = (
+      await bob.client.calendar.events.list.query({
+        from: new Date('2026-03-01T00:00:00Z'),
+        to: new Date('2026-03-31T00:00:00Z'),
+      })
+    ).items;
     expect(week.map((o) => o.title).sort()).toEqual(
       // Mondays 2, 9 (moved), 16 (deleted), 23 and 30.
       ['Dentist', 'Standup', 'Standup (moved)', 'Standup', 'Standup'].sort(),

@@ -24,7 +24,7 @@ export function blankDashboard(): TDashboardToday {
       wordGoal: 750,
       streaks: { morning_pages: streak, daily_reflection: streak, weekly_review: streak },
     },
-    agenda: { items: [], overdue: [], moreTasks: 0 },
+    agenda: { items: [], overdue: [], moreTasks: 0, truncated: false, completeUntil: new Date('2026-03-10T23:00:00Z') },
     inboxCount: 0,
     projects: [],
     fitness: { thisWeek: [], weekVolumeKg: 0, weeklyVolume: weeks, records: [] },

@@ -1,17 +1,25 @@
 /** The agenda: the calendar's occurrences, open tasks due and finished workouts of a range, on one list. */
 import { type DB, fitnessQueries, type Kysely, projectQueries, settingsQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
-import type { TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
+import type { TAgenda, TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
 import { listOccurrences } from './calendar.service.js';
-import { isoDate, toFloating } from './recurrence.js';
+import { isoDate, localMidnight, toFloating } from './recurrence.js';
 
 interface Deps {
   db: Kysely<DB>;
   clock: Clock;
 }
 
-/** The most tasks and workouts one agenda lists (a 400-day range of a busy life stays well below). */
+/**
+ * The most tasks and the most workouts one agenda lists (a 400-day range of a busy life stays well below); past
+ * either, the agenda is cut like the events (MAX_OCCURRENCES_PER_ANSWER) and says where.
+ */
 export const AGENDA_ITEMS_MAX = 2_000;
+/**
+ * The most items of one agenda in all. An item carries its occurrence, so it weighs about twice an occurrence of
+ * events.list: 2,000 of them cost ~150 ms of serialization in one piece on the loaded 2-core machine, 1,000 half.
+ */
+export const AGENDA_ANSWER_MAX = 1_000;
 
 export interface AgendaTask {
   id: string;
@@ -108,29 +116,57 @@ export function mergeAgenda(
   );
 }
 
+/** Where an item sits in time: its start, or the local midnight of its day for all-day items. */
+function itemInstant(item: TAgendaItem, timezone: string): Date {
+  return item.start ?? localMidnight(item.date, timezone);
+}
+
 /**
- * The agenda of [from, to): every event occurrence (as events.list), the open tasks due on a day of the range in
- * the user's time zone, and the workouts finished within it.
+ * The agenda of [from, to): the event occurrences (as events.list), the open tasks due on a day of the range in
+ * the user's time zone, and the workouts finished within it. Each source is capped; when one is cut, the agenda
+ * is complete up to the earliest cut (`completeUntil`) and leaves out what lies after it, so that no day shows
+ * some of its things and silently not others.
  */
-export async function listAgenda(deps: Deps, userId: string, input: TAgendaInput): Promise<TAgendaItem[]> {
-  const occurrences = await listOccurrences(deps, userId, input); // checks the range
+export async function listAgenda(deps: Deps, userId: string, input: TAgendaInput): Promise<TAgenda> {
+  const events = await listOccurrences(deps, userId, input, AGENDA_ANSWER_MAX); // checks the range
   const timezone = (await settingsQueries.getSettings(deps.db, userId))?.timezone ?? 'UTC';
-  const [tasks, sessions] = await Promise.all([
+  // One more than listed: whether each source was cut, and where.
+  const [taskRows, sessionRows] = await Promise.all([
     projectQueries.listTasks(deps.db, userId, {
       openOnly: true,
       dueFrom: localDate(input.from, timezone),
       dueTo: localDate(new Date(input.to.getTime() - 1), timezone),
       order: 'due',
-      limit: AGENDA_ITEMS_MAX,
+      limit: AGENDA_ITEMS_MAX + 1,
     }),
-    fitnessQueries.listFinishedSessionsInRange(deps.db, userId, input.from, input.to, AGENDA_ITEMS_MAX),
+    fitnessQueries.listFinishedSessionsInRange(deps.db, userId, input.from, input.to, AGENDA_ITEMS_MAX + 1),
   ]);
-  return mergeAgenda(
+  const cuts = [events.truncated ? events.completeUntil : null];
+  const firstTaskLeftOut = taskRows[AGENDA_ITEMS_MAX];
+  if (firstTaskLeftOut?.dueDate) cuts.push(localMidnight(firstTaskLeftOut.dueDate, timezone));
+  // Workouts come by their finish and are listed by their start: one that started earlier may finish later still,
+  // but a workout lasts hours, so the start of the first left out is where the list is complete to.
+  const firstSessionLeftOut = sessionRows[AGENDA_ITEMS_MAX];
+  if (firstSessionLeftOut) cuts.push(firstSessionLeftOut.startedAt);
+  const merged = mergeAgenda(
     {
-      occurrences,
-      tasks: tasks.flatMap((t) => (t.dueDate ? [{ ...t, dueDate: t.dueDate }] : [])),
-      workouts: sessions.flatMap((s) => (s.finishedAt ? [{ ...s, finishedAt: s.finishedAt }] : [])),
+      occurrences: events.items,
+      tasks: taskRows.slice(0, AGENDA_ITEMS_MAX).flatMap((t) => (t.dueDate ? [{ ...t, dueDate: t.dueDate }] : [])),
+      workouts: sessionRows
+        .slice(0, AGENDA_ITEMS_MAX)
+        .flatMap((s) => (s.finishedAt ? [{ ...s, finishedAt: s.finishedAt }] : [])),
     },
     { from: input.from, timezone },
   );
+  const firstLeftOut = merged[AGENDA_ANSWER_MAX];
+  if (firstLeftOut) cuts.push(itemInstant(firstLeftOut, timezone));
+  const completeUntil = cuts.reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
+  if (!completeUntil) return { items: merged, truncated: false, completeUntil: input.to };
+  return {
+    items: merged
+      .filter((item) => itemInstant(item, timezone).getTime() <= completeUntil.getTime())
+      .slice(0, AGENDA_ANSWER_MAX),
+    truncated: true,
+    completeUntil,
+  };
 }

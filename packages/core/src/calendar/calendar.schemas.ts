@@ -266,6 +266,19 @@ export const ZOccurrence = z.object({
 });
 export type TOccurrence = z.infer<typeof ZOccurrence>;
 
+/**
+ * How far a capped answer goes. Every list that expands occurrences holds at most a fixed number of them (and of
+ * text), walking in start order and stopping at the cap, so it says whether it stopped early and where: every
+ * occurrence that starts before `completeUntil` is in the answer (some starting at it may be too). `completeUntil`
+ * is the range's end when nothing was left out.
+ */
+export const ZTruncation = z.object({ truncated: z.boolean(), completeUntil: z.date() });
+export type TTruncation = z.infer<typeof ZTruncation>;
+
+/** events.list: the occurrences of the range, sorted by start, up to the caps. */
+export const ZOccurrenceList = ZTruncation.extend({ items: z.array(ZOccurrence) });
+export type TOccurrenceList = z.infer<typeof ZOccurrenceList>;
+
 export const ZImportIcsInput = z
   .object({
     ics: z
@@ -334,6 +347,10 @@ export const ZAgendaItem = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('workout'), ...agendaBase, sessionId: ZId }),
 ]);
 export type TAgendaItem = z.infer<typeof ZAgendaItem>;
+
+/** The agenda: its items in agenda order, up to the caps (items after `completeUntil` are left out with it). */
+export const ZAgenda = ZTruncation.extend({ items: z.array(ZAgendaItem) });
+export type TAgenda = z.infer<typeof ZAgenda>;
 
 // ---------- plain language ----------
 

@@ -24,7 +24,7 @@ import {
   type TFeed,
   type TImportReport,
   type TListEventsInput,
-  type TOccurrence,
+  type TOccurrenceList,
   type TUpdateEventInput,
   type TUpdateFeedInput,
 } from './calendar.schemas.js';
@@ -33,7 +33,7 @@ import { type ParsedEvent, parseIcs } from './ics-import.js';
 import {
   assertRange,
   countOccurrencesBefore,
-  expandOccurrences,
+  expandOccurrencesYielding,
   isOccurrenceStart,
   isoDate,
   seriesEnd,
@@ -142,8 +142,17 @@ export async function getEvent(deps: Deps, userId: string, id: string): Promise<
   return toEvent(await findOwn(deps.db, userId, id));
 }
 
-/** Every occurrence in [from, to), recurrences expanded in their own zones, sorted by start. */
-export async function listOccurrences(deps: Deps, userId: string, input: TListEventsInput): Promise<TOccurrence[]> {
+/**
+ * The occurrences in [from, to), recurrences expanded in their own zones, sorted by start, up to the caps of one
+ * answer (MAX_OCCURRENCES_PER_ANSWER, MAX_ANSWER_TEXT_CHARS, MAX_OCCURRENCES_PER_SERIES), flagged when cut.
+ */
+export async function listOccurrences(
+  deps: Deps,
+  userId: string,
+  input: TListEventsInput,
+  /** A lower cap than MAX_OCCURRENCES_PER_ANSWER, for answers whose items weigh more (the agenda). */
+  maxOccurrences?: number,
+): Promise<TOccurrenceList> {
   assertRange(input.from, input.to);
   // A day of slack each side: all-day events are matched against the range in the user's zone. Detached
   // occurrences moved far from their original slot come with their series and still replace that slot.
@@ -153,7 +162,10 @@ export async function listOccurrences(deps: Deps, userId: string, input: TListEv
     new Date(input.from.getTime() - DAY_MS),
     new Date(input.to.getTime() + DAY_MS),
   );
-  return expandOccurrences(events, input.from, input.to, { viewerTimezone: timezone ?? 'UTC' });
+  return expandOccurrencesYielding(events, input.from, input.to, {
+    viewerTimezone: timezone ?? 'UTC',
+    ...(maxOccurrences === undefined ? {} : { maxOccurrences }),
+  });
 }
 
 // ---------- create / update / delete ----------

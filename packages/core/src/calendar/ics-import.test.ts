@@ -29,7 +29,7 @@ describe('parseIcs on files from real calendar software', () => {
       [{ ...(weekly as ParsedEvent), id: 'x', seriesId: null }],
       new Date('2019-03-01Z'),
       new Date('2019-05-01Z'),
-    );
+    ).items;
     expect(april).toHaveLength(6);
     expect(april.map((o) => o.start.toISOString().slice(11, 16))).toEqual([
       '13:00',
@@ -59,7 +59,7 @@ describe('parseIcs on files from real calendar software', () => {
       [{ ...(series as ParsedEvent), id: 'x', seriesId: null }],
       new Date('2024-06-01Z'),
       new Date('2024-09-01Z'),
-    );
+    ).items;
     expect(occurrences.map((o) => o.startDate)).toEqual(['2024-07-01']); // 15 July excluded, 29 July after UNTIL
   });
 

@@ -19,6 +19,12 @@ export const CORRELATION_MIN_DAYS = 30;
 export const CORRELATION_MIN_GROUP = 5;
 /** Open tasks listed on the agenda (due today first, then overdue); the rest are counted. */
 export const DASHBOARD_TASKS_MAX = 20;
+/**
+ * The most event occurrences today's agenda lists (and about this many characters of them); the rest are left out
+ * and the agenda says so (truncated). A day, not a range: a card, and a kept answer per user (DashboardCache).
+ */
+export const DASHBOARD_EVENTS_MAX = 500;
+export const DASHBOARD_EVENTS_TEXT_CHARS = 500_000;
 /** How many years "on this day" looks back. */
 export const ON_THIS_DAY_YEARS = 20;
 
@@ -103,6 +109,12 @@ export const ZDashboardToday = z.object({
     ),
     /** Open tasks due today or earlier beyond those listed. */
     moreTasks: z.number().int(),
+    /**
+     * Whether today's events were cut at DASHBOARD_EVENTS_MAX, and the instant up to which the items are complete
+     * (the end of today when nothing was left out). Tasks beyond those listed are counted in `moreTasks` instead.
+     */
+    truncated: z.boolean(),
+    completeUntil: z.date(),
   }),
   inboxCount: z.number().int(),
   projects: z.array(ZProject),

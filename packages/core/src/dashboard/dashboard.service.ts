@@ -1,6 +1,6 @@
 import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
 import { mergeAgenda } from '../calendar/agenda.js';
-import { expandOccurrences, localMidnight } from '../calendar/recurrence.js';
+import { expandOccurrencesYielding, localMidnight } from '../calendar/recurrence.js';
 import type { Clock } from '../clock.js';
 import { NotFoundError } from '../errors.js';
 import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../journal/journal.rules.js';
@@ -17,6 +17,8 @@ import {
 import {
   CORRELATION_WINDOW_DAYS,
   DASHBOARD_BODY_WEIGHT_DAYS,
+  DASHBOARD_EVENTS_MAX,
+  DASHBOARD_EVENTS_TEXT_CHARS,
   DASHBOARD_RECORD_DAYS,
   DASHBOARD_TASKS_MAX,
   DASHBOARD_TREND_DAYS,
@@ -153,13 +155,17 @@ async function computeToday(deps: Deps, userId: string, settings: Settings, toda
   };
 
   // ----- agenda -----
-  const occurrences = expandOccurrences(eventRows, dayFrom, dayTo, { viewerTimezone: timezone });
+  const events = await expandOccurrencesYielding(eventRows, dayFrom, dayTo, {
+    viewerTimezone: timezone,
+    maxOccurrences: DASHBOARD_EVENTS_MAX,
+    maxTextChars: DASHBOARD_EVENTS_TEXT_CHARS,
+  });
   const dueToday = taskRows.filter((t) => t.dueDate === today);
   const overdue = taskRows.filter((t) => t.dueDate < today);
   const sessions = sessionRows.map((s) => ({ ...s, volumeKg: num(s.volumeKg) }));
-  const items = mergeAgenda(
+  const merged = mergeAgenda(
     {
-      occurrences,
+      occurrences: events.items,
       tasks: dueToday,
       workouts: sessions.flatMap((s) =>
         s.date === today && s.finishedAt
@@ -169,6 +175,9 @@ async function computeToday(deps: Deps, userId: string, settings: Settings, toda
     },
     { from: dayFrom, timezone },
   );
+  // Cut events: the workouts after the cut go too, so that the card is complete up to where it says.
+  const cut = events.completeUntil.getTime();
+  const items = events.truncated ? merged.filter((item) => !item.start || item.start.getTime() <= cut) : merged;
   const totalTasks = taskRows[0]?.total ?? 0;
 
   // ----- fitness -----
@@ -209,6 +218,8 @@ async function computeToday(deps: Deps, userId: string, settings: Settings, toda
       items,
       overdue: overdue.map(({ total: _total, ...t }) => t),
       moreTasks: Math.max(0, totalTasks - taskRows.length),
+      truncated: events.truncated,
+      completeUntil: events.completeUntil,
     },
     inboxCount,
     projects: projectRows.map(({ done, total, ...project }) => ({ ...project, progress: progress(done, total) })),

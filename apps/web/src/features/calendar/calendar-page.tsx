@@ -12,6 +12,7 @@ import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './d
 import { EventForm } from './event-form';
 import { OccurrenceDetails } from './occurrence-details';
 import { SubscriptionsSection } from './subscriptions-panel';
+import { TruncationNotice } from './truncation-notice';
 import './calendar.css';
 
 const VIEWS: { value: CalendarView; label: string }[] = [
@@ -59,7 +60,7 @@ export function CalendarPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [view, creating, selected]);
 
-  const list = occurrences.data ?? [];
+  const list = occurrences.data?.items ?? [];
   return (
     <div className="page calendar-page">
       <PageHeader title="Calendar">
@@ -111,6 +112,7 @@ export function CalendarPage() {
         <ImportExport />
       </div>
 
+      {active.isPending || active.isError ? null : <TruncationNotice truncation={active.data} />}
       {active.isPending ? (
         <LoadingState label="Loading events…" />
       ) : active.isError ? (
@@ -118,7 +120,7 @@ export function CalendarPage() {
       ) : view === 'agenda' ? (
         <AgendaView
           days={range.days}
-          items={agenda.data ?? []}
+          items={agenda.data?.items ?? []}
           onSelect={setSelected}
           onCreate={() => setCreating(cursor)}
         />

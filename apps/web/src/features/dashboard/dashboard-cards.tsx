@@ -10,6 +10,7 @@ import {
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { DeferredRender } from '../../components/deferred-render';
+import { TruncationNotice } from '../calendar/truncation-notice';
 import { formatWeight, type WeightUnit } from '../fitness/units';
 import { entryPath, formatLocalDate } from '../journal/journal-links';
 
@@ -226,6 +227,7 @@ export function AgendaCard({ data }: { data: TDashboardToday }) {
           <Link to="/tasks">{plural(moreTasks, 'more task')} due</Link>
         </p>
       ) : null}
+      <TruncationNotice truncation={data.agenda} hint="open the calendar to see the rest" timezone={data.timezone} />
     </Card>
   );
 }

@@ -107,6 +107,40 @@ describe('dashboard page', () => {
     expect(screen.getByTestId('insight-sentence').textContent).toContain('4.1');
   });
 
+  it("says when today's events were cut at the server's cap, in the user's zone, and where to see the rest", async () => {
+    const data = blank();
+    data.timezone = 'Asia/Tokyo';
+    data.agenda.items = [
+      {
+        kind: 'workout',
+        key: 'workout:1',
+        title: 'Leg day',
+        date: '2026-03-10',
+        allDay: false,
+        start: new Date('2026-03-10T00:00:00Z'),
+        end: new Date('2026-03-10T01:00:00Z'),
+        link: '/fitness/history/1',
+        sessionId: '6f1c1a44-4a55-4b1e-9b4c-3f2d3c2b1a03',
+      },
+    ];
+    data.agenda.truncated = true;
+    data.agenda.completeUntil = new Date('2026-03-10T00:30:00Z');
+    mockTrpc({ 'dashboard.today': () => data });
+    renderDashboard();
+    const agenda = await screen.findByTestId('card-agenda');
+    const notice = within(agenda).getByText(/Showing events up to/);
+    expect(notice.getAttribute('role')).toBe('status');
+    // 09:30 in Tokyo, where the user lives, whatever the browser's zone.
+    expect(notice.textContent).toContain(
+      data.agenda.completeUntil.toLocaleString(undefined, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: 'Asia/Tokyo',
+      }),
+    );
+    expect(notice.textContent).toContain('open the calendar to see the rest');
+  });
+
   it('draws the year of writing only once its card comes near the viewport, in idle time', async () => {
     const observers: IntersectionObserverCallback[] = [];
     vi.stubGlobal(
