@@ -219,3 +219,23 @@ describe('the caps of every answer that expands occurrences', () => {
     expect(page.items).toHaveLength(50 * 3);
   }, 30_000);
 });
+
+describe('the answers that write series as rules', () => {
+  it('the .ics feed of 5,000 series is written without expanding them, the server answering meanwhile', async () => {
+    const feed = await owner.client.calendar.feed.get.query();
+    // Once to warm up (as for events.list), then measured.
+    await (await fetch(`${server.url}${feed.path}`)).text();
+    const run = await whilePolling(async () => {
+      const response = await fetch(`${server.url}${feed.path}`);
+      expect(response.status).toBe(200);
+      return response.text();
+    });
+    console.info(
+      `feed: ${run.elapsedMs.toFixed(0)} ms, ${(run.result.length / 1e6).toFixed(1)} MB, health gap ${run.longestGapMs.toFixed(0)} ms, stall ${run.stallMs.toFixed(0)} ms`,
+    );
+    expect(run.result.match(/BEGIN:VEVENT/g)).toHaveLength(SERIES);
+    expect(run.result.match(/RRULE:FREQ=DAILY/g)).toHaveLength(SERIES);
+    expect(run.elapsedMs).toBeLessThan(2_000);
+    expect(run.longestGapMs).toBeLessThan(STALL_MAX_MS);
+  }, 60_000);
+});

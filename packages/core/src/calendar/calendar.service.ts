@@ -28,7 +28,7 @@ import {
   type TUpdateEventInput,
   type TUpdateFeedInput,
 } from './calendar.schemas.js';
-import { buildIcs, type ExportableEvent } from './ics-export.js';
+import { buildIcsYielding, type ExportableEvent } from './ics-export.js';
 import { type ParsedEvent, parseIcs } from './ics-import.js';
 import {
   assertRange,
@@ -564,7 +564,7 @@ async function saveImported(
 
 export async function exportIcs(deps: Deps, userId: string): Promise<TExportIcs> {
   const rows = await calendarQueries.listAllEvents(deps.db, userId);
-  return { ics: buildIcs(rows, { name: 'Life OS' }), filename: 'life-os-calendar.ics' };
+  return { ics: await buildIcsYielding(rows, { name: 'Life OS' }), filename: 'life-os-calendar.ics' };
 }
 
 // ---------- the subscription feed ----------
@@ -664,5 +664,5 @@ export async function feedIcs(deps: Deps, token: string): Promise<string | null>
   if (!owner) return null;
   const events = await calendarQueries.listAllEvents(deps.db, owner.userId);
   const tasks = owner.icsFeedIncludeTasks ? await feedTaskEvents(deps.db, owner.userId) : [];
-  return buildIcs([...events, ...tasks], { name: 'Life OS' });
+  return buildIcsYielding([...events, ...tasks], { name: 'Life OS' });
 }

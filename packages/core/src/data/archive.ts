@@ -12,7 +12,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format, parseISO } from 'date-fns';
 import { deflateSync, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { buildIcs, type ExportableEvent } from '../calendar/ics-export.js';
+import { buildIcsYielding, type ExportableEvent } from '../calendar/ics-export.js';
 import { unparseCsv } from '../common/csv.js';
 import { type ExportSession, writeWorkoutCsv } from '../fitness/fitness.csv.js';
 import type {
@@ -425,7 +425,7 @@ export async function* exportArchive(
   else addWhole(ARCHIVE_FILES.workouts, writeWorkoutCsv([], { timeZone: settings.timezone }));
   if (open.tasks) open.tasks.end();
   else addWhole(ARCHIVE_FILES.tasks, `${unparseCsv([[...TASKS_CSV_HEADER]])}\n`);
-  addWhole(ARCHIVE_FILES.calendar, buildIcs(events, { name: 'Life OS' }));
+  addWhole(ARCHIVE_FILES.calendar, await buildIcsYielding(events, { name: 'Life OS' }));
   zip.end();
   yield* take();
 }
