@@ -40,6 +40,9 @@ export interface AgendaWorkout {
 /** The day an instant falls on in a time zone. */
 export const localDate = (instant: Date, timezone: string) => isoDate(toFloating(instant, timezone));
 
+/** localeCompare's order (the default locale's collation), without building the collation on every call. */
+const titleOrder = new Intl.Collator().compare;
+
 const KIND_ORDER: Record<TAgendaItem['kind'], number> = { event: 0, task: 1, workout: 2 };
 
 function eventItem(o: TOccurrence, from: Date, timezone: string): TAgendaItem {
@@ -106,13 +109,14 @@ export function mergeAgenda(
   const priority = (item: TAgendaItem) => (item.kind === 'task' ? -item.priority : 0);
   return items.sort(
     (a, b) =>
-      a.date.localeCompare(b.date) ||
+      // ISO dates: their code units sort as the days do.
+      (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) ||
       Number(b.allDay) - Number(a.allDay) ||
       (a.start?.getTime() ?? 0) - (b.start?.getTime() ?? 0) ||
       KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
       priority(a) - priority(b) ||
-      a.title.localeCompare(b.title) ||
-      a.key.localeCompare(b.key),
+      titleOrder(a.title, b.title) ||
+      titleOrder(a.key, b.key),
   );
 }
 

@@ -34,8 +34,12 @@ function exdateLine(event: ExportableEvent): string | null {
 
 type IcsOptions = { name: string; method?: 'publish' };
 
-/** Events written per piece; between pieces, buildIcsYielding gives the event loop back. */
-const ICS_BATCH_EVENTS = 250;
+/**
+ * A piece ends after this many events or this many characters, whichever comes first; between pieces,
+ * buildIcsYielding gives the event loop back (a piece is a few milliseconds of work).
+ */
+const ICS_PIECE_EVENTS = 100;
+const ICS_PIECE_CHARS = 200_000;
 const CALENDAR_END = 'END:VCALENDAR';
 
 /** The UTF-8 length of the code unit at `i` and of the one after it when they form a pair (as foldLines reads it). */
@@ -116,20 +120,28 @@ function addEvent(calendar: Calendar, event: ExportableEvent) {
 }
 
 /**
- * The calendar file in pieces of ICS_BATCH_EVENTS events, whole lines each, folded: joined, they are what
- * ical-generator's calendar.toString() writes (its events unfolded, the whole folded once).
+ * The calendar file in pieces of whole lines, folded: joined, they are what ical-generator's calendar.toString()
+ * writes (its events unfolded, the whole folded once).
  */
 function* icsPieces(events: ExportableEvent[], options: IcsOptions): Generator<string, void, void> {
   const calendar = newCalendar(options);
   const empty = calendar.toString();
   if (!empty.endsWith(CALENDAR_END)) throw new Error('Unexpected calendar shape from ical-generator');
   yield empty.slice(0, -CALENDAR_END.length);
-  for (let first = 0; first < events.length; first += ICS_BATCH_EVENTS) {
-    let piece = '';
-    for (const event of events.slice(first, first + ICS_BATCH_EVENTS)) piece += addEvent(calendar, event).toString();
-    calendar.clear();
-    yield foldIcsLines(piece);
+  let piece = '';
+  let count = 0;
+  for (const event of events) {
+    piece += addEvent(calendar, event).toString();
+    count++;
+    if (count >= ICS_PIECE_EVENTS || piece.length >= ICS_PIECE_CHARS) {
+      calendar.clear();
+      yield foldIcsLines(piece);
+      piece = '';
+      count = 0;
+    }
   }
+  calendar.clear();
+  if (piece) yield foldIcsLines(piece);
   yield CALENDAR_END;
 }
 

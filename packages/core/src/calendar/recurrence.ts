@@ -322,9 +322,12 @@ export interface OccurrencePage {
   completeUntil: Date;
 }
 
+/** localeCompare's order (the default locale's collation), without building the collation on every call. */
+const titleOrder = new Intl.Collator().compare;
+
 /** Answer order: by start, all-day events first, then by title. */
 const byAnswerOrder = (a: TOccurrence, b: TOccurrence) =>
-  a.start.getTime() - b.start.getTime() || Number(b.allDay) - Number(a.allDay) || a.title.localeCompare(b.title);
+  a.start.getTime() - b.start.getTime() || Number(b.allDay) - Number(a.allDay) || titleOrder(a.title, b.title);
 
 /**
  * One source of occurrences in answer order: a series walked lazily, in walks of growing length (each walk starts
