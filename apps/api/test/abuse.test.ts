@@ -147,4 +147,45 @@ describe('abuse of the transport', () => {
     }
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
+
+  it('answers a 400,000-element array with 413 (public and signed in), logs no error, and keeps serving', async () => {
+    // 800 KB: inside the 1 MiB body limit. The NUL check spread such arrays onto the stack: a 500 and an error log.
+    const huge = `[${'0,'.repeat(399_999)}0]`;
+    const errorsBefore = server.logs.filter((line) => line.includes('"level":50')).length;
+    const login = await fetch(`${server.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...PAGE_HEADERS },
+      body: `{"json":{"identifier":${huge},"password":"x"}}`,
+    });
+    expect(login.status).toBe(413);
+    const signedIn = await owner.fetch(`${server.url}/trpc/captures.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"json":{"text":${huge}}}`,
+    });
+    expect(signedIn.status).toBe(413);
+    expect(await signedIn.json()).toMatchObject({ error: { json: { data: { code: 'PAYLOAD_TOO_LARGE' } } } });
+    // An object with as many keys, and a shallow but wide nesting: refused too.
+    const wide = `{${Array.from({ length: 60_000 }, (_, i) => `"k${i}":0`).join(',')}}`;
+    const keys = await owner.fetch(`${server.url}/trpc/captures.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"json":{"text":${wide}}}`,
+    });
+    expect(keys.status).toBe(413);
+    expect(server.logs.filter((line) => line.includes('"level":50')).length).toBe(errorsBefore);
+    expect(await owner.client.captures.list.query({})).toEqual([]);
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it('answers an input nested deeper than the limit with 400 naming the limit', async () => {
+    const nested = `${'['.repeat(40)}"x"${']'.repeat(40)}`;
+    const response = await owner.fetch(`${server.url}/trpc/captures.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"json":{"text":${nested}}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('nested too deeply');
+  });
 });
