@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppServices } from '../trpc/context.js';
 import { toTRPCError } from '../trpc/errors.js';
+import { ImportBodyError, JsonShapeScanner, parseScannedDocument } from './import-body.js';
 import { authenticateRequest } from './request-auth.js';
 
 export const DATA_EXPORT_ROUTE = '/api/data/export';
@@ -61,7 +62,65 @@ export function registerDataRoutes(app: FastifyInstance, services: AppServices) 
       .send(body);
   });
 
-  // POST /api/data/import?mode=merge|replace&dryRun=true|false — the document as the JSON body.
+  // POST /api/data/import?mode=merge|replace&dryRun=true|false — the document as the JSON body, read by its own
+  // parser (import-body.ts) in a scope of its own, so tRPC keeps Fastify's.
+  app.register(async (scope) => registerImportRoute(scope, services));
+}
+
+/** Reads the body as it arrives, refusing a hostile shape early, then parses it a row at a time. */
+function readImportBody(limit: number) {
+  return (request: FastifyRequest, payload: NodeJS.ReadableStream) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (Number(request.headers['content-length']) > limit) {
+        reject(new ImportBodyError(413, tooLargeMessage(limit)));
+        return;
+      }
+      const scanner = new JsonShapeScanner();
+      const chunks: Buffer[] = [];
+      let received = 0;
+      const stop = (error?: unknown) => {
+        payload.removeListener('data', onData);
+        payload.removeListener('end', onEnd);
+        payload.removeListener('error', stop);
+        if (error !== undefined) reject(error);
+      };
+      const onData = (chunk: Buffer | string) => {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        received += bytes.length;
+        if (received > limit) return stop(new ImportBodyError(413, tooLargeMessage(limit)));
+        try {
+          scanner.write(bytes);
+        } catch (error) {
+          return stop(error);
+        }
+        chunks.push(bytes);
+      };
+      const onEnd = () => {
+        stop();
+        const body = Buffer.concat(chunks, received);
+        chunks.length = 0;
+        parseScannedDocument(body, scanner.marks).then(resolve, reject);
+      };
+      payload.on('data', onData);
+      payload.on('end', onEnd);
+      payload.on('error', stop);
+      payload.resume();
+    });
+}
+
+const tooLargeMessage = (limit: number) =>
+  `The document is too large (the limit is ${Math.round(limit / (1024 * 1024))} MiB, IMPORT_BODY_LIMIT_MB)`;
+
+function registerImportRoute(app: FastifyInstance, services: AppServices) {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', readImportBody(services.config.limits.importBodyBytes));
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ImportBodyError) {
+      const code = error.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: code, message: error.message });
+    }
+    return reply.send(error);
+  });
   app.post(
     DATA_IMPORT_ROUTE,
     {
