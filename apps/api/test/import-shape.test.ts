@@ -4,7 +4,6 @@
  * requests — and an honest import never stalls the event loop for long.
  */
 import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_DEPTH, IMPORT_MAX_ROWS } from '../src/http/import-body.js';
 import { type BrowserClient, setupOwner, startTestServer, type TestServer } from './harness.js';
@@ -55,11 +54,18 @@ function streamImport(head: string, piece: string, totalBytes: number) {
         request.destroy();
       });
     });
-    // The server may close the connection once it has answered, which can reach us (EPIPE) before the answer.
+    // The server closes the connection once it has answered; when that reaches us as a reset while we are still
+    // writing, the unread answer is lost with it, and the server's log says what it answered.
     request.on('error', (error) => {
+      if (answered) return;
+      answered = true;
+      const sentWhenCut = sent;
       setTimeout(() => {
-        if (!answered) reject(error);
-      }, 2_000);
+        const line = server.logs.findLast((entry) => entry.includes('"msg":"request completed"'));
+        const status = line ? (JSON.parse(line) as { res: { statusCode: number } }).res.statusCode : 0;
+        if (status === 0) reject(error);
+        else resolve({ status, body: '', sentWhenAnswered: sentWhenCut, ms: performance.now() - started });
+      }, 200);
     });
     // A piece every few milliseconds, so an early answer is read before more is written (the server closes
     // a connection whose body it refused, and a write after that resets it, losing the unread answer).
@@ -78,15 +84,32 @@ function streamImport(head: string, piece: string, totalBytes: number) {
   });
 }
 
-/** Runs `work` while sampling the event loop's delay; returns the work's result and the longest stall in ms. */
+/**
+ * Runs `work` while a 5 ms timer watches the event loop, and returns the longest stall: the longest time between two
+ * turns of that timer during which this process was busy. Busy counts the CPU time the process used in the gap (at
+ * most the gap): on a machine whose cores are shared, a process waiting for a core is not holding up its own
+ * requests' turn because of its code, so that time is left out (the wall-clock gap is reported beside it).
+ */
 async function withLoopMonitor<T>(work: () => Promise<T>) {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+  let lastWall = performance.now();
+  let lastCpu = process.cpuUsage();
+  let maxStallMs = 0;
+  let maxWallGapMs = 0;
+  const timer = setInterval(() => {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    const wallGap = wall - lastWall;
+    const cpuGap = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    maxWallGapMs = Math.max(maxWallGapMs, wallGap);
+    maxStallMs = Math.max(maxStallMs, Math.min(wallGap, cpuGap));
+    lastWall = wall;
+    lastCpu = cpu;
+  }, 5);
   try {
     const result = await work();
-    return { result, maxStallMs: histogram.max / 1e6 };
+    return { result, maxStallMs, maxWallGapMs };
   } finally {
-    histogram.disable();
+    clearInterval(timer);
   }
 }
 
@@ -106,16 +129,18 @@ describe('hostile import bodies', () => {
     { name: '100 MB of empty rows', size: 100 * MiB, head: '{"journal":[', piece: '{},', status: 413 },
   ])('refuses $name early, with bounded memory, without stalling others', async ({ size, head, piece, status }) => {
     const before = rssMiB();
-    const { result: answer, maxStallMs } = await withLoopMonitor(() => streamImport(head, piece, size));
+    const { result: answer, maxStallMs, maxWallGapMs } = await withLoopMonitor(() => streamImport(head, piece, size));
     const grownMiB = rssMiB() - before;
     console.log(
       `${JSON.stringify(head + piece)} × ${size / MiB} MiB: ${answer.status} after ${Math.round(answer.ms)} ms, ` +
         `${(answer.sentWhenAnswered / MiB).toFixed(1)} MiB sent, RSS +${grownMiB.toFixed(1)} MiB, ` +
-        `longest stall ${maxStallMs.toFixed(0)} ms`,
+        `longest busy stall ${maxStallMs.toFixed(0)} ms (wall-clock gap ${maxWallGapMs.toFixed(0)} ms)`,
     );
     expect(answer.status).toBe(status);
-    const message = (JSON.parse(answer.body) as { message: string }).message;
-    expect(message).toContain(status === 400 ? `limit is ${IMPORT_MAX_DEPTH}` : `limit is ${IMPORT_MAX_ROWS}`);
+    if (answer.body) {
+      const { message } = JSON.parse(answer.body) as { message: string };
+      expect(message).toContain(status === 400 ? `limit is ${IMPORT_MAX_DEPTH}` : `limit is ${IMPORT_MAX_ROWS}`);
+    }
     // The rows limit is reached after 2–3 bytes per row, the depth limit within the first bytes; a few MiB more
     // are in the sockets' buffers when the answer comes.
     expect(answer.sentWhenAnswered).toBeLessThan(status === 400 ? 8 * MiB : 3 * IMPORT_MAX_ROWS + 8 * MiB);
@@ -127,5 +152,88 @@ describe('hostile import bodies', () => {
   it('a refused body changed nothing', async () => {
     expect(await owner.client.captures.list.query({})).toEqual([]);
     expect(server.logs.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
+});
+
+/** A valid export document: `days` journal entries (each ~2.6 KB of text) and twice as many captures. */
+function exportDocument(days: number) {
+  const at = '2020-01-01T08:00:00.000Z';
+  const id = (prefix: number, n: number) =>
+    `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const date = (n: number) => new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+  return {
+    format: 'lifeos-export',
+    version: 1,
+    exportedAt: at,
+    settings: {
+      displayName: 'Restored',
+      timezone: 'Europe/Berlin',
+      weekStart: 'monday',
+      units: 'metric',
+      journalWordGoal: 750,
+      theme: 'system',
+      icsFeedIncludeTasks: false,
+    },
+    journal: Array.from({ length: days }, (_, n) => ({
+      id: id(1, n),
+      type: 'morning_pages',
+      entryDate: date(n),
+      content: { text: `Day ${n}: ${'the quick brown fox jumps over the lazy dog '.repeat(60)}` },
+      createdAt: at,
+      updatedAt: at,
+    })),
+    exercises: [],
+    programs: [],
+    programDays: [],
+    programExercises: [],
+    workoutSessions: [],
+    workoutSets: [],
+    bodyWeights: [],
+    projects: [],
+    tasks: [],
+    captures: Array.from({ length: days * 2 }, (_, n) => ({
+      id: id(2, n),
+      text: `capture ${n}`,
+      url: null,
+      status: 'inbox',
+      processedIntoKind: null,
+      processedIntoId: null,
+      processedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    })),
+    events: [],
+  };
+}
+
+describe('an honest import shares the event loop', () => {
+  it.each([
+    { name: 'one row', days: 1, mode: 'replace' },
+    { name: '2,000 entries and 4,000 captures (~5.5 MB)', days: 2_000, mode: 'replace' },
+    { name: 'the same again, merged', days: 2_000, mode: 'merge' },
+  ])('$name ($mode): no stall over 250 ms', async ({ days, mode }) => {
+    const body = JSON.stringify(exportDocument(days));
+    const started = performance.now();
+    const {
+      result: response,
+      maxStallMs,
+      maxWallGapMs,
+    } = await withLoopMonitor(async () => {
+      const answer = await fetch(`${server.url}/api/data/import?mode=${mode}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${writeKey}` },
+        body,
+      });
+      return { status: answer.status, report: await answer.json() };
+    });
+    console.log(
+      `import of ${days} days (${mode}) in ${Math.round(performance.now() - started)} ms: longest busy stall ` +
+        `${maxStallMs.toFixed(0)} ms (longest wall-clock gap ${maxWallGapMs.toFixed(0)} ms)`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.report).toMatchObject({
+      counts: { journal: { [mode === 'merge' ? 'skipped' : 'created']: days } },
+    });
+    expect(maxStallMs).toBeLessThan(250);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_ROWS, Batcher } from './data.import.js';
+import { BATCH_FIRST_ROWS, BATCH_ROWS, BATCH_TARGET_MS, Batcher } from './data.import.js';
 
 /** A database stand-in that records what it was sent and lets the test decide when each write finishes. */
 function recordingWriter(options: { failOn?: number } = {}) {
@@ -32,17 +32,37 @@ function recordingWriter(options: { failOn?: number } = {}) {
 }
 
 describe('Batcher', () => {
-  it('sends full batches in order, keeps at most one in flight, and flush waits for the last', async () => {
+  it('sends batches in order, growing while writes are quick, one in flight; flush waits for the last', async () => {
     const writer = recordingWriter();
     const batcher = new Batcher<number>(writer.write);
+    const total = BATCH_ROWS * 4 + 5;
     const adding = (async () => {
-      for (let i = 0; i < BATCH_ROWS * 2 + 5; i++) await batcher.add(i);
+      for (let i = 0; i < total; i++) await batcher.add(i);
       await batcher.flush();
     })();
     await Promise.all([adding, writer.finishAll()]);
-    expect(writer.batches.map((batch) => batch.length)).toEqual([BATCH_ROWS, BATCH_ROWS, 5]);
-    expect(writer.batches.flat()).toEqual(Array.from({ length: BATCH_ROWS * 2 + 5 }, (_, i) => i));
+    const sizes = writer.batches.map((batch) => batch.length);
+    expect(sizes[0]).toBe(BATCH_FIRST_ROWS);
+    // Grown (how far depends on how quickly this machine turns the writer's timers), never past BATCH_ROWS.
+    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(BATCH_FIRST_ROWS * 8);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(BATCH_ROWS);
+    expect(writer.batches.flat()).toEqual(Array.from({ length: total }, (_, i) => i));
     expect(writer.maxInFlight()).toBe(1);
+  });
+
+  it('shrinks its batches when a write takes longer than BATCH_TARGET_MS (PGlite shares the server thread)', async () => {
+    const sizes: number[] = [];
+    // 4 ms a row: the first batch takes about 100 ms.
+    const batcher = new Batcher<number>(async (rows) => {
+      sizes.push(rows.length);
+      await new Promise((resolve) => setTimeout(resolve, rows.length * 4));
+    });
+    for (let i = 0; i < 200; i++) await batcher.add(i);
+    await batcher.flush();
+    expect(sizes[0]).toBe(BATCH_FIRST_ROWS);
+    expect(sizes.reduce((a, b) => a + b)).toBe(200);
+    // Later batches fit the target: at most BATCH_TARGET_MS / 4 rows.
+    for (const size of sizes.slice(2)) expect(size).toBeLessThanOrEqual(BATCH_TARGET_MS / 4);
   });
 
   it("surfaces a failed batch's own error, before any write queued behind it runs", async () => {
@@ -71,7 +91,7 @@ describe('Batcher', () => {
     try {
       const writer = recordingWriter({ failOn: 0 });
       const batcher = new Batcher<number>(writer.write);
-      for (let i = 0; i < BATCH_ROWS; i++) await batcher.add(i);
+      for (let i = 0; i < BATCH_FIRST_ROWS; i++) await batcher.add(i);
       await writer.finishAll();
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(unhandled).toEqual([]);

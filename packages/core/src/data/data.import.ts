@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DB, dataQueries, type Kysely } from '@lifeos/db';
 import type { z } from 'zod';
 import { seriesEnd } from '../calendar/recurrence.js';
+import { eventLoopSlicer } from '../common/slices.js';
 import { entryWordCount } from '../journal/journal.rules.js';
 import {
   DataExportTooNewError,
@@ -87,6 +88,26 @@ const UNIQUE_KEYS: Partial<{ [K in TDataExportSection]: (row: TDataExport[K][num
  * document is ever held. Also refuses duplicate ids and duplicate unique keys within a section.
  */
 export function validateDocument(doc: RawDocument): TDataExport {
+  const steps = validationSteps(doc);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** validateDocument, pausing every SLICE_MS so a large document does not hold up other requests. */
+async function validateDocumentInSlices(doc: RawDocument): Promise<TDataExport> {
+  const slice = eventLoopSlicer();
+  const steps = validationSteps(doc);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await slice();
+  }
+}
+
+/** The validation, yielding after each row (a point where it may pause). */
+function* validationSteps(doc: RawDocument): Generator<void, TDataExport> {
   const known = new Set(['format', 'version', 'exportedAt', 'settings', ...DATA_EXPORT_SECTIONS]);
   for (const key of Object.keys(doc)) {
     if (!known.has(key)) throw new DataImportInvalidError(key, 'Unknown field');
@@ -119,12 +140,14 @@ export function validateDocument(doc: RawDocument): TDataExport {
         }
         keys.set(key, i);
       }
+      yield;
     }
   }
   const events = doc.events as TDataExport['events'];
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as TDataExport['events'][number];
     if (!event.rrule) continue;
+    yield;
     try {
       seriesEnd(eventTimes(event));
     } catch {
@@ -365,8 +388,16 @@ function planImport(doc: TDataExport, existing: Existing, report: Report) {
 
 // ---------- writing ----------
 
-/** Rows per INSERT: far below PostgreSQL's 65,535 parameters for the widest table (events, ~18 columns). */
+/** Rows per INSERT at most: far below PostgreSQL's 65,535 parameters for the widest table (events, ~18 columns). */
 export const BATCH_ROWS = 1_000;
+/** Rows in a section's first INSERT: the batch grows from there while its statements stay quick. */
+export const BATCH_FIRST_ROWS = 25;
+/**
+ * How long one INSERT should take. On PGlite the database runs on the server's own thread, so a statement's time is
+ * time no other request is served: 1,000 journal entries took 1.9 s there (their search vectors), one entry 0.1 s
+ * the first time. A batch slower than this shrinks in proportion, one much quicker doubles, up to BATCH_ROWS.
+ */
+export const BATCH_TARGET_MS = 60;
 /** …and a bound on a batch's size in characters, for long journal entries. */
 const BATCH_CHARS = 4_000_000;
 
@@ -374,8 +405,11 @@ const BATCH_CHARS = 4_000_000;
 export class Batcher<T> {
   private rows: T[] = [];
   private chars = 0;
+  private limit = BATCH_FIRST_ROWS;
   /** The batch the database is writing while the next one is prepared (one connection runs them in order). */
   private inFlight: Promise<void> = Promise.resolve();
+  /** Pauses between statements and rows, so other requests run between an import's slices. */
+  private readonly slice = eventLoopSlicer();
   constructor(
     private readonly flushRows: (rows: T[]) => Promise<void>,
     private readonly size: (row: T) => number = () => 0,
@@ -383,7 +417,8 @@ export class Batcher<T> {
   async add(row: T) {
     this.rows.push(row);
     this.chars += this.size(row);
-    if (this.rows.length >= BATCH_ROWS || this.chars >= BATCH_CHARS) await this.send();
+    if (this.rows.length >= this.limit || this.chars >= BATCH_CHARS) await this.send();
+    else await this.slice();
   }
   /**
    * Runs another write of this section once the batch in flight is written, so that batch's failure (not the
@@ -391,6 +426,7 @@ export class Batcher<T> {
    */
   async after<A extends unknown[]>(write: (...args: A) => Promise<unknown>, ...args: A): Promise<void> {
     await this.inFlight;
+    await this.slice();
     await write(...args);
   }
   /** Sends what is collected and waits until every batch is written (a section's end). */
@@ -405,12 +441,19 @@ export class Batcher<T> {
   private async send() {
     await this.inFlight;
     if (this.rows.length === 0) return;
+    await this.slice();
     const rows = this.rows;
     this.rows = [];
     this.chars = 0;
-    this.inFlight = this.flushRows(rows);
+    const started = performance.now();
+    this.inFlight = this.flushRows(rows).then(() => this.adapt(rows.length, performance.now() - started));
     // Handled here so a failure is never an unhandled rejection; it is rethrown where inFlight is awaited next.
     this.inFlight.catch(() => {});
+  }
+  /** Sizes the next batch by how long this one took (see BATCH_TARGET_MS). */
+  private adapt(rows: number, ms: number) {
+    if (ms > BATCH_TARGET_MS) this.limit = Math.max(1, Math.floor((rows * BATCH_TARGET_MS) / ms));
+    else if (ms < BATCH_TARGET_MS / 2 && rows >= this.limit) this.limit = Math.min(BATCH_ROWS, this.limit * 2);
   }
 }
 
@@ -454,10 +497,11 @@ export async function importDocument(
   input: unknown,
   options: ImportOptions,
 ): Promise<TDataImportReport> {
-  const doc = validateDocument(upgradeDocument(input));
+  const doc = await validateDocumentInSlices(upgradeDocument(input));
   const report = new Report(options.mode, options.dryRun);
   const now = deps.clock.now();
-  const trx = await deps.db.startTransaction().execute();
+  const transaction = await deps.db.startTransaction().execute();
+  const trx = dataQueries.yieldingBetweenStatements(transaction);
   try {
     await dataQueries.lockUser(trx, userId);
     const merge = options.mode === 'merge';
@@ -467,16 +511,16 @@ export async function importDocument(
     report.count('settings', takeSettings ? 'updated' : 'skipped');
     await writeDocument(trx, userId, doc, await loadExisting(trx, userId, merge), report);
     if (options.dryRun) {
-      await trx.rollback().execute();
+      await transaction.rollback().execute();
       return report.value;
     }
-    await trx.commit().execute();
+    await transaction.commit().execute();
     // The import has landed; fresher statistics only help the next queries plan, so failing to gather them is no
     // reason to report the import as failed.
-    await dataQueries.analyzeUserColumns(deps.db).catch(() => {});
+    await dataQueries.analyzeUserColumns(dataQueries.yieldingBetweenStatements(deps.db)).catch(() => {});
     return report.value;
   } catch (error) {
-    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();
+    if (!transaction.isCommitted && !transaction.isRolledBack) await transaction.rollback().execute();
     throw error;
   }
 }
