@@ -20,7 +20,10 @@ const codeForSqlState: Record<string, { code: TRPC_ERROR_CODE_KEY; message: stri
   '22003': { code: 'BAD_REQUEST', message: 'A number is out of range' },
   '22001': { code: 'BAD_REQUEST', message: 'A value is too long' },
   '22007': { code: 'BAD_REQUEST', message: 'Invalid date' },
+  // Datetime field overflow and out-of-range values: the schemas keep dates in the product's range (years 1000–9999,
+  // common.schemas.ts), so these are a backstop for a date a service derives past it (a week after 9999-12-31).
   '22008': { code: 'BAD_REQUEST', message: 'Date out of range' },
+  '22009': { code: 'BAD_REQUEST', message: 'Date out of range' },
   // Two writes of the same user's data crossing (an import while the journal autosaves): one of them is undone.
   '40P01': {
     code: 'CONFLICT',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
+import { ZId, ZInstant } from '../common/common.schemas.js';
 
 /** OWASP ASVS 6.2: at least 12 characters, up to 256 (never truncated), no composition rules. */
 export const PASSWORD_MIN = 12;
@@ -92,7 +92,7 @@ export const ZCreateApiKeyInput = z
   .object({
     name: z.string().trim().min(1, { error: 'Give the key a name' }).max(100),
     scope: ZApiKeyScope,
-    expiresAt: z.date().optional(),
+    expiresAt: ZInstant.optional(),
   })
   .strict();
 export type TCreateApiKeyInput = z.infer<typeof ZCreateApiKeyInput>;

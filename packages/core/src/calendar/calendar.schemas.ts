@@ -17,6 +17,8 @@ const LATEST = Date.UTC(2200, 0, 1);
 
 const inSupportedYears = (date: Date) => date.getTime() >= EARLIEST && date.getTime() < LATEST;
 const ZInstant = z.date().refine(inSupportedYears, { error: 'Dates must lie between the years 1900 and 2199' });
+/** An instant the calendar takes: the product's date range narrowed to 1900–2199 (recurrences are expanded). */
+export const ZCalendarInstant = ZInstant;
 /** A calendar date, 'YYYY-MM-DD'. */
 export const ZCalendarDate = z.iso
   .date({ error: 'Expected a date (YYYY-MM-DD)' })

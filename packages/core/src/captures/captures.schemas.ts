@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTimesIssues, ZCalendarDate } from '../calendar/calendar.schemas.js';
+import { eventTimesIssues, ZCalendarDate, ZCalendarInstant } from '../calendar/calendar.schemas.js';
 import { ZId } from '../common/common.schemas.js';
 import { PROJECT_NAME_MAX, TASK_TITLE_MAX, ZLabels, ZPriority } from '../projects/projects.schemas.js';
 import { ZTimezone } from '../settings/settings.schemas.js';
@@ -75,8 +75,8 @@ export const ZProcessIntoEvent = z
     title: z.string().trim().min(1).max(500).optional(),
     location: z.string().max(1_000).nullable().optional(),
     allDay: z.boolean().optional(),
-    start: z.date().optional(),
-    end: z.date().optional(),
+    start: ZCalendarInstant.optional(),
+    end: ZCalendarInstant.optional(),
     startDate: ZCalendarDate.optional(),
     endDate: ZCalendarDate.optional(),
     timezone: ZTimezone.optional(),

@@ -95,7 +95,7 @@ describe('validateDocument', () => {
     expect(failure({ ...emptyDocument(), projects: [project] })).toMatch(/^projects\[0\]\.description: .*NUL/);
     expect(
       failure({ ...emptyDocument(), projects: [{ ...project, description: null, createdAt: '0000-01-01T00:00:00Z' }] }),
-    ).toMatch(/^projects\[0\]\.createdAt: Year 0/);
+    ).toMatch(/^projects\[0\]\.createdAt: Dates must lie between the years 1000 and 9999/);
     const weight = { id: id(2), measuredOn: '2026-01-01', weightKg: 1e9, createdAt: at, updatedAt: at };
     expect(failure({ ...emptyDocument(), bodyWeights: [weight] })).toMatch(/^bodyWeights\[0\]\.weightKg: /);
   });

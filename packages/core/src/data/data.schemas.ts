@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZCaptureUrl } from '../captures/captures.schemas.js';
-import { ZId } from '../common/common.schemas.js';
+import { ZDate, ZDateTimeText, ZId } from '../common/common.schemas.js';
 import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES } from '../fitness/fitness.schemas.js';
 import { ZDailyReflectionContent, ZMorningPagesContent, ZWeeklyReviewContent } from '../journal/journal.schemas.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
@@ -30,17 +30,13 @@ const text = (max: number) =>
     .refine((value) => !value.includes('\u0000'), { error: 'Text cannot contain NUL characters' });
 const name = (max: number) => text(max).refine((value) => value.trim() !== '', { error: 'Cannot be empty' });
 
-/** PostgreSQL knows no year 0 (and ISO's 0000 is 1 BC): refuse it instead of failing the insert. */
-const notYearZero = (value: string) => !value.startsWith('0000');
-
-/** An instant, with its offset ('2026-03-01T08:00:00.000Z' or '…+01:00'). */
-export const ZDataDateTime = z.iso
-  .datetime({ offset: true, error: 'Expected a date and time (ISO 8601 with an offset)' })
-  .refine(notYearZero, { error: 'Year 0 does not exist' });
-/** A calendar date, 'YYYY-MM-DD'. */
-export const ZDataDate = z.iso
-  .date({ error: 'Expected a date as YYYY-MM-DD' })
-  .refine(notYearZero, { error: 'Year 0 does not exist' });
+/**
+ * An instant, with its offset ('2026-03-01T08:00:00.000Z' or '…+01:00'), in the product's date range (every
+ * module's own range lies within it, so whatever the app stored restores).
+ */
+export const ZDataDateTime = ZDateTimeText;
+/** A calendar date, 'YYYY-MM-DD', in the product's date range. */
+export const ZDataDate = ZDate;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Bounded by the column's numeric(p,s) range, so a value never overflows the column. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
+import { ZDate, ZId, ZInstant } from '../common/common.schemas.js';
 
 // ---------- vocabulary ----------
 
@@ -54,7 +54,7 @@ export const ZReps = z.number().int().min(0).max(1000);
 export const ZRpe = z.number().min(1).max(10).multipleOf(0.5);
 const ZName = z.string().trim().min(1).max(100);
 const ZNotes = z.string().trim().max(2000);
-export const ZMeasuredOn = z.iso.date({ error: 'Expected a date as YYYY-MM-DD' });
+export const ZMeasuredOn = ZDate;
 
 // ---------- exercises ----------
 
@@ -234,7 +234,7 @@ export const ZStartSessionInput = z
     programDayId: ZId.optional(),
     name: ZName.optional(),
     /** For logging a past workout; defaults to now. */
-    startedAt: z.date().optional(),
+    startedAt: ZInstant.optional(),
   })
   .strict();
 export type TStartSessionInput = z.infer<typeof ZStartSessionInput>;
@@ -270,7 +270,7 @@ export const ZUpdateSetInput = z
 export type TUpdateSetInput = z.infer<typeof ZUpdateSetInput>;
 
 export const ZFinishSessionInput = z
-  .object({ id: ZId, notes: ZNotes.nullable().optional(), finishedAt: z.date().optional() })
+  .object({ id: ZId, notes: ZNotes.nullable().optional(), finishedAt: ZInstant.optional() })
   .strict();
 export type TFinishSessionInput = z.infer<typeof ZFinishSessionInput>;
 

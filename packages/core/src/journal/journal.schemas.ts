@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
+import { ZDate, ZId } from '../common/common.schemas.js';
 import { JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 
 // ---------- building blocks ----------
@@ -8,8 +8,8 @@ export { JOURNAL_ENTRY_LABELS, JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 export const ZJournalEntryType = z.enum(JOURNAL_ENTRY_TYPES);
 export type TJournalEntryType = z.infer<typeof ZJournalEntryType>;
 
-/** A calendar date in the user's own time zone, 'YYYY-MM-DD' (leap days checked). */
-export const ZLocalDate = z.iso.date({ error: 'Expected a date as YYYY-MM-DD' });
+/** A calendar date in the user's own time zone, 'YYYY-MM-DD' (leap days checked), in the product's date range. */
+export const ZLocalDate = ZDate;
 
 /** C0 control characters other than tab, newline and carriage return: never part of what anyone writes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
