@@ -38,6 +38,7 @@ import {
   isoDate,
   seriesEnd,
   utcMidnight,
+  validateRecurrenceRule,
 } from './recurrence.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -175,6 +176,7 @@ export async function createEvent(deps: Deps, userId: string, input: TCreateEven
   const timezone = times.allDay ? 'UTC' : (input.timezone ?? (await userTimezone(deps.db, userId)));
   const rrule = input.recurrence ? recurrenceToRrule(input.recurrence, times.allDay) : null;
   const event = { ...times, timezone, rrule };
+  if (rrule) validateRecurrenceRule(rrule, event);
   const row = await calendarQueries.insertEvent(deps.db, {
     userId,
     title: input.title,
@@ -234,6 +236,9 @@ function applyPatch(
     timezone,
     rrule,
   };
+  // A new rule, or the same rule from another start, must occur (a stored rule is not re-judged on a title edit).
+  const moved = fields.startsAt.getTime() !== base.startsAt.getTime() || timezone !== base.timezone;
+  if (rrule && (rrule !== base.rrule || moved)) validateRecurrenceRule(rrule, fields);
   return { ...fields, seriesEndsAt: computeSeriesEnd(fields) };
 }
 

@@ -17,7 +17,7 @@ import {
   parseRruleDate,
   rruleParts,
 } from './calendar.schemas.js';
-import { fromFloating, seriesRule } from './recurrence.js';
+import { fromFloating, quoteRule, recurrenceRuleProblem } from './recurrence.js';
 import { resolveTimezone } from './timezones.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -212,8 +212,8 @@ function normalizeRrule(raw: string, allDay: boolean, timezone: string): string 
     kept.push(`${key}=${value.toUpperCase()}`);
   }
   const freq = parts.get('FREQ')?.toUpperCase();
-  if (freq === 'SECONDLY' || freq === 'MINUTELY') {
-    throw new SkipEvent('Repeats more often than hourly, which Life OS does not support');
+  if (freq === 'SECONDLY' || freq === 'MINUTELY' || freq === 'HOURLY') {
+    throw new SkipEvent('Repeats more often than daily, which Life OS does not support');
   }
   return kept.join(';');
 }
@@ -256,11 +256,9 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   const rawRrule = rawProperty(lines, 'RRULE');
   if (rawRrule !== null && !recurrence) {
     rrule = normalizeRrule(rawRrule, allDay, timezone);
-    try {
-      seriesRule({ allDay, startsAt, timezone, rrule });
-    } catch {
-      throw new SkipEvent('Invalid recurrence rule (RRULE)');
-    }
+    // The checks every write of a rule passes: readable, daily or rarer, bounded, and occurring within a walk's budget.
+    const problem = recurrenceRuleProblem(rrule, { allDay, startsAt, timezone });
+    if (problem) throw new SkipEvent(`Recurrence rule (RRULE) ${quoteRule(rrule)} ${problem}`);
   }
 
   const exdates: Date[] = [];

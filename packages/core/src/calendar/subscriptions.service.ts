@@ -18,7 +18,7 @@ import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent, setti
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { EXDATES_MAX } from './calendar.schemas.js';
-import { type ParsedEvent, parseIcs } from './ics-import.js';
+import { type ParsedEvent, parseIcs, type SkippedEvent } from './ics-import.js';
 import { seriesEnd } from './recurrence.js';
 import {
   assertPublicHost,
@@ -47,7 +47,8 @@ export interface SubscriptionDeps {
 type Claimed = NonNullable<Awaited<ReturnType<typeof calendarSubscriptionQueries.claimSubscription>>>;
 
 export type RefreshOutcome =
-  | { status: 'updated'; events: number }
+  /** `skipped`: the feed's events left out and why (unreadable, or a rule that is refused: see parseIcs), at most 100. */
+  | { status: 'updated'; events: number; skipped: SkippedEvent[] }
   | { status: 'not-modified' }
   | { status: 'failed'; error: string; unexpected?: unknown };
 
@@ -175,8 +176,11 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
 
   const timezone = (await settingsQueries.getSettings(deps.db, claimed.userId))?.timezone ?? 'UTC';
   let rows: { masters: NewEvent[]; overrides: (NewEvent & { icsUid: string })[] };
+  let skipped: SkippedEvent[];
   try {
-    rows = eventRows(parseIcs(fetched.body, { defaultTimezone: timezone }).events, claimed);
+    const parsed = parseIcs(fetched.body, { defaultTimezone: timezone });
+    skipped = parsed.skipped.slice(0, 100);
+    rows = eventRows(parsed.events, claimed);
   } catch (error) {
     return fail(error instanceof ValidationError ? error.message : 'The calendar could not be read');
   }
@@ -201,7 +205,7 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
     });
     // Removed while it was being fetched: nothing to record.
     if (count === null) return { status: 'failed', error: 'The subscription was removed' };
-    return { status: 'updated', events: count };
+    return { status: 'updated', events: count, skipped };
   } catch (error) {
     if (!(await calendarSubscriptionQueries.subscriptionExists(deps.db, claimed.userId, claimed.id))) {
       return { status: 'failed', error: 'The subscription was removed' };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type DB, dataQueries, type Kysely } from '@lifeos/db';
 import type { z } from 'zod';
-import { seriesEnd } from '../calendar/recurrence.js';
+import { quoteRule, recurrenceRuleProblem, seriesEnd } from '../calendar/recurrence.js';
 import { eventLoopSlicer } from '../common/slices.js';
 import { entryWordCount } from '../journal/journal.rules.js';
+import { taskRuleProblem } from '../projects/projects.rules.js';
 import {
   DataExportTooNewError,
   DataExportVersionUnsupportedError,
@@ -143,18 +144,28 @@ function* validationSteps(doc: RawDocument): Generator<void, TDataExport> {
       yield;
     }
   }
-  const events = doc.events as TDataExport['events'];
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as TDataExport['events'][number];
-    if (!event.rrule) continue;
-    yield;
-    try {
-      seriesEnd(eventTimes(event));
-    } catch {
-      throw new DataImportInvalidError(`events[${i}].rrule`, 'This repeat rule cannot be read');
-    }
-  }
+  // Repeat rules are judged per row when the import is planned (ruleProblems): a bad one fails its row only.
   return doc as TDataExport;
+}
+
+/**
+ * The repeat rules that cannot be stored, by row id, with the reason: the checks of tasks.create and
+ * calendar.events.create (readable, supported, bounded, occurring within a walk's budget).
+ */
+function ruleProblems(doc: TDataExport) {
+  const tasks = new Map<string, string>();
+  for (const row of doc.tasks) {
+    if (!row.rrule) continue;
+    const problem = taskRuleProblem(row.rrule, row.dueDate ?? row.createdAt.slice(0, 10));
+    if (problem) tasks.set(row.id, `The repeat rule ${quoteRule(row.rrule)} ${problem}`);
+  }
+  const events = new Map<string, string>();
+  for (const row of doc.events) {
+    if (!row.rrule) continue;
+    const problem = recurrenceRuleProblem(row.rrule, eventTimes(row));
+    if (problem) events.set(row.id, `The repeat rule ${quoteRule(row.rrule)} ${problem}`);
+  }
+  return { tasks, events };
 }
 
 function eventTimes(event: TDataExport['events'][number]) {
@@ -376,11 +387,18 @@ function planImport(doc: TDataExport, existing: Existing, report: Report) {
   for (const row of doc.bodyWeights) decide('bodyWeights', row, existing.bodyWeights.get(row.measuredOn));
   for (const row of doc.projects) decide('projects', row, existing.projects.get(row.name));
   for (const row of doc.captures) decide('captures', row, existing.captures.get(captureKey(row.text, row.createdAt)));
-  for (const row of doc.tasks) decide('tasks', row, existing.tasks.get(taskKey(row.title, row.createdAt)));
+  const badRules = ruleProblems(doc);
+  for (const row of doc.tasks) {
+    const problem = badRules.tasks.get(row.id);
+    if (problem) failRow('tasks', row.id, problem);
+    else decide('tasks', row, existing.tasks.get(taskKey(row.title, row.createdAt)));
+  }
   const eventIds = new Set(doc.events.map((e) => e.id));
   for (const row of doc.events) {
     const parentMissing = row.seriesId !== null && !eventIds.has(row.seriesId);
+    const problem = badRules.events.get(row.id) ?? (row.seriesId ? badRules.events.get(row.seriesId) : undefined);
     if (parentMissing) failRow('events', row.id, 'Its series is not in the document');
+    else if (problem) failRow('events', row.id, row.rrule ? problem : 'Its series could not be imported');
     else decide('events', row, existing.events.get(eventKey(row.icsUid, row.recurrenceId)));
   }
   return { plan, decide, failRow, follow };

@@ -22,7 +22,12 @@ export class ProjectHasTasksError extends ValidationError {
 }
 
 export class InvalidRepeatRuleError extends ValidationError {
-  constructor() {
-    super('That repeat rule cannot be read (try FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR)', 'rrule');
+  /** `rrule` and what is wrong with it, when known, are named in the message. */
+  constructor(rrule?: string, problem = 'cannot be read') {
+    const text = rrule?.replace(/^RRULE:/i, '');
+    const named = text
+      ? `The repeat rule "${text.length > 120 ? `${text.slice(0, 120)}…` : text}"`
+      : 'That repeat rule';
+    super(`${named} ${problem} (try FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR)`, 'rrule');
   }
 }

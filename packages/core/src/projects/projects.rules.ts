@@ -3,8 +3,10 @@
  * are calendar dates ('YYYY-MM-DD') in the user's time zone; steps between them are taken on UTC midnights, where
  * a day is always a day.
  */
-import { RRule } from '../calendar/rrule-lib.js';
+import { RULE_MAX_INTERVAL } from '../calendar/recurrence.js';
+import { firstOccurrenceFrom, type ParsedRule, parseRule, RuleSyntaxError } from '../calendar/rrule-engine.js';
 import { addCalendarDays } from '../journal/journal.rules.js';
+import { InvalidRepeatRuleError } from './projects.errors.js';
 import type { TProgress, TTaskDue } from './projects.schemas.js';
 
 const utcMidnight = (date: string) => new Date(`${date}T00:00:00.000Z`);
@@ -26,35 +28,54 @@ export function dueWindow(due: TTaskDue, today: string): { dueBefore?: string; d
   }
 }
 
-/** The rule over days, anchored at `anchor` (floating dates: UTC midnights). Throws on a rule rrule cannot read. */
-function dayRule(rrule: string, anchor: string): RRule {
-  const options = RRule.parseString(rrule.replace(/^RRULE:/i, ''));
-  if (options.freq === undefined || options.freq === null) throw new Error('FREQ is missing');
-  if (options.freq > RRule.DAILY) throw new Error('Tasks repeat by days');
-  return new RRule({
-    ...options,
-    dtstart: utcMidnight(anchor),
-    count: null,
-    byhour: null,
-    byminute: null,
-    bysecond: null,
-  });
+/** A task's rule over days: no times of day, no COUNT (each occurrence follows from the last one). */
+function dayRule(rrule: string): ParsedRule {
+  const rule = parseRule(rrule);
+  if (rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY' && rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY') {
+    throw new RuleSyntaxError('tasks repeat by days (daily, weekly, monthly or yearly)');
+  }
+  return { ...rule, count: null, byhour: null, byminute: null, bysecond: null };
 }
 
-/** Whether rrule can read the rule (the schema has checked its general shape). */
-export function isValidTaskRrule(rrule: string): boolean {
+/** The first day of the rule anchored at `anchor`, after `after` (on it too when `inclusive`); null when none. */
+function dayAfter(rule: ParsedRule, anchor: string, after: string, inclusive: boolean): string | null {
+  const until = rule.until?.date ?? null;
+  // A walk cut short by its budget finds nothing: the rule occurs too rarely to be followed (no next occurrence).
+  const { date } = firstOccurrenceFrom(rule, utcMidnight(anchor), until, utcMidnight(after), inclusive);
+  return date ? isoDate(date) : null;
+}
+
+/**
+ * Why a task cannot repeat by `rrule` from `anchor` (its due date or today), or null when it can: the rule cannot be
+ * read, or has no day within a walk's budget.
+ */
+export function taskRuleProblem(rrule: string, anchor: string): string | null {
+  let rule: ParsedRule;
   try {
-    dayRule(rrule, '2024-01-01').all((_, i) => i < 1);
-    return true;
-  } catch {
-    return false;
+    rule = dayRule(rrule);
+  } catch (error) {
+    return `cannot be read: ${error instanceof Error ? error.message : 'unknown error'}`;
+  }
+  if (rule.interval > RULE_MAX_INTERVAL) return `has an INTERVAL over ${RULE_MAX_INTERVAL.toLocaleString('en')}`;
+  return dayAfter(rule, anchor, anchor, true) ? null : 'has no day on or after the due date (it never occurs)';
+}
+
+/** Whether the rule can be read and falls on a day from `anchor` on. */
+export function isValidTaskRrule(rrule: string, anchor = '2024-01-01'): boolean {
+  return taskRuleProblem(rrule, anchor) === null;
+}
+
+function readDayRule(rrule: string): ParsedRule {
+  try {
+    return dayRule(rrule);
+  } catch (error) {
+    throw new InvalidRepeatRuleError(rrule, error instanceof Error ? `cannot be read: ${error.message}` : undefined);
   }
 }
 
 /** The first day on or after `from` that the rule falls on (the due date of a new repeating task), or null. */
 export function firstOccurrence(rrule: string, from: string): string | null {
-  const next = dayRule(rrule, from).after(utcMidnight(from), true);
-  return next ? isoDate(next) : null;
+  return dayAfter(readDayRule(rrule), from, from, true);
 }
 
 export interface Repeating {
@@ -76,6 +97,5 @@ export function nextDueDate(task: Repeating, completedOn: string): string | null
   if (!task.rrule) return undefined;
   const anchor = task.dueDate ?? completedOn;
   const after = anchor > completedOn ? anchor : completedOn;
-  const next = dayRule(task.rrule, anchor).after(utcMidnight(after), false);
-  return next ? isoDate(next) : null;
+  return dayAfter(readDayRule(task.rrule), anchor, after, false);
 }

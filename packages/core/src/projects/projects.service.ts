@@ -8,7 +8,7 @@ import {
   ProjectNotFoundError,
   TaskNotFoundError,
 } from './projects.errors.js';
-import { dueWindow, firstOccurrence, isValidTaskRrule, nextDueDate, progress } from './projects.rules.js';
+import { dueWindow, firstOccurrence, nextDueDate, progress, taskRuleProblem } from './projects.rules.js';
 import {
   TASK_LIST_DEFAULT_LIMIT,
   type TCompleteTaskResult,
@@ -131,9 +131,13 @@ async function assertOwnProject(db: Kysely<DB>, userId: string, projectId: strin
   if (projectId && !(await projectQueries.findProject(db, userId, projectId))) throw new ProjectNotFoundError();
 }
 
-function assertRrule(rrule: string | null | undefined) {
-  if (rrule && !isValidTaskRrule(rrule)) throw new InvalidRepeatRuleError();
+/** A task's rule must be readable and fall on a day from `anchor` (its due date, else about today) on. */
+function assertRrule(rrule: string | null | undefined, anchor: string) {
+  if (!rrule) return;
+  const problem = taskRuleProblem(rrule, anchor);
+  if (problem) throw new InvalidRepeatRuleError(rrule, problem);
 }
+const clockDate = (deps: ProjectsDeps) => deps.clock.now().toISOString().slice(0, 10);
 
 export async function listTasks(deps: ProjectsDeps, userId: string, input: TListTasksInput): Promise<TTask[]> {
   const filter = input ?? {};
@@ -165,7 +169,7 @@ export async function createTask(
   userId: string,
   input: TCreateTaskInput & { sourceCaptureId?: string | null },
 ): Promise<TTask> {
-  assertRrule(input.rrule);
+  assertRrule(input.rrule, input.dueDate ?? clockDate(deps));
   return inTransaction(deps, async ({ db }) => {
     const projectId = input.projectId ?? null;
     if (projectId) {
@@ -261,7 +265,7 @@ async function finish(
  * done is a completion (a repeating task creates its next occurrence); leaving done clears `completedAt`.
  */
 export async function updateTask(deps: ProjectsDeps, userId: string, input: TUpdateTaskInput): Promise<TTask> {
-  assertRrule(input.rrule);
+  assertRrule(input.rrule, input.dueDate ?? clockDate(deps));
   return inTransaction(deps, async (tx) => {
     const { db } = tx;
     const task = await projectQueries.findTask(db, userId, input.id, { lock: true });
