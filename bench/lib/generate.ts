@@ -36,6 +36,7 @@ import type {
   ProjectStatus,
 } from '@lifeos/db';
 import { fromFloating, seriesEnd, seriesRule } from '../../packages/core/src/calendar/recurrence.js';
+import { walkRule } from '../../packages/core/src/calendar/rrule-engine.js';
 import { nextDueDate } from '../../packages/core/src/projects/projects.rules.js';
 import { createTextGenerator, type TextGenerator } from './text.js';
 
@@ -994,8 +995,9 @@ function generateEvents(ctx: Context) {
     const rrule = recurrenceToRrule(spec.recurrence, spec.allDay);
     const base = { allDay: spec.allDay, startsAt, endsAt, timezone: spec.timezone, rrule };
     // Real occurrence starts (as the app expands them) for deleted and moved occurrences.
-    const rule = seriesRule(base);
-    const floating = rule.all((_d, i) => i < 60);
+    const { rule, dtstart, until } = seriesRule(base);
+    const floating: Date[] = [];
+    walkRule(rule, dtstart, until, (d) => floating.push(d) < 60);
     const starts = floating.map((d) => (spec.allDay ? d : fromFloating(d, spec.timezone)));
     const lastInstant = at(addDays(ctx.start, lastDay), 0, userZone);
     const past = starts.filter((s) => s.getTime() < lastInstant.getTime());
