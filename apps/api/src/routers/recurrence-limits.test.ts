@@ -4,6 +4,7 @@ import type { TDataExport } from '@lifeos/core/schemas';
 import { sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserClient, expectCode, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import { runCalendarRefresh } from '../jobs/calendar-refresh.js';
 
 /**
  * Repeat rules are bounded on every entry point (issue 17): a rule that never occurs, or that Life OS does not
@@ -146,6 +147,24 @@ describe('repeat rules on write', () => {
     const list = await timed(client.calendar.events.list.query(WEEK));
     expect(list.value.map((o) => o.title)).toEqual(['Weekly']);
     expect(list.ms).toBeLessThan(FAST_MS);
+
+    // The hourly refresh reports the events it left out, with the reason.
+    const db = server.database.db;
+    await db
+      .updateTable('calendarSubscriptions')
+      .set({ nextRefreshAt: sql<Date>`now() - interval '1 minute'` })
+      .where('id', '=', added.value.id)
+      .execute();
+    const refreshed = await timed(runCalendarRefresh(db, server.clock, server.config));
+    expect(refreshed.ms).toBeLessThan(FAST_MS);
+    const outcome = refreshed.value.find((r) => r.id === added.value.id)?.outcome;
+    expect(outcome).toMatchObject({ status: 'updated', events: 1 });
+    expect(outcome?.status === 'updated' ? outcome.skipped.map((e) => e.uid).sort() : []).toEqual([
+      'never-5mo@test',
+      'never-hourly@test',
+      'never@test',
+      'secondly@test',
+    ]);
   });
 
   it('a JSON import fails the rows with hostile or unreadable rules, naming them, and imports the rest', async () => {
