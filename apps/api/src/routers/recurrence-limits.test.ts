@@ -135,7 +135,7 @@ describe('repeat rules on write', () => {
       'never-5mo@test': expect.stringContaining(`"${NEVER_5MO}"`),
     });
     const list = await timed(client.calendar.events.list.query(WEEK));
-    expect(list.value.map((o) => o.title)).toEqual(['Weekly']);
+    expect(list.value.items.map((o) => o.title)).toEqual(['Weekly']);
     expect(list.ms).toBeLessThan(FAST_MS);
   });
 
@@ -145,7 +145,7 @@ describe('repeat rules on write', () => {
     expect(added.ms).toBeLessThan(FAST_MS);
     expect(added.value).toMatchObject({ lastError: null, eventCount: 1 });
     const list = await timed(client.calendar.events.list.query(WEEK));
-    expect(list.value.map((o) => o.title)).toEqual(['Weekly']);
+    expect(list.value.items.map((o) => o.title)).toEqual(['Weekly']);
     expect(list.ms).toBeLessThan(FAST_MS);
 
     // The hourly refresh reports the events it left out, with the reason.
@@ -229,7 +229,7 @@ describe('repeat rules on write', () => {
     expect(reasons[id(102)]).toContain(`"${NEVER}"`);
     expect(reasons[id(103)]).toMatch(/"FREQ=WEEKLY;BYDAY=XX" cannot be read/);
     const list = await timed(client.calendar.events.list.query(WEEK));
-    expect(list.value.map((o) => o.title)).toEqual(['Event 1']);
+    expect(list.value.items.map((o) => o.title)).toEqual(['Event 1']);
     expect(list.ms).toBeLessThan(FAST_MS);
     expect((await client.tasks.list.query()).map((t) => t.title)).toEqual(['Task 1']);
   });
@@ -258,7 +258,7 @@ describe('repeat rules stored before these checks', () => {
       );
       const list = await timed(client.calendar.events.list.query(WEEK));
       expect(list.ms, rrule).toBeLessThan(FAST_MS);
-      expect(new Set(list.value.map((o) => o.eventId)), rrule).toEqual(new Set([good.id]));
+      expect(new Set(list.value.items.map((o) => o.eventId)), rrule).toEqual(new Set([good.id]));
     }
   });
 

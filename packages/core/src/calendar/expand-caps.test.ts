@@ -32,6 +32,22 @@ describe('the caps of one answer', () => {
   const from = new Date('2024-03-01T00:00:00Z');
   const to = new Date('2025-03-01T00:00:00Z');
 
+  it('says so when a stored series cannot be walked to the range within its budget', () => {
+    // A rule stored before rules were checked: an hour at a time from 1904 towards a February 29th, spending the
+    // walk's budget (100,000 steps) about eleven years in.
+    const hostile = series({
+      title: 'Hostile',
+      startsAt: new Date('1904-02-29T05:00:00Z'),
+      endsAt: new Date('1904-02-29T06:00:00Z'),
+      timezone: 'UTC',
+      rrule: 'FREQ=HOURLY;COUNT=10000;BYHOUR=5;BYMONTH=2;BYMONTHDAY=29',
+    });
+    const page = expandOccurrences([hostile, series()], from, new Date('2024-04-01T00:00:00Z'));
+    expect(page.truncated).toBe(true);
+    expect(page.completeUntil).toEqual(from);
+    expect(page.items).toEqual([]);
+  });
+
   it('is complete up to the range end when nothing is left out', () => {
     const page = expandOccurrences([series()], from, new Date('2024-04-01T00:00:00Z'));
     expect(page.truncated).toBe(false);

@@ -594,7 +594,7 @@ function* expandSteps(
     const excluded = new Set(event.exdates.map((d) => d.getTime()));
     const detached = replaced.get(event.id);
     let limit = firstWalk;
-    let starts = seriesStarts(event, floatFrom, floatTo, limit);
+    let walk = seriesOccurrences(event, floatFrom, floatTo, limit);
     let index = 0;
     let taken = 0;
     const source: Source = {
@@ -606,16 +606,25 @@ function* expandSteps(
           return;
         }
         for (;;) {
-          if (index >= starts.length) {
-            if (starts.length < limit) {
+          if (index >= walk.starts.length) {
+            if (walk.exhausted) {
+              // The walk's budget ran out (a rule stored before rules were checked): the series is known only up
+              // to its last occurrence found, and so is the answer.
+              const last = walk.starts.at(-1)?.getTime() ?? 0;
+              const at = new Date(Math.max(last + 1, from.getTime()));
+              this.head = occurrence(event, at, at, at);
+              this.stop = true;
+              return;
+            }
+            if (walk.starts.length < limit) {
               this.head = null;
               return;
             }
             limit *= 4;
-            starts = seriesStarts(event, floatFrom, floatTo, limit);
+            walk = seriesOccurrences(event, floatFrom, floatTo, limit);
             continue;
           }
-          const start = starts[index++] as Date;
+          const start = walk.starts[index++] as Date;
           if (excluded.has(start.getTime()) || detached?.has(start.getTime())) continue;
           const end = new Date(start.getTime() + duration);
           if (!inRange(event, start, end)) continue;

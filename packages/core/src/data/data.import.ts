@@ -148,20 +148,26 @@ function* validationSteps(doc: RawDocument): Generator<void, TDataExport> {
   return doc as TDataExport;
 }
 
+type RuleProblems = { tasks: Map<string, string>; events: Map<string, string> };
+
 /**
  * The repeat rules that cannot be stored, by row id, with the reason: the checks of tasks.create and
- * calendar.events.create (readable, supported, bounded, occurring within a walk's budget).
+ * calendar.events.create (readable, supported, bounded, occurring within a walk's budget). A hostile rule may cost
+ * a walk's whole budget, so the checks pause every SLICE_MS like the validation.
  */
-function ruleProblems(doc: TDataExport) {
+async function ruleProblems(doc: TDataExport): Promise<RuleProblems> {
+  const slice = eventLoopSlicer();
   const tasks = new Map<string, string>();
   for (const row of doc.tasks) {
     if (!row.rrule) continue;
+    await slice();
     const problem = taskRuleProblem(row.rrule, row.dueDate ?? row.createdAt.slice(0, 10));
     if (problem) tasks.set(row.id, `The repeat rule ${quoteRule(row.rrule)} ${problem}`);
   }
   const events = new Map<string, string>();
   for (const row of doc.events) {
     if (!row.rrule) continue;
+    await slice();
     const problem = recurrenceRuleProblem(row.rrule, eventTimes(row));
     if (problem) events.set(row.id, `The repeat rule ${quoteRule(row.rrule)} ${problem}`);
   }
@@ -314,7 +320,7 @@ async function loadExisting(db: Kysely<DB>, userId: string, merge: boolean): Pro
  * exercises of a matched program are kept as the account has them, the sets of a skipped session are skipped and
  * those of an updated session are replaced by the document's.
  */
-function planImport(doc: TDataExport, existing: Existing, report: Report) {
+function planImport(doc: TDataExport, existing: Existing, report: Report, badRules: RuleProblems) {
   const plan = Object.fromEntries(DATA_EXPORT_SECTIONS.map((s) => [s, new Map<string, Target>()])) as Plan;
 
   const decide = <K extends TDataExportSection>(
@@ -387,7 +393,6 @@ function planImport(doc: TDataExport, existing: Existing, report: Report) {
   for (const row of doc.bodyWeights) decide('bodyWeights', row, existing.bodyWeights.get(row.measuredOn));
   for (const row of doc.projects) decide('projects', row, existing.projects.get(row.name));
   for (const row of doc.captures) decide('captures', row, existing.captures.get(captureKey(row.text, row.createdAt)));
-  const badRules = ruleProblems(doc);
   for (const row of doc.tasks) {
     const problem = badRules.tasks.get(row.id);
     if (problem) failRow('tasks', row.id, problem);
@@ -516,6 +521,7 @@ export async function importDocument(
   options: ImportOptions,
 ): Promise<TDataImportReport> {
   const doc = await validateDocumentInSlices(upgradeDocument(input));
+  const badRules = await ruleProblems(doc);
   const report = new Report(options.mode, options.dryRun);
   const now = deps.clock.now();
   const transaction = await deps.db.startTransaction().execute();
@@ -527,7 +533,7 @@ export async function importDocument(
     if (!merge) await dataQueries.deleteUserData(trx, userId);
     if (takeSettings) await dataQueries.updateImportedSettings(trx, userId, doc.settings, now);
     report.count('settings', takeSettings ? 'updated' : 'skipped');
-    await writeDocument(trx, userId, doc, await loadExisting(trx, userId, merge), report);
+    await writeDocument(trx, userId, doc, badRules, await loadExisting(trx, userId, merge), report);
     if (options.dryRun) {
       await transaction.rollback().execute();
       return report.value;
@@ -543,8 +549,15 @@ export async function importDocument(
   }
 }
 
-async function writeDocument(trx: Kysely<DB>, userId: string, doc: TDataExport, existing: Existing, report: Report) {
-  const { plan, follow, failRow } = planImport(doc, existing, report);
+async function writeDocument(
+  trx: Kysely<DB>,
+  userId: string,
+  doc: TDataExport,
+  badRules: RuleProblems,
+  existing: Existing,
+  report: Report,
+) {
+  const { plan, follow, failRow } = planImport(doc, existing, report, badRules);
   const created = <K extends TDataExportSection>(section: K, id: string) =>
     plan[section].get(id)?.outcome === 'created';
   const idOf = (section: TDataExportSection, id: string | null) => {
