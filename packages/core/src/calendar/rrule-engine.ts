@@ -550,6 +550,9 @@ export function walkRule(
           day += Math.floor(hour / 24);
           hour %= 24;
           if (!hourOk || hourOk[hour]) break;
+          // Hours BYHOUR never holds (INTERVAL=24;BYHOUR=5 from 08:00) would be skipped forever: the walk ends where
+          // its caller stops looking, as it does for periods.
+          if (day * DAY_MS + hour * 3_600_000 > lastPeriodStart) return { exhausted: false, steps };
           if (spend(1)) return { exhausted: true, steps };
         }
         times = timesOfDay([hour]);
