@@ -37,14 +37,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the bundled server (dist/main.js) with only the given environment (nothing leaks in from the test runner's). */
-export function startServer(env: Record<string, string>): Running {
+/**
+ * Starts the bundled server (dist/main.js) with only the given environment (nothing leaks in from the test runner's).
+ * It is killed when the test ends, unless it serves the whole file (`forFile`): then the file's afterAll kills it.
+ */
+export function startServer(env: Record<string, string>, options: { forFile?: boolean } = {}): Running {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: API_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
+  if (!options.forFile) children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {

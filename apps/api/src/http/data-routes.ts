@@ -1,8 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { ZDataImportMode } from '@lifeos/core/schemas';
 import { DataImportInvalidError, dataExport, dataImport } from '@lifeos/core/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppServices } from '../trpc/context.js';
 import { toTRPCError } from '../trpc/errors.js';
@@ -108,14 +109,48 @@ function readImportBody(limit: number) {
     });
 }
 
+/** How long, and for how many bytes, a refused import's body is still read and dropped after the answer. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body refused part way is usually still arriving. Closing at once (Fastify asks for `connection: close`) resets
+ * the connection while the client writes, and a client that is still sending then often loses the answer to the
+ * reset: it sees EPIPE instead of the 400 that says what is wrong. So, as web servers do (nginx's lingering close),
+ * the rest is read and dropped for a bounded time and amount — nothing is kept — and only then is the connection
+ * closed.
+ */
+function lingerBeforeClosing(raw: IncomingMessage, reply: FastifyReply) {
+  if (raw.complete) return;
+  // Node would end the socket as soon as the answer is written (Fastify's `connection: close`, or the client's own):
+  // it stays open until the body has been read, then closes.
+  reply.removeHeader('connection');
+  reply.raw.shouldKeepAlive = true;
+  const socket = raw.socket;
+  let dropped = 0;
+  const close = () => socket.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  raw.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) close();
+  });
+  raw.once('end', () => {
+    clearTimeout(timer);
+    socket.end();
+  });
+  raw.resume();
+}
+
 const tooLargeMessage = (limit: number) =>
   `The document is too large (the limit is ${Math.round(limit / (1024 * 1024))} MiB, IMPORT_BODY_LIMIT_MB)`;
 
 function registerImportRoute(app: FastifyInstance, services: AppServices) {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', readImportBody(services.config.limits.importBodyBytes));
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof ImportBodyError) {
+      lingerBeforeClosing(request.raw, reply);
       const code = error.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: code, message: error.message });
     }
