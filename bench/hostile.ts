@@ -40,7 +40,10 @@ try {
   await migrateToLatest(database.db);
   const { server, base } = await startServer(database, undefined, { CALENDAR_ALLOW_PRIVATE_URLS: 'true' });
   const owner = { username: 'owner', email: 'owner@example.com', password: 'correct horse battery staple' };
-  await createLifeOsClient({ baseUrl: base, headers: { 'x-lifeos-csrf': '1' } }).auth.setup.mutate(owner);
+  await createLifeOsClient({
+    baseUrl: base,
+    headers: { 'x-lifeos-csrf': '1', 'sec-fetch-site': 'same-origin' },
+  }).auth.setup.mutate(owner);
   const session = await signIn(base, owner.username, owner.password);
   const { key } = await session.apiKeys.create.mutate({ name: 'hostile bench', scope: 'write' });
   const target = { url: base, apiKey: key, serve: files.serve };
