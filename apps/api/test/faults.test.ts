@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDatabase, createMigrator, sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalAndCaptures } from './export-documents.js';
 import { admin, freePort, startServer, stop, TEST_DATABASE_URL, trpc, waitForHealth } from './server-process.js';
 
 describe.skipIf(!TEST_DATABASE_URL)('replicas on one PostgreSQL database', () => {
@@ -62,57 +63,6 @@ describe.skipIf(!TEST_DATABASE_URL)('replicas on one PostgreSQL database', () =>
   });
 });
 
-/** A valid export document with many rows: journal entries and captures, one of each per day and then some. */
-function largeDocument(days: number) {
-  const at = '2020-01-01T08:00:00.000Z';
-  const id = (prefix: number, n: number) =>
-    `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  const date = (n: number) => new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
-  return {
-    format: 'lifeos-export',
-    version: 1,
-    exportedAt: at,
-    settings: {
-      displayName: 'Restored',
-      timezone: 'Europe/Berlin',
-      weekStart: 'monday',
-      units: 'metric',
-      journalWordGoal: 750,
-      theme: 'system',
-      icsFeedIncludeTasks: false,
-    },
-    journal: Array.from({ length: days }, (_, n) => ({
-      id: id(1, n),
-      type: 'morning_pages',
-      entryDate: date(n),
-      content: { text: `Day ${n}: ${'the quick brown fox jumps over the lazy dog '.repeat(60)}` },
-      createdAt: at,
-      updatedAt: at,
-    })),
-    exercises: [],
-    programs: [],
-    programDays: [],
-    programExercises: [],
-    workoutSessions: [],
-    workoutSets: [],
-    bodyWeights: [],
-    projects: [],
-    tasks: [],
-    captures: Array.from({ length: days * 2 }, (_, n) => ({
-      id: id(2, n),
-      text: `capture ${n}`,
-      url: null,
-      status: 'inbox',
-      processedIntoKind: null,
-      processedIntoId: null,
-      processedAt: null,
-      createdAt: at,
-      updatedAt: at,
-    })),
-    events: [],
-  };
-}
-
 describe.skipIf(!TEST_DATABASE_URL)('kill -9 in the middle of a large import', () => {
   const databaseName = `lifeos_kill_${randomBytes(6).toString('hex')}`;
   let databaseUrl: string;
@@ -160,7 +110,7 @@ describe.skipIf(!TEST_DATABASE_URL)('kill -9 in the middle of a large import', (
         return rows[0];
       };
       // A replace import: it first deletes what is there, then writes thousands of rows, all in one transaction.
-      const body = JSON.stringify(largeDocument(4_000));
+      const body = JSON.stringify(journalAndCaptures(4_000));
       const origin = server.url.replace('127.0.0.1', 'localhost');
       const answer = fetch(`${server.url}/api/data/import?mode=replace`, {
         method: 'POST',
@@ -258,7 +208,7 @@ describe('kill -9 in the middle of a large import on PGlite', () => {
     const entry = { type: 'morning_pages', date: '2026-01-05', content: { text: 'my own' } };
     expect((await trpc(server, 'journal.upsert', { input: entry, cookie, mutation: true })).status).toBe(200);
 
-    const body = JSON.stringify(largeDocument(4_000));
+    const body = JSON.stringify(journalAndCaptures(4_000));
     const origin = server.url.replace('127.0.0.1', 'localhost');
     const before = relationBytes(dir);
     const answer = fetch(`${server.url}/api/data/import?mode=replace`, {

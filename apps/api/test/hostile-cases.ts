@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { captureRow, eventRow, exportDocument, rowUuid, taskRow } from './export-documents.js';
 
 export interface HostileTarget {
   /** The server's base URL, e.g. http://127.0.0.1:3000 */
@@ -116,88 +117,12 @@ export function importBody(target: HostileTarget, pieces: () => Iterable<string 
   });
 }
 
-/** A minimal valid export document holding the given sections (the rest empty). */
-export function exportDocument(sections: Record<string, unknown[]> = {}) {
-  const empty = [
-    'journal',
-    'exercises',
-    'programs',
-    'programDays',
-    'programExercises',
-    'workoutSessions',
-    'workoutSets',
-    'bodyWeights',
-    'projects',
-    'tasks',
-    'captures',
-    'events',
-  ];
-  return {
-    format: 'lifeos-export',
-    version: 1,
-    exportedAt: '2026-12-01T00:00:00.000Z',
-    settings: {
-      displayName: 'Hostile',
-      timezone: 'UTC',
-      weekStart: 'monday',
-      units: 'metric',
-      journalWordGoal: 750,
-      theme: 'system',
-      icsFeedIncludeTasks: false,
-    },
-    ...Object.fromEntries(empty.map((section) => [section, []])),
-    ...sections,
-  };
-}
+let rows = 0;
+/** Distinct row ids across every document the cases send (a merge import must not meet an id twice). */
+const nextId = () => rowUuid(9, ++rows);
 
-let uuidCounter = 0;
-/** Distinct, valid UUIDs for document rows (random would do; counting keeps failures reproducible). */
-export function rowId() {
-  uuidCounter++;
-  return `00000000-0000-4000-8000-${uuidCounter.toString(16).padStart(12, '0')}`;
-}
-
-const STAMPS = { createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
-
-export function eventRow(rrule: string | null, overrides: Record<string, unknown> = {}) {
-  const id = rowId();
-  return {
-    id,
-    title: `Series ${rrule ?? 'single'}`,
-    description: null,
-    location: null,
-    startsAt: '2026-01-05T09:00:00.000Z',
-    endsAt: '2026-01-05T10:00:00.000Z',
-    allDay: false,
-    timezone: 'Europe/Berlin',
-    rrule,
-    exdates: [],
-    icsUid: `${id}@hostile.test`,
-    recurrenceId: null,
-    seriesId: null,
-    ...STAMPS,
-    ...overrides,
-  };
-}
-
-export function taskRow(rrule: string | null) {
-  return {
-    id: rowId(),
-    projectId: null,
-    title: `Task ${rrule ?? ''}`,
-    notes: null,
-    status: 'todo',
-    priority: 0,
-    labels: [],
-    dueDate: '2026-12-10',
-    position: 0,
-    rrule,
-    repeatAfterDays: null,
-    seriesId: null,
-    completedAt: null,
-    sourceCaptureId: null,
-    ...STAMPS,
-  };
+function seriesRow(rrule: string | null, title = `Series ${rrule ?? 'single'}`) {
+  return eventRow(nextId(), { title, rrule, timezone: 'Europe/Berlin' });
 }
 
 /** An .ics calendar of the given VEVENT bodies (each a list of content lines). */
@@ -286,12 +211,15 @@ export const HOSTILE_CASES: HostileCase[] = [
     run: (target) => {
       const doc = exportDocument({
         events: [
-          eventRow('FREQ=SECONDLY'),
-          eventRow(NEVER_HOURLY),
-          eventRow(NEVER_DAILY),
-          eventRow('FREQ=WEEKLY;BYDAY=MO'),
+          seriesRow('FREQ=SECONDLY'),
+          seriesRow(NEVER_HOURLY),
+          seriesRow(NEVER_DAILY),
+          seriesRow('FREQ=WEEKLY;BYDAY=MO'),
         ],
-        tasks: [taskRow(NEVER_DAILY), taskRow('FREQ=NONSENSE;;')],
+        tasks: [
+          taskRow(nextId(), { title: 'Never', rrule: NEVER_DAILY }),
+          taskRow(nextId(), { title: 'Garbage', rrule: 'FREQ=NONSENSE;;' }),
+        ],
       });
       return importBody(target, () => [JSON.stringify(doc)]);
     },
@@ -357,7 +285,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     run: (target) =>
       importBody(target, () => [
         JSON.stringify(
-          exportDocument({ events: Array.from({ length: 5_000 }, () => eventRow('FREQ=DAILY', { title: 'Daily' })) }),
+          exportDocument({ events: Array.from({ length: 5_000 }, () => seriesRow('FREQ=DAILY', 'Daily')) }),
         ),
       ]),
     check: (outcome) => (outcome.status === 200 ? null : `expected 200, got ${outcome.status}: ${outcome.text}`),
@@ -392,24 +320,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'import of a one-row document',
     run: (target) =>
-      importBody(target, () => [
-        JSON.stringify(
-          exportDocument({
-            captures: [
-              {
-                id: rowId(),
-                text: 'one row',
-                url: null,
-                status: 'inbox',
-                processedIntoKind: null,
-                processedIntoId: null,
-                processedAt: null,
-                ...STAMPS,
-              },
-            ],
-          }),
-        ),
-      ]),
+      importBody(target, () => [JSON.stringify(exportDocument({ captures: [captureRow(nextId(), 'one row')] }))]),
     check: (outcome) => (outcome.status === 200 ? null : `expected 200, got ${outcome.status}: ${outcome.text}`),
   },
   {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode } from '../../../packages/client/src/index.js';
+import { eventRow, journalAndCaptures, rowUuid } from './export-documents.js';
 import { type BrowserClient, keyClient, setupOwner, startTestServer, type TestServer } from './harness.js';
 
 let server: TestServer;
@@ -24,77 +25,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const at = '2020-01-01T08:00:00.000Z';
-const uuid = (prefix: number, n: number) =>
-  `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
 /** A valid document: `days` journal entries (~2.6 KB each), as many captures, and the given events. */
-function document(days: number, events: object[] = []) {
-  const date = (n: number) => new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
-  return {
-    format: 'lifeos-export',
-    version: 1,
-    exportedAt: at,
-    settings: {
-      displayName: 'Restored',
-      timezone: 'UTC',
-      weekStart: 'monday',
-      units: 'metric',
-      journalWordGoal: 750,
-      theme: 'system',
-      icsFeedIncludeTasks: false,
-    },
-    journal: Array.from({ length: days }, (_, n) => ({
-      id: uuid(1, n),
-      type: 'morning_pages',
-      entryDate: date(n),
-      content: { text: `Day ${n}: ${'the quick brown fox jumps over the lazy dog '.repeat(60)}` },
-      createdAt: at,
-      updatedAt: at,
-    })),
-    exercises: [],
-    programs: [],
-    programDays: [],
-    programExercises: [],
-    workoutSessions: [],
-    workoutSets: [],
-    bodyWeights: [],
-    projects: [],
-    tasks: [],
-    captures: Array.from({ length: days }, (_, n) => ({
-      id: uuid(2, n),
-      text: `imported capture ${n}`,
-      url: null,
-      status: 'inbox',
-      processedIntoKind: null,
-      processedIntoId: null,
-      processedAt: null,
-      createdAt: at,
-      updatedAt: at,
-    })),
-    events,
-  };
-}
+const document = (days: number, events: object[] = []) =>
+  journalAndCaptures(days, { capturesPerDay: 1, captureText: 'imported capture', timezone: 'UTC', events });
 
-function event(n: number, title: string) {
-  return {
-    id: uuid(3, n),
+const event = (n: number, title: string) =>
+  eventRow(rowUuid(3, n), {
     title,
-    description: null,
-    location: null,
     startsAt: '2024-05-01T10:00:00.000Z',
     endsAt: '2024-05-01T11:00:00.000Z',
-    allDay: false,
-    timezone: 'UTC',
-    rrule: null,
-    exdates: [],
     icsUid: `event-${n}@test`,
-    recurrenceId: null,
-    seriesId: null,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
+  });
 
 function postImport(body: unknown, mode: 'merge' | 'replace') {
   return fetch(`${server.url}/api/data/import?mode=${mode}`, {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_DEPTH, IMPORT_MAX_ROWS } from '../src/http/import-body.js';
+import { journalAndCaptures } from './export-documents.js';
 import { type BrowserClient, setupOwner, startTestServer, type TestServer } from './harness.js';
 
 let server: TestServer;
@@ -155,64 +156,13 @@ describe('hostile import bodies', () => {
   });
 });
 
-/** A valid export document: `days` journal entries (each ~2.6 KB of text) and twice as many captures. */
-function exportDocument(days: number) {
-  const at = '2020-01-01T08:00:00.000Z';
-  const id = (prefix: number, n: number) =>
-    `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  const date = (n: number) => new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
-  return {
-    format: 'lifeos-export',
-    version: 1,
-    exportedAt: at,
-    settings: {
-      displayName: 'Restored',
-      timezone: 'Europe/Berlin',
-      weekStart: 'monday',
-      units: 'metric',
-      journalWordGoal: 750,
-      theme: 'system',
-      icsFeedIncludeTasks: false,
-    },
-    journal: Array.from({ length: days }, (_, n) => ({
-      id: id(1, n),
-      type: 'morning_pages',
-      entryDate: date(n),
-      content: { text: `Day ${n}: ${'the quick brown fox jumps over the lazy dog '.repeat(60)}` },
-      createdAt: at,
-      updatedAt: at,
-    })),
-    exercises: [],
-    programs: [],
-    programDays: [],
-    programExercises: [],
-    workoutSessions: [],
-    workoutSets: [],
-    bodyWeights: [],
-    projects: [],
-    tasks: [],
-    captures: Array.from({ length: days * 2 }, (_, n) => ({
-      id: id(2, n),
-      text: `capture ${n}`,
-      url: null,
-      status: 'inbox',
-      processedIntoKind: null,
-      processedIntoId: null,
-      processedAt: null,
-      createdAt: at,
-      updatedAt: at,
-    })),
-    events: [],
-  };
-}
-
 describe('an honest import shares the event loop', () => {
   it.each([
     { name: 'one row', days: 1, mode: 'replace' },
     { name: '2,000 entries and 4,000 captures (~5.5 MB)', days: 2_000, mode: 'replace' },
     { name: 'the same again, merged', days: 2_000, mode: 'merge' },
   ])('$name ($mode): no stall over 250 ms', async ({ days, mode }) => {
-    const body = JSON.stringify(exportDocument(days));
+    const body = JSON.stringify(journalAndCaptures(days));
     const started = performance.now();
     const {
       result: response,
