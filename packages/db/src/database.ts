@@ -140,8 +140,18 @@ export interface CalendarSubscriptionsTable {
   failureCount: Generated<number>;
   nextRefreshAt: ColumnType<Date, Date | string | undefined, Date | string>;
   lockedUntil: NullableTimestamp;
+  /** The first events the last good refresh left out (jsonb, at most 100, bounded by core's service). */
+  skippedEvents: Generated<SubscriptionSkippedEvent[]>;
+  /** How many it left out in all (may exceed the stored list). */
+  skippedTotal: Generated<number>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+/** An event of a subscribed feed that its last good refresh could not store, and why. */
+export interface SubscriptionSkippedEvent {
+  uid: string | null;
+  summary: string | null;
+  reason: string;
 }
 export type CalendarSubscriptionRow = Selectable<CalendarSubscriptionsTable>;
 export type NewCalendarSubscription = Insertable<CalendarSubscriptionsTable>;

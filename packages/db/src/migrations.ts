@@ -12,6 +12,7 @@ import * as m20261125170000 from '../migrations/20261125170000_search_indexes.js
 import * as m20261125180000 from '../migrations/20261125180000_foreign_key_indexes.js';
 import * as m20261126000000 from '../migrations/20261126000000_data_versions.js';
 import * as m20261126010000 from '../migrations/20261126010000_journal_excerpt.js';
+import * as m20261127000000 from '../migrations/20261127000000_subscription_skipped.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261125180000_foreign_key_indexes': m20261125180000,
   '20261126000000_data_versions': m20261126000000,
   '20261126010000_journal_excerpt': m20261126010000,
+  '20261127000000_subscription_skipped': m20261127000000,
 };

@@ -103,6 +103,8 @@ const spec: SchemaSpec = {
     failureCount: { type: 'int4', nullable: false },
     nextRefreshAt: { type: 'timestamptz', nullable: false },
     lockedUntil: { type: 'timestamptz', nullable: true },
+    skippedEvents: { type: 'jsonb', nullable: false },
+    skippedTotal: { type: 'int4', nullable: false },
     createdAt: { type: 'timestamptz', nullable: false },
     updatedAt: { type: 'timestamptz', nullable: false },
   },

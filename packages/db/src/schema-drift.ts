@@ -14,7 +14,7 @@ type SqlTypeFor<V> = [NonNull<V>] extends [Date]
       : [NonNull<V>] extends [string]
         ? 'text' | 'uuid' | 'date' | 'numeric' // numeric: the driver reads exact decimals as strings
         : [NonNull<V>] extends [readonly unknown[]]
-          ? `_${string}`
+          ? `_${string}` | 'jsonb' // a PostgreSQL array, or a JSON array of objects
           : 'jsonb';
 
 type ColumnSpec<T, C extends keyof T> = {

@@ -26,6 +26,13 @@ export async function runCalendarRefresh(
     if (outcome.status === 'failed' && outcome.unexpected !== undefined) {
       log?.error({ err: outcome.unexpected, subscriptionId: id }, 'calendar subscription refresh failed');
     }
+    // The id and the count only: the feed's URL may carry a secret token, and its events are the owner's business.
+    if (outcome.status === 'updated' && outcome.skippedTotal > 0) {
+      log?.info(
+        { subscriptionId: id, skipped: outcome.skippedTotal },
+        'calendar subscription refreshed with events left out',
+      );
+    }
   }
   if (done.length > 0) log?.info({ refreshed: done.length }, 'calendar subscriptions refreshed');
   return done;

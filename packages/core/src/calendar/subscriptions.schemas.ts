@@ -32,6 +32,20 @@ export const ZAddSubscriptionInput = z
   .strict();
 export type TAddSubscriptionInput = z.infer<typeof ZAddSubscriptionInput>;
 
+/** How many of the events a refresh left out are kept to show (`skippedTotal` counts them all). */
+export const SUBSCRIPTION_SKIPPED_MAX = 100;
+/** A skipped event's UID and summary are cut to this many characters, its reason to SKIPPED_REASON_MAX. */
+export const SKIPPED_TEXT_MAX = 200;
+export const SKIPPED_REASON_MAX = 500;
+
+/** An event of the feed that the last good refresh could not show, and why (unreadable, a refused repeat rule). */
+export const ZSubscriptionSkippedEvent = z.object({
+  uid: z.string().max(SKIPPED_TEXT_MAX).nullable(),
+  summary: z.string().max(SKIPPED_TEXT_MAX).nullable(),
+  reason: z.string().max(SKIPPED_REASON_MAX),
+});
+export type TSubscriptionSkippedEvent = z.infer<typeof ZSubscriptionSkippedEvent>;
+
 /** A subscribed calendar as the owner sees it. */
 export const ZSubscription = z.object({
   id: ZId,
@@ -46,6 +60,12 @@ export const ZSubscription = z.object({
   nextRefreshAt: z.date(),
   /** Stored events (series count once) from the last good refresh. */
   eventCount: z.number().int(),
+  /**
+   * The feed's events that the last good refresh left out, with the reason: the first SUBSCRIPTION_SKIPPED_MAX of
+   * `skippedTotal`. Kept through a failed refresh or a 304, like the events; empty once a refresh skips none.
+   */
+  skipped: z.array(ZSubscriptionSkippedEvent).max(SUBSCRIPTION_SKIPPED_MAX),
+  skippedTotal: z.number().int().nonnegative(),
   createdAt: z.date(),
 });
 export type TSubscription = z.infer<typeof ZSubscription>;

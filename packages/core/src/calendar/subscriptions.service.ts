@@ -11,6 +11,9 @@
  *   tomorrow.
  * - A failing refresh records its error and keeps the last good events; a good one replaces all of the
  *   subscription's events in one transaction; a 304 keeps them as they are.
+ * - A good refresh also records, in the same statement as its success, the feed's events it left out and why
+ *   (unreadable, a refused repeat rule): the owner sees "N events could not be shown" rather than events that are
+ *   silently missing. The first SUBSCRIPTION_SKIPPED_MAX are kept, each cut to bounded lengths, with the total.
  * - Each refresh holds a claim on the row (`locked_until`), so a scheduled refresh on any replica, a "refresh
  *   now" and a first fetch never run for the same subscription at once.
  */
@@ -27,7 +30,14 @@ import {
   parseFeedUrl,
   UrlNotAllowedError,
 } from './subscriptions.fetch.js';
-import { SUBSCRIPTIONS_MAX, type TAddSubscriptionInput, type TSubscription } from './subscriptions.schemas.js';
+import {
+  SKIPPED_REASON_MAX,
+  SKIPPED_TEXT_MAX,
+  SUBSCRIPTION_SKIPPED_MAX,
+  SUBSCRIPTIONS_MAX,
+  type TAddSubscriptionInput,
+  type TSubscription,
+} from './subscriptions.schemas.js';
 
 /** A subscription is refreshed this often when all is well. */
 export const REFRESH_INTERVAL_SECONDS = 60 * 60;
@@ -47,8 +57,11 @@ export interface SubscriptionDeps {
 type Claimed = NonNullable<Awaited<ReturnType<typeof calendarSubscriptionQueries.claimSubscription>>>;
 
 export type RefreshOutcome =
-  /** `skipped`: the feed's events left out and why (unreadable, or a rule that is refused: see parseIcs), at most 100. */
-  | { status: 'updated'; events: number; skipped: SkippedEvent[] }
+  /**
+   * `skipped`: the feed's events left out and why (unreadable, or a rule that is refused: see parseIcs), the first
+   * SUBSCRIPTION_SKIPPED_MAX of `skippedTotal`.
+   */
+  | { status: 'updated'; events: number; skipped: SkippedEvent[]; skippedTotal: number }
   | { status: 'not-modified' }
   | { status: 'failed'; error: string; unexpected?: unknown };
 
@@ -69,6 +82,8 @@ function toSubscription(row: ListedRow): TSubscription {
     lastErrorAt: row.lastErrorAt,
     nextRefreshAt: row.nextRefreshAt,
     eventCount: row.eventCount,
+    skipped: row.skippedEvents,
+    skippedTotal: row.skippedTotal,
     createdAt: row.createdAt,
   };
 }
@@ -175,15 +190,18 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
   }
 
   const timezone = (await settingsQueries.getSettings(deps.db, claimed.userId))?.timezone ?? 'UTC';
-  let rows: { masters: NewEvent[]; overrides: (NewEvent & { icsUid: string })[] };
-  let skipped: SkippedEvent[];
+  let rows: ReturnType<typeof eventRows>;
+  let allSkipped: SkippedEvent[];
   try {
     const parsed = parseIcs(fetched.body, { defaultTimezone: timezone });
-    skipped = parsed.skipped.slice(0, 100);
     rows = eventRows(parsed.events, claimed);
+    allSkipped = [...parsed.skipped, ...rows.skipped];
   } catch (error) {
     return fail(error instanceof ValidationError ? error.message : 'The calendar could not be read');
   }
+
+  const skipped = allSkipped.slice(0, SUBSCRIPTION_SKIPPED_MAX).map(boundSkipped);
+  const skippedTotal = allSkipped.length;
 
   try {
     const count = await deps.db.transaction().execute(async (trx) => {
@@ -200,12 +218,14 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
       await calendarSubscriptionQueries.recordSuccess(trx, claimed.id, REFRESH_INTERVAL_SECONDS, {
         etag: fetched.etag,
         lastModified: fetched.lastModified,
+        skipped,
+        skippedTotal,
       });
       return rows.masters.length + rows.overrides.length;
     });
     // Removed while it was being fetched: nothing to record.
     if (count === null) return { status: 'failed', error: 'The subscription was removed' };
-    return { status: 'updated', events: count, skipped };
+    return { status: 'updated', events: count, skipped, skippedTotal };
   } catch (error) {
     if (!(await calendarSubscriptionQueries.subscriptionExists(deps.db, claimed.userId, claimed.id))) {
       return { status: 'failed', error: 'The subscription was removed' };
@@ -214,9 +234,22 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
   }
 }
 
-/** The parsed events as rows of this subscription: series and single events, then detached occurrences. */
+/** What is stored and shown of a skipped event: each text cut to its bound (a feed's fields can be long). */
+function boundSkipped(e: SkippedEvent): SkippedEvent {
+  return {
+    uid: e.uid?.slice(0, SKIPPED_TEXT_MAX) ?? null,
+    summary: e.summary?.slice(0, SKIPPED_TEXT_MAX) ?? null,
+    reason: e.reason.slice(0, SKIPPED_REASON_MAX),
+  };
+}
+
+/**
+ * The parsed events as rows of this subscription: series and single events, then detached occurrences; and the
+ * events left out because their rule cannot be expanded.
+ */
 function eventRows(events: ParsedEvent[], claimed: Claimed) {
   const now = new Date();
+  const skipped: SkippedEvent[] = [];
   const cancelled = new Map<string, Date[]>();
   for (const e of events) {
     if (e.recurrenceId && e.cancelled) cancelled.set(e.icsUid, [...(cancelled.get(e.icsUid) ?? []), e.recurrenceId]);
@@ -225,8 +258,14 @@ function eventRows(events: ParsedEvent[], claimed: Claimed) {
     let seriesEndsAt: Date | null;
     try {
       seriesEndsAt = seriesEnd(e);
-    } catch {
-      return null; // a rule that cannot be expanded: left out, as the import skips it
+    } catch (error) {
+      // A rule that cannot be expanded: left out, as the import skips it, and reported with the rest.
+      skipped.push({
+        uid: e.icsUid,
+        summary: e.title || null,
+        reason: error instanceof ValidationError ? error.message : 'Its repeat rule (RRULE) cannot be expanded',
+      });
+      return null;
     }
     return {
       userId: claimed.userId,
@@ -269,5 +308,5 @@ function eventRows(events: ParsedEvent[], claimed: Claimed) {
     const r = row(e, []);
     if (r) overrides.push(r);
   }
-  return { masters, overrides };
+  return { masters, overrides, skipped };
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB, NewEvent } from '../database.js';
+import type { DB, NewEvent, SubscriptionSkippedEvent } from '../database.js';
 
 /** What the owner sees of a subscription (never its lock). */
 const SUBSCRIPTION_COLUMNS = [
@@ -11,6 +11,8 @@ const SUBSCRIPTION_COLUMNS = [
   'lastError',
   'lastErrorAt',
   'nextRefreshAt',
+  'skippedEvents',
+  'skippedTotal',
   'createdAt',
 ] as const;
 
@@ -121,17 +123,34 @@ export async function subscriptionExists(db: Kysely<DB>, userId: string, id: str
   return row !== undefined;
 }
 
-/** A good refresh (or a 304): errors cleared, the next one due in `nextInSeconds`, the claim released. */
+/**
+ * A good refresh (or a 304): errors cleared, the next one due in `nextInSeconds`, the claim released. A refresh
+ * that stored a new copy of the feed passes its validators and what it left out, which replace the last ones; a
+ * 304 passes neither and keeps them.
+ */
 export async function recordSuccess(
   db: Kysely<DB>,
   id: string,
   nextInSeconds: number,
-  validators?: { etag: string | null; lastModified: string | null },
+  stored?: {
+    etag: string | null;
+    lastModified: string | null;
+    skipped: SubscriptionSkippedEvent[];
+    skippedTotal: number;
+  },
 ) {
   await db
     .updateTable('calendarSubscriptions')
     .set({
-      ...(validators ? { etag: validators.etag, lastModified: validators.lastModified } : {}),
+      ...(stored
+        ? {
+            etag: stored.etag,
+            lastModified: stored.lastModified,
+            // A JSON text cast in SQL: the pg driver would send a JS array as a PostgreSQL array, not as jsonb.
+            skippedEvents: sql<SubscriptionSkippedEvent[]>`cast(${JSON.stringify(stored.skipped)} as jsonb)`,
+            skippedTotal: stored.skippedTotal,
+          }
+        : {}),
       lastRefreshedAt: sql<Date>`now()`,
       lastError: null,
       lastErrorAt: null,
