@@ -137,6 +137,7 @@ function SubscriptionRow({ subscription: s }: { subscription: TSubscription }) {
             Last refresh failed{s.lastErrorAt ? ` ${ago(s.lastErrorAt)}` : ''}: {s.lastError}
           </span>
         ) : null}
+        <SkippedEvents subscription={s} />
         {failure ? (
           <span className="field-error small" role="alert">
             {errorMessage(failure)}
@@ -174,5 +175,30 @@ function SubscriptionRow({ subscription: s }: { subscription: TSubscription }) {
         <p>Its events disappear from your calendar. You can subscribe again at any time.</p>
       </ConfirmDialog>
     </li>
+  );
+}
+
+/**
+ * The feed's events that the last good refresh could not show (unreadable, a refused repeat rule), so they are not
+ * silently missing: a count, and a disclosure listing each with the reason. The server keeps the first 100.
+ */
+export function SkippedEvents({ subscription: s }: { subscription: Pick<TSubscription, 'skipped' | 'skippedTotal'> }) {
+  if (s.skippedTotal === 0) return null;
+  return (
+    <details className="disclosure subscription-skipped small">
+      <summary>
+        {s.skippedTotal} {s.skippedTotal === 1 ? 'event' : 'events'} could not be shown
+      </summary>
+      {s.skipped.length < s.skippedTotal ? <p className="muted">The first {s.skipped.length}:</p> : null}
+      <ul className="calendar-report" aria-label="Events that could not be shown">
+        {s.skipped.map((e, i) => (
+          // The same UID may come twice (a duplicate copy), and the list never changes order while shown.
+          // biome-ignore lint/suspicious/noArrayIndexKey: see above
+          <li key={i}>
+            <strong>{e.summary ?? e.uid ?? 'An event'}</strong>: {e.reason}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
