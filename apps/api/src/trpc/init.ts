@@ -41,8 +41,6 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /**
  * CSRF (DESIGN.md §4): a request that may carry the session cookie must come from our own pages. tRPC also

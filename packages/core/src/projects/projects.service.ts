@@ -154,12 +154,6 @@ export async function listTasks(deps: ProjectsDeps, userId: string, input: TList
   });
 }
 
-export async function getTask(deps: ProjectsDeps, userId: string, id: string): Promise<TTask> {
-  const task = await projectQueries.findTask(deps.db, userId, id);
-  if (!task) throw new TaskNotFoundError();
-  return task;
-}
-
 /**
  * Creates a task at the end of its project's list. A repeating task without a due date gets the first day of its
  * rule on or after today.
