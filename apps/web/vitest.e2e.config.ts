@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // driven through Debian's Chromium with playwright-core.
 export default defineConfig({
   test: {
+    name: 'e2e',
     environment: 'node',
     include: ['e2e/**/*.test.ts'],
     pool: 'forks',

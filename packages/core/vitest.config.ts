@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { pool: 'forks', testTimeout: 60_000, hookTimeout: 60_000 },
+  test: { name: 'core', pool: 'forks', testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -1,5 +1,5 @@
 /**
- * The command line (the bundle in dist/cli.js, built by the global setup from the same sources `pnpm user:create`
+ * The command line (the bundle in dist/cli.js, built on first use from the same sources `pnpm user:create`
  * and `pnpm migrate` run with tsx), against its own empty database: a PGlite data directory, or a fresh PostgreSQL
  * database when TEST_DATABASE_URL is set.
  */
@@ -8,13 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { authService, createPasswordHasher, InvalidCredentialsError, systemClock } from '@lifeos/core/server';
 import { createDatabase, sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/env.js';
+import { API_DIR, ensureBundle } from './bundle.js';
 
-const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 let dataDir: string;
@@ -30,6 +29,8 @@ async function admin(statement: string) {
     await server.close();
   }
 }
+
+beforeAll(ensureBundle);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'lifeos-cli-'));

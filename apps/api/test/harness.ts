@@ -10,7 +10,6 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Clock } from '@lifeos/core/server';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
-import { inject } from 'vitest';
 // The typed client by path: it depends on this package's types, so a package dependency back would be a cycle.
 import { createLifeOsClient, type LifeOsClient } from '../../../packages/client/src/index.js';
 import { type AppConfig, loadConfig } from '../src/env.js';
@@ -54,7 +53,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 export async function startTestServer(
   options: { env?: Record<string, string>; webDistDir?: string | null } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(inject('dbTemplate'));
+  const database = await createTestDatabase();
   const config = testConfig(options.env);
   const clock = new TestClock();
   const logs: string[] = [];

@@ -1,18 +1,16 @@
 /**
- * The real server process, as `pnpm start` and the Docker image run it (the bundle in dist/, rebuilt by the global
- * setup at the start of every run), for tests that start, signal and kill it:
+ * The real server process, as `pnpm start` and the Docker image run it (the bundle in dist/, rebuilt before the first
+ * test of a file that imports this when its sources changed: see bundle.ts), for tests that start, signal and kill it:
  * spawned with only the environment a test gives it, its output kept, its exit awaited; children still running
  * when a test ends are killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDatabase, sql } from '@lifeos/db';
-import { afterEach } from 'vitest';
+import { afterEach, beforeAll } from 'vitest';
+import { API_DIR, ensureBundle } from './bundle.js';
 
-const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 export interface Running {
@@ -22,6 +20,8 @@ export interface Running {
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+beforeAll(ensureBundle);
 
 const children = new Set<ChildProcess>();
 afterEach(() => {

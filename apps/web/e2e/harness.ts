@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createDatabase, type Database, migrateToLatest, sql } from '../../../packages/db/src/index.js';
+import type { Database } from '../../../packages/db/src/index.js';
+import { createTestDatabase } from '../../../packages/db/src/testing.js';
 import { loadConfig } from '../../api/src/env.js';
 import { buildServer, type LifeOsServer } from '../../api/src/http/server.js';
 
@@ -27,32 +28,14 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * The database behind one browser test, migrated: on PostgreSQL (a scratch database of its own, dropped by `drop`)
- * when TEST_DATABASE_URL is set, as CI's second run does, so the web app is proven on both; else in-memory PGlite.
- * The server closes `database` on shutdown; call `drop` after that.
+ * The database behind one browser test, a fresh copy of the migrated test template (see packages/db's testing.ts):
+ * on PostgreSQL (a database of its own) when TEST_DATABASE_URL is set, as CI's second run does, so the web app is
+ * proven on both; else in-memory PGlite. The server closes `database` on shutdown, which also drops it; `drop` is
+ * kept for callers that close it themselves.
  */
-export async function openTestDatabase(name: string): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const database = createDatabase({ dataDir: null });
-    await migrateToLatest(database.db);
-    return { database, drop: async () => {} };
-  }
-  const scratch = `lifeos_e2e_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const server = createDatabase({ databaseUrl: serverUrl, poolSize: 1 });
-    try {
-      await sql.raw(statement).execute(server.db);
-    } finally {
-      await server.close();
-    }
-  };
-  await admin(`create database ${scratch}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${scratch}`;
-  const database = createDatabase({ databaseUrl: url.toString() });
-  await migrateToLatest(database.db);
-  return { database, drop: () => admin(`drop database if exists ${scratch} with (force)`) };
+export async function openTestDatabase(_name: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  return { database, drop: async () => {} };
 }
 
 /** A free port, so APP_ORIGIN can name the server's own origin before it starts. */

@@ -3,7 +3,7 @@ import { DASHBOARD_TASKS_MAX } from '@lifeos/core/schemas';
 import { dashboardService } from '@lifeos/core/server';
 import { createDatabase, sql } from '@lifeos/db';
 import { createTestDatabase } from '@lifeos/db/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserClient,
   browserClient,
@@ -41,7 +41,7 @@ async function countStatements(call: () => Promise<unknown>): Promise<number> {
 }
 
 beforeAll(async () => {
-  const database = await createTestDatabase(inject('dbTemplate'), {
+  const database = await createTestDatabase({
     onQuery: (text) => {
       if (counting) statements.push(text);
     },
