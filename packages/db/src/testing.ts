@@ -39,11 +39,11 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /** One statement on its own connection (create/drop database cannot run in a pool's transaction). */
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
-  serverUrl: string,
-  statement: string,
-  values: unknown[] = [],
-): Promise<R[]> {
+export async function adminQuery(serverUrl: string, statement: string): Promise<void> {
+  await adminRows(serverUrl, statement);
+}
+
+async function adminRows<R extends pg.QueryResultRow>(serverUrl: string, statement: string, values: unknown[] = []) {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -146,7 +146,7 @@ async function pgliteTemplate(key: string): Promise<TestTemplate> {
 async function postgresTemplate(serverUrl: string, key: string): Promise<TestTemplate> {
   const name = `lifeos_tpl_${key}`;
   const template: TestTemplate = { kind: 'postgres', location: name, serverUrl };
-  const found = await adminQuery(serverUrl, 'select 1 from pg_database where datname = $1', [name]);
+  const found = await adminRows(serverUrl, 'select 1 from pg_database where datname = $1', [name]);
   if (found.length > 0) return template;
 
   const scratch = `${name}_${randomBytes(4).toString('hex')}`;
@@ -168,7 +168,7 @@ async function postgresTemplate(serverUrl: string, key: string): Promise<TestTem
     return template;
   }
   // Templates of other migrations made over a week ago (their branches are likely gone); one still in use is kept.
-  const others = await adminQuery<{ datname: string; note: string | null }>(
+  const others = await adminRows<{ datname: string; note: string | null }>(
     serverUrl,
     `select datname, shobj_description(oid, 'pg_database') as note from pg_database
      where datname like 'lifeos\\_tpl\\_%' and datname <> $1`,
