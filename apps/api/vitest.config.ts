@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Transformed modules cached on disk between runs (see the root vitest.config.ts).
+    experimental: { fsModuleCache: true },
     name: 'api',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // driven through Debian's Chromium with playwright-core.
 export default defineConfig({
   test: {
+    // Transformed modules cached on disk between runs (see the root vitest.config.ts).
+    experimental: { fsModuleCache: true },
     name: 'e2e',
     environment: 'node',
     include: ['e2e/**/*.test.ts'],

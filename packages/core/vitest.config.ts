@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'core', pool: 'forks', testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    name: 'core',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    experimental: { fsModuleCache: true },
+  },
 });

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'db', pool: 'forks', testTimeout: 60_000, hookTimeout: 60_000 },
+  test: { name: 'db', pool: 'forks', testTimeout: 60_000, hookTimeout: 60_000, experimental: { fsModuleCache: true } },
 });
