@@ -2,23 +2,9 @@
  * Export documents (the JSON that `POST /api/data/import` reads) built for tests: one valid empty document with the
  * given sections, rows of the kinds the tests need, and a large document of journal entries and captures.
  */
+import { DATA_EXPORT_SECTIONS, type TDataExportSection } from '@lifeos/core/schemas';
 
 const STAMPS = { createdAt: '2020-01-01T08:00:00.000Z', updatedAt: '2020-01-01T08:00:00.000Z' };
-
-const SECTIONS = [
-  'journal',
-  'exercises',
-  'programs',
-  'programDays',
-  'programExercises',
-  'workoutSessions',
-  'workoutSets',
-  'bodyWeights',
-  'projects',
-  'tasks',
-  'captures',
-  'events',
-] as const;
 
 /** A UUID that says which kind of row it is (`kind`) and which one (`n`): reproducible, never colliding. */
 export const rowUuid = (kind: number, n: number) =>
@@ -26,7 +12,7 @@ export const rowUuid = (kind: number, n: number) =>
 
 /** A valid document holding the given sections (every other one empty) and settings in the given zone. */
 export function exportDocument(
-  sections: Partial<Record<(typeof SECTIONS)[number], unknown[]>> = {},
+  sections: Partial<Record<TDataExportSection, unknown[]>> = {},
   timezone = 'Europe/Berlin',
 ) {
   return {
@@ -42,7 +28,7 @@ export function exportDocument(
       theme: 'system',
       icsFeedIncludeTasks: false,
     },
-    ...Object.fromEntries(SECTIONS.map((section) => [section, sections[section] ?? []])),
+    ...Object.fromEntries(DATA_EXPORT_SECTIONS.map((section) => [section, sections[section] ?? []])),
   };
 }
 
