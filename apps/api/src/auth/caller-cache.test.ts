@@ -9,8 +9,8 @@ import {
   startTestServer,
   type TestServer,
 } from '../../test/harness.js';
-import type { Caller } from './caller.js';
 import { CallerCache } from './caller-cache.js';
+import type { Caller } from './request.js';
 
 const caller = (id: string): Caller => ({
   method: 'apiKey',

@@ -1,4 +1,4 @@
-import type { Caller } from './caller.js';
+import type { Caller } from './request.js';
 
 /**
  * Who a credential belonged to a moment ago, so a burst of requests with the same API key or access token costs one

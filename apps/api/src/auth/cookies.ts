@@ -1,6 +1,6 @@
 import { DEVICE_TOKEN_TTL_SECONDS, type RefreshedSession } from '@lifeos/core/server';
 import type { AppConfig } from '../env.js';
-import type { CookieOptions, ResponseHooks } from '../trpc/context.js';
+import type { CookieOptions, ResponseHooks } from './request.js';
 
 /** With COOKIE_SECURE the cookies get the `__Host-` prefix: Secure, Path=/ and no Domain, pinned to this host. */
 export function cookieNames(config: Pick<AppConfig, 'cookieSecure'>) {

@@ -1,4 +1,4 @@
-import type { RequestInfo } from '../trpc/context.js';
+import type { RequestInfo } from './request.js';
 
 /**
  * CSRF (DESIGN.md §4): a request that may carry the session cookie must come from our own pages — `Sec-Fetch-Site:

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { dataArchive } from '@lifeos/core/server';
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../trpc/context.js';
+import type { AppServices } from '../services.js';
 import { authenticateRequest } from './request-auth.js';
 
 export const DATA_ARCHIVE_ROUTE = '/api/data/archive';

@@ -5,7 +5,7 @@ import { DataImportInvalidError, dataExport, dataImport } from '@lifeos/core/ser
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppServices } from '../trpc/context.js';
+import type { AppServices } from '../services.js';
 import { toTRPCError } from '../trpc/errors.js';
 import { ImportBodyError, JsonShapeScanner, parseScannedDocument } from './import-body.js';
 import { authenticateRequest } from './request-auth.js';

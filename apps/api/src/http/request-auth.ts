@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { type Caller, resolveCaller } from '../auth/caller.js';
+import { resolveCaller } from '../auth/caller.js';
 import { isCrossSiteRefused } from '../auth/csrf.js';
-import { type AppServices, createContextInner, requestInfoOf } from '../trpc/context.js';
+import { type Caller, requestInfoOf } from '../auth/request.js';
+import type { AppServices } from '../services.js';
 
 /**
  * An error Fastify answers as JSON `{ statusCode, error, message }` with its status (its default error handler does
@@ -38,7 +39,7 @@ export async function authenticateRequest(
   if (isCrossSiteRefused(req, services.config.appOrigins, options.scope === 'write')) {
     throw new HttpError(403, 'Cross-site request refused');
   }
-  const caller = await resolveCaller(createContextInner(services, req));
+  const caller = await resolveCaller(services, req);
   if (!caller) throw new HttpError(401, 'Sign in to continue');
   if (options.scope === 'write' && caller.scope === 'read') throw new HttpError(403, 'This API key is read-only');
   return { userId: caller.user.id, caller };

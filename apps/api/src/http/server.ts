@@ -4,15 +4,15 @@ import { fileURLToPath } from 'node:url';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import { type Clock, createPasswordHasher, DashboardCache, RateLimitedError, systemClock } from '@lifeos/core/server';
+import { type Clock, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
-import { CallerCache } from '../auth/caller-cache.js';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
-import { type AppServices, createContextFactory } from '../trpc/context.js';
+import { type AppServices, createServices } from '../services.js';
+import { createContextFactory } from '../trpc/context.js';
 import { redactFeedPath, registerCalendarFeed } from './calendar-feed.js';
 import { registerDataArchive } from './data-archive.js';
 import { registerDataRoutes } from './data-routes.js';
@@ -161,15 +161,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     }
   });
 
-  const hasher = createPasswordHasher(config.argon2);
-  const services = {
-    db: database.db,
-    clock,
-    config,
-    hasher,
-    callerCache: new CallerCache(config.callerCacheMs),
-    dashboardCache: new DashboardCache(config.dashboardCacheUsers),
-  };
+  const services = createServices({ db: database.db, clock, config });
 
   // The API's answers from 1 KiB on (JSON, the calendar feed), brotli or gzip as the client accepts: the
   // dashboard's 30 KiB travel as ~6, a ten-year export as a fifth. In their own scope: the web app's assets are

@@ -2,7 +2,7 @@ import { type Clock, subscriptionsService } from '@lifeos/core/server';
 import type { DB, Kysely } from '@lifeos/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../env.js';
-import { subscriptionDeps } from '../routers/calendar.js';
+import { subscriptionDeps } from '../services.js';
 
 const EVERY_MS = 5 * 60 * 1000;
 /** A first run shortly after start, so subscriptions that fell due while the server was down catch up. */

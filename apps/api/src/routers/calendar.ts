@@ -19,6 +19,7 @@ import {
 } from '@lifeos/core/schemas';
 import { agendaService, calendarService, subscriptionsService } from '@lifeos/core/server';
 import { z } from 'zod';
+import { subscriptionDeps } from '../services.js';
 import type { Context } from '../trpc/context.js';
 import { protectedProcedure, router, sessionProcedure } from '../trpc/init.js';
 
@@ -26,17 +27,6 @@ import { protectedProcedure, router, sessionProcedure } from '../trpc/init.js';
 const feedDeps = (ctx: Context) => ({
   ...ctx,
   feed: { secretKey: ctx.config.auth.secretKey, origin: ctx.config.appOrigins[0] ?? '' },
-});
-
-/** The fetch policy of calendar subscriptions (CALENDAR_ALLOW_PRIVATE_URLS, timeout, size limit). */
-export const subscriptionDeps = (ctx: Pick<Context, 'db' | 'clock' | 'config'>) => ({
-  db: ctx.db,
-  clock: ctx.clock,
-  fetchPolicy: {
-    allowPrivateAddresses: ctx.config.calendarSubscriptions.allowPrivateUrls,
-    timeoutMs: ctx.config.calendarSubscriptions.fetchTimeoutMs,
-    maxBytes: ctx.config.calendarSubscriptions.maxBytes,
-  },
 });
 
 export const calendarRouter = router({

@@ -54,7 +54,7 @@ function refuseCrossSite(ctx: Context, type: string) {
 }
 
 async function authenticateCaller(ctx: Context, type: string) {
-  const caller = await resolveCaller(ctx);
+  const caller = await resolveCaller(ctx, ctx.req);
   if (!caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   if (caller.scope === 'read' && type !== 'query') {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This API key is read-only' });
