@@ -1,6 +1,7 @@
 /** The agenda: the calendar's occurrences, open tasks due and finished workouts of a range, on one list. */
-import { type DB, fitnessQueries, type Kysely, projectQueries, settingsQueries } from '@lifeos/db';
+import { type DB, fitnessQueries, type Kysely, projectQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import type { TAgenda, TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
 import { listOccurrences } from './calendar.service.js';
 import { isoDate, localMidnight, toFloating } from './recurrence.js';
@@ -133,7 +134,7 @@ function itemInstant(item: TAgendaItem, timezone: string): Date {
  */
 export async function listAgenda(deps: Deps, userId: string, input: TAgendaInput): Promise<TAgenda> {
   const events = await listOccurrences(deps, userId, input, AGENDA_ANSWER_MAX); // checks the range
-  const timezone = (await settingsQueries.getSettings(deps.db, userId))?.timezone ?? 'UTC';
+  const timezone = await userTimeZone(deps.db, userId);
   // One more than listed: whether each source was cut, and where.
   const [taskRows, sessionRows] = await Promise.all([
     projectQueries.listTasks(deps.db, userId, {

@@ -6,10 +6,10 @@ import {
   type EventRow as FullEventRow,
   type Kysely,
   projectQueries,
-  settingsQueries,
 } from '@lifeos/db';
 import { randomSecret, sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import {
   EXDATES_MAX,
@@ -84,10 +84,6 @@ export function toEvent(row: EventRow): TEvent {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-async function userTimezone(db: Kysely<DB>, userId: string): Promise<string> {
-  return (await settingsQueries.getSettings(db, userId))?.timezone ?? 'UTC';
 }
 
 async function findOwn(db: Kysely<DB>, userId: string, id: string): Promise<EventRow> {
@@ -173,7 +169,7 @@ export async function listOccurrences(
 
 export async function createEvent(deps: Deps, userId: string, input: TCreateEventInput): Promise<TEvent> {
   const times = storedTimes(input);
-  const timezone = times.allDay ? 'UTC' : (input.timezone ?? (await userTimezone(deps.db, userId)));
+  const timezone = times.allDay ? 'UTC' : (input.timezone ?? (await userTimeZone(deps.db, userId)));
   const rrule = input.recurrence ? recurrenceToRrule(input.recurrence, times.allDay) : null;
   const event = { ...times, timezone, rrule };
   if (rrule) validateRecurrenceRule(rrule, event);
@@ -468,7 +464,7 @@ function unchanged(row: EventRow, event: ParsedEvent, seriesId: string | null, e
  * reported, the rest imported; all in one transaction.
  */
 export async function importIcs(deps: Deps, userId: string, ics: string): Promise<TImportReport> {
-  const timezone = await userTimezone(deps.db, userId);
+  const timezone = await userTimeZone(deps.db, userId);
   const parsed = parseIcs(ics, { defaultTimezone: timezone });
   const report: TImportReport = {
     imported: 0,

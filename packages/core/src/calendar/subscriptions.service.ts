@@ -17,8 +17,9 @@
  * - Each refresh holds a claim on the row (`locked_until`), so a scheduled refresh on any replica, a "refresh
  *   now" and a first fetch never run for the same subscription at once.
  */
-import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent, settingsQueries } from '@lifeos/db';
+import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { EXDATES_MAX } from './calendar.schemas.js';
 import { type ParsedEvent, parseIcs, type SkippedEvent } from './ics-import.js';
@@ -189,7 +190,7 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
     return { status: 'not-modified' };
   }
 
-  const timezone = (await settingsQueries.getSettings(deps.db, claimed.userId))?.timezone ?? 'UTC';
+  const timezone = await userTimeZone(deps.db, claimed.userId);
   let rows: ReturnType<typeof eventRows>;
   let allSkipped: SkippedEvent[];
   try {

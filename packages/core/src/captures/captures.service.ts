@@ -1,6 +1,7 @@
-import { captureQueries, type DB, type Kysely, projectQueries, settingsQueries } from '@lifeos/db';
+import { captureQueries, type DB, type Kysely, projectQueries } from '@lifeos/db';
 import * as calendarService from '../calendar/calendar.service.js';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import { localDate } from '../journal/journal.rules.js';
 import { MORNING_PAGES_MAX_CHARS } from '../journal/journal.schemas.js';
 import * as journalService from '../journal/journal.service.js';
@@ -130,7 +131,7 @@ export async function processCapture(
         break;
       }
       case 'journal': {
-        const timezone = (await settingsQueries.getSettings(trx, userId))?.timezone ?? 'UTC';
+        const timezone = await userTimeZone(trx, userId);
         const date = into.date ?? localDate(deps.clock.now(), timezone);
         const existing = await journalService.getEntry(tx, userId, { type: 'morning_pages', date });
         const before = existing?.type === 'morning_pages' ? existing.content.text : '';
@@ -156,7 +157,7 @@ export async function parseCapture(
   userId: string,
   input: TParseCaptureInput,
 ): Promise<TParsedCapture> {
-  const timezone = (await settingsQueries.getSettings(deps.db, userId))?.timezone ?? 'UTC';
+  const timezone = await userTimeZone(deps.db, userId);
   const projects = /(^|\s)\+\S/.test(input.text) ? await projectQueries.projectNames(deps.db, userId) : [];
   return parseQuickAdd(input.text, { now: deps.clock.now(), timezone, projects });
 }

@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
-import { type DB, type Kysely, type NewWorkoutSet, fitnessQueries as q, settingsQueries } from '@lifeos/db';
+import { type DB, type Kysely, type NewWorkoutSet, fitnessQueries as q } from '@lifeos/db';
 import { format } from 'date-fns';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import { type ExportSession, type ParsedCsvSet, parseWorkoutCsv, writeWorkoutCsv } from './fitness.csv.js';
 import {
@@ -677,10 +678,6 @@ function newExerciseFor(name: string, sets: ParsedCsvSet[]) {
     secondaryMuscles: [] as string[],
     equipment: EQUIPMENT_WORDS.find(([re]) => re.test(name))?.[1] ?? 'other',
   };
-}
-
-async function userTimeZone(db: Kysely<DB>, userId: string) {
-  return (await settingsQueries.getSettings(db, userId))?.timezone ?? 'UTC';
 }
 
 class DryRunRollback extends Error {

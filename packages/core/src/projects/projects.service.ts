@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type DB, type Kysely, projectQueries, settingsQueries, type TaskUpdate } from '@lifeos/db';
+import { type DB, type Kysely, projectQueries, type TaskUpdate } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
 import { localDate } from '../journal/journal.rules.js';
 import {
   InvalidRepeatRuleError,
@@ -31,7 +32,7 @@ export interface ProjectsDeps {
 
 /** Today in the user's time zone. */
 export async function userToday(deps: ProjectsDeps, userId: string): Promise<string> {
-  const timezone = (await settingsQueries.getSettings(deps.db, userId))?.timezone ?? 'UTC';
+  const timezone = await userTimeZone(deps.db, userId);
   return localDate(deps.clock.now(), timezone);
 }
 
