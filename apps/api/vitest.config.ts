@@ -7,6 +7,8 @@ export default defineConfig({
     name: 'api',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
+    // Memory checks (abuse, hostile inputs) collect garbage before they read RSS.
+    execArgv: ['--expose-gc'],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,

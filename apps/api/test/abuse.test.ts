@@ -15,6 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * How much a test may grow this process's resident memory. It holds the server and its client, and memory a
+ * collection frees is not always handed back to the system, so growth of 16–20 MiB was seen from noise alone under
+ * load; keeping the refused bodies would cost 50 MiB (five of 10 MB).
+ */
+const RSS_GROWTH_MAX_MIB = 32;
+
 /** Resident memory after a collection, when the runner lets us ask for one. */
 function rssMiB(): number {
   (globalThis as { gc?: () => void }).gc?.();
@@ -85,7 +92,7 @@ describe('abuse of the transport', () => {
       // Fastify answers from the Content-Length alone; at most what was already in flight was sent.
       expect(answer.sentWhenAnswered).toBeLessThan(10 * 1024 * 1024);
     }
-    expect(rssMiB() - before).toBeLessThan(16);
+    expect(rssMiB() - before).toBeLessThan(RSS_GROWTH_MAX_MIB);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 
@@ -100,7 +107,7 @@ describe('abuse of the transport', () => {
     const answer = await streamBody('/trpc/auth.login', 10 * 1024 * 1024, false);
     expect(answer.status).toBe(413);
     expect(answer.sentWhenAnswered).toBeLessThan(4 * 1024 * 1024);
-    expect(rssMiB() - before).toBeLessThan(16);
+    expect(rssMiB() - before).toBeLessThan(RSS_GROWTH_MAX_MIB);
   });
 
   it('refuses a batch of 1,000 calls without running any of them', async () => {
