@@ -147,16 +147,7 @@ describe.skipIf(!TEST_DATABASE_URL)('kill -9 in the middle of a large import', (
       }
       expect(current).toEqual({ journal: 0, captures: 1 });
 
-      const restarted = startServer(await env());
-      expect(await waitForHealth(restarted)).toEqual({ status: 'ok', db: 'ok' });
-      const login = await trpc(restarted, 'auth.login', {
-        input: { identifier: owner.username, password: owner.password },
-        mutation: true,
-      });
-      const newCookie = login.response.headers
-        .getSetCookie()
-        .map((line) => line.split(';')[0])
-        .join('; ');
+      const { restarted, newCookie } = await restartAndSignIn(await env(), owner);
       const inbox = await trpc(restarted, 'captures.list', { input: {}, cookie: newCookie });
       expect((inbox.data as { text: string }[]).map((capture) => capture.text)).toEqual(['kept']);
       expect((await stop(restarted)).code).toBe(0);
@@ -232,16 +223,7 @@ describe('kill -9 in the middle of a large import on PGlite', () => {
     expect((await server.exited).signal).toBe('SIGKILL');
     expect(await answer).toBe('cut');
 
-    const restarted = startServer(await env());
-    expect(await waitForHealth(restarted)).toEqual({ status: 'ok', db: 'ok' });
-    const login = await trpc(restarted, 'auth.login', {
-      input: { identifier: owner.username, password: owner.password },
-      mutation: true,
-    });
-    const newCookie = login.response.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
+    const { restarted, newCookie } = await restartAndSignIn(await env(), owner);
     const inbox = await trpc(restarted, 'captures.list', { input: {}, cookie: newCookie });
     expect((inbox.data as { text: string }[]).map((capture) => capture.text)).toEqual(['kept']);
     const journal = await trpc(restarted, 'journal.list', { input: {}, cookie: newCookie });
@@ -253,3 +235,18 @@ describe('kill -9 in the middle of a large import on PGlite', () => {
     expect((await stop(restarted)).code).toBe(0);
   });
 });
+
+/** Starts the server again on the same data and signs the owner in: the session cookie of the restarted server. */
+async function restartAndSignIn(env: Record<string, string>, owner: { username: string; password: string }) {
+  const restarted = startServer(env);
+  expect(await waitForHealth(restarted)).toEqual({ status: 'ok', db: 'ok' });
+  const login = await trpc(restarted, 'auth.login', {
+    input: { identifier: owner.username, password: owner.password },
+    mutation: true,
+  });
+  const newCookie = login.response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return { restarted, newCookie };
+}
