@@ -4,6 +4,8 @@ export * from './calendar/calendar.schemas.js';
 export * from './calendar/subscriptions.schemas.js';
 export * from './captures/captures.schemas.js';
 export * from './common/common.schemas.js';
+// Local dates and weeks are pure and browser-safe: the web app counts "today" and weeks with the same functions.
+export * from './common/local-date.js';
 // Dashboard rules (weeks of volume, "on this day", the correlation sentence) are pure and browser-safe.
 export * from './dashboard/dashboard.rules.js';
 export * from './dashboard/dashboard.schemas.js';
@@ -12,7 +14,7 @@ export * from './data/data.schemas.js';
 export * from './fitness/fitness.rules.js';
 export * from './fitness/fitness.schemas.js';
 export * from './fitness/fitness.units.js';
-// Journal rules (word counts, local dates, streaks) are pure and browser-safe: the editor counts words with them.
+// Journal rules (word counts, streaks) are pure and browser-safe: the editor counts words with them.
 export * from './journal/journal.rules.js';
 export * from './journal/journal.schemas.js';
 export * from './projects/projects.schemas.js';

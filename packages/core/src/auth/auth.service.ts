@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authQueries, type DB, type Kysely, sql, userQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { inTransaction } from '../common/transaction.js';
 import { NotFoundError, RateLimitedError } from '../errors.js';
 import {
   InvalidCredentialsError,
@@ -138,7 +139,7 @@ export async function createUser(
   options: { onlyIfNoUsers?: boolean } = {},
 ): Promise<TUser> {
   const passwordHash = await deps.hasher.hash(input.password);
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps, async ({ db: trx }) => {
     await sql`select pg_advisory_xact_lock(hashtext('lifeos.create_user'))`.execute(trx);
     if (options.onlyIfNoUsers && (await userQueries.countUsers(trx)) > 0) throw new SetupClosedError();
     const conflicts = await userQueries.findUserConflicts(trx, input.username, input.email);
@@ -267,7 +268,7 @@ export async function refresh(
   const rotate = async (): Promise<IssuedSession | 'raced'> => {
     const newId = randomUUID();
     const newToken = randomSecret();
-    const issued = await deps.db.transaction().execute(async (trx) => {
+    const issued = await inTransaction(deps, async ({ db: trx }) => {
       if (!(await authQueries.markRefreshTokenRotated(trx, token.id, newId, now))) return false;
       await trx
         .insertInto('refreshTokens')
@@ -368,7 +369,7 @@ export async function changePassword(
   await throttle(deps, deps.clock.now(), limits);
   if (!(await deps.hasher.verify(user.passwordHash, input.currentPassword))) throw new WrongPasswordError();
   const passwordHash = await deps.hasher.hash(input.newPassword);
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     const now = deps.clock.now();
     await userQueries.updateUserPasswordHash(trx, userId, passwordHash, now);
     await authQueries.revokeAllFamilies(trx, userId, now, currentSessionId ?? undefined);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
-import { ZTimezone } from '../settings/settings.schemas.js';
+import { ZCalendarDate, ZCalendarInstant, ZId, ZTimezone } from '../common/common.schemas.js';
 
 export const EVENT_TITLE_MAX = 500;
 export const EVENT_DESCRIPTION_MAX = 20_000;
@@ -12,19 +11,6 @@ export const ICS_MAX_CHARS = 1_000_000;
 export const EXDATES_MAX = 1_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EARLIEST = Date.UTC(1900, 0, 1);
-const LATEST = Date.UTC(2200, 0, 1);
-
-const inSupportedYears = (date: Date) => date.getTime() >= EARLIEST && date.getTime() < LATEST;
-const ZInstant = z.date().refine(inSupportedYears, { error: 'Dates must lie between the years 1900 and 2199' });
-/** An instant the calendar takes: the product's date range narrowed to 1900–2199 (recurrences are expanded). */
-export const ZCalendarInstant = ZInstant;
-/** A calendar date, 'YYYY-MM-DD'. */
-export const ZCalendarDate = z.iso
-  .date({ error: 'Expected a date (YYYY-MM-DD)' })
-  .refine((value) => value >= '1900-01-01' && value < '2200-01-01', {
-    error: 'Dates must lie between the years 1900 and 2199',
-  });
 
 // ---------- recurrence ----------
 
@@ -50,7 +36,7 @@ export const ZRecurrence = z
     byDay: z.array(ZByDay).max(7).optional(),
     count: z.number().int().min(1).max(1000).optional(),
     /** The last day (all-day events: UTC midnight of it) or the last instant an occurrence may start. */
-    until: ZInstant.optional(),
+    until: ZCalendarInstant.optional(),
   })
   .strict()
   .refine((r) => r.count === undefined || r.until === undefined, {
@@ -134,8 +120,8 @@ const eventFields = {
   location: z.string().max(EVENT_LOCATION_MAX).nullable().optional(),
   /** All-day events use startDate/endDate (the last day, inclusive); timed events use start/end. */
   allDay: z.boolean().optional(),
-  start: ZInstant.optional(),
-  end: ZInstant.optional(),
+  start: ZCalendarInstant.optional(),
+  end: ZCalendarInstant.optional(),
   startDate: ZCalendarDate.optional(),
   endDate: ZCalendarDate.optional(),
   /** The zone the event's times repeat in (DST); defaults to the user's time zone. */
@@ -193,7 +179,7 @@ const scopeFields = {
    * The original start of the occurrence (as events.list returns it in `occurrenceStart`); needed for `occurrence`
    * and `following` on a series, not on a detached occurrence (it knows which one it is).
    */
-  occurrenceStart: ZInstant.optional(),
+  occurrenceStart: ZCalendarInstant.optional(),
 };
 
 export const ZUpdateEventInput = z
@@ -205,7 +191,7 @@ export const ZDeleteEventInput = z.object(scopeFields).strict();
 export type TDeleteEventInput = z.infer<typeof ZDeleteEventInput>;
 
 export const ZListEventsInput = z
-  .object({ from: ZInstant, to: ZInstant })
+  .object({ from: ZCalendarInstant, to: ZCalendarInstant })
   .strict()
   .refine((r) => r.to.getTime() > r.from.getTime(), { error: '"to" must be after "from"', path: ['to'] })
   .refine((r) => r.to.getTime() - r.from.getTime() <= MAX_RANGE_DAYS * DAY_MS, {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { eventTimesIssues, ZCalendarDate, ZCalendarInstant } from '../calendar/calendar.schemas.js';
-import { ZId } from '../common/common.schemas.js';
+import { eventTimesIssues } from '../calendar/calendar.schemas.js';
+import { ZCalendarDate, ZCalendarInstant, ZId, ZTimezone } from '../common/common.schemas.js';
 import { PROJECT_NAME_MAX, TASK_TITLE_MAX, ZLabels, ZPriority } from '../projects/projects.schemas.js';
-import { ZTimezone } from '../settings/settings.schemas.js';
 
 export const CAPTURE_STATUSES = ['inbox', 'processed', 'archived'] as const;
 export const ZCaptureStatus = z.enum(CAPTURE_STATUSES);

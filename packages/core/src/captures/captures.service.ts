@@ -1,8 +1,9 @@
 import { captureQueries, type DB, type Kysely, projectQueries } from '@lifeos/db';
 import * as calendarService from '../calendar/calendar.service.js';
 import type { Clock } from '../clock.js';
+import { localDate } from '../common/local-date.js';
 import { userTimeZone } from '../common/time-zone.js';
-import { localDate } from '../journal/journal.rules.js';
+import { inTransaction } from '../common/transaction.js';
 import { MORNING_PAGES_MAX_CHARS } from '../journal/journal.schemas.js';
 import * as journalService from '../journal/journal.service.js';
 import * as projectsService from '../projects/projects.service.js';
@@ -80,8 +81,8 @@ export async function processCapture(
   userId: string,
   input: TProcessCaptureInput,
 ): Promise<TProcessCaptureResult> {
-  return deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
+  return inTransaction(deps, async (tx) => {
+    const trx = tx.db;
     const capture = await captureQueries.findCapture(trx, userId, input.id, { lock: true });
     if (!capture) throw new CaptureNotFoundError();
     if (capture.status === 'processed') throw new CaptureAlreadyProcessedError();

@@ -1,5 +1,5 @@
+import { localDate } from '../common/local-date.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { localDate } from '../journal/journal.rules.js';
 import type { TDashboardToday } from './dashboard.schemas.js';
 
 /** What a dashboard was computed from. */

@@ -2,7 +2,7 @@
  * The dashboard's pure rules: which dates "on this day" means, how sessions fall into weeks, and when a
  * comparison of mood is worth a sentence. Browser-safe and free of I/O.
  */
-import { addCalendarDays, daysBetween, type WeekStart, weekStartOf } from '../journal/journal.rules.js';
+import { addCalendarDays, daysBetween, type WeekStart, weekStartOf } from '../common/local-date.js';
 import {
   CORRELATION_MIN_DAYS,
   CORRELATION_MIN_GROUP,

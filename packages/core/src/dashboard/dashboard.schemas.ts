@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ZAgendaItem } from '../calendar/calendar.schemas.js';
-import { ZId } from '../common/common.schemas.js';
-import { ZLocalDate } from '../journal/journal.schemas.js';
+import { ZId, ZLocalDate, ZWeekStart } from '../common/common.schemas.js';
 import { ZProject } from '../projects/projects.schemas.js';
-import { ZUnits, ZWeekStart } from '../settings/settings.schemas.js';
+import { ZUnits } from '../settings/settings.schemas.js';
 
 /** How many days the mood/energy trend and the body-weight trend look back. */
 export const DASHBOARD_TREND_DAYS = 30;

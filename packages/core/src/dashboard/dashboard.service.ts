@@ -2,8 +2,8 @@ import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries
 import { mergeAgenda } from '../calendar/agenda.js';
 import { expandOccurrencesYielding, localMidnight } from '../calendar/recurrence.js';
 import type { Clock } from '../clock.js';
+import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
 import { NotFoundError } from '../errors.js';
-import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../journal/journal.rules.js';
 import type { TJournalEntryType } from '../journal/journal.schemas.js';
 import { progress } from '../projects/projects.rules.js';
 import type { DashboardCache } from './dashboard.cache.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ZCaptureUrl } from '../captures/captures.schemas.js';
-import { ZDate, ZDateTimeText, ZId } from '../common/common.schemas.js';
+import { ZDateTimeText, ZId, ZLocalDate, ZWeekStart } from '../common/common.schemas.js';
 import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES } from '../fitness/fitness.schemas.js';
 import { ZDailyReflectionContent, ZMorningPagesContent, ZWeeklyReviewContent } from '../journal/journal.schemas.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
-import { ZTheme, ZUnits, ZWeekStart } from '../settings/settings.schemas.js';
+import { ZTheme, ZUnits } from '../settings/settings.schemas.js';
 
 /**
  * The export document: everything one user owns, as plain JSON, one flat array per table so that it can be written
@@ -36,7 +36,6 @@ const name = (max: number) => text(max).refine((value) => value.trim() !== '', {
  */
 export const ZDataDateTime = ZDateTimeText;
 /** A calendar date, 'YYYY-MM-DD', in the product's date range. */
-export const ZDataDate = ZDate;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Bounded by the column's numeric(p,s) range, so a value never overflows the column. */
@@ -97,7 +96,7 @@ export type TDataSettings = z.infer<typeof ZDataSettings>;
 
 // ---------- rows ----------
 
-const journalBase = { id: ZId, entryDate: ZDataDate, ...timestamps };
+const journalBase = { id: ZId, entryDate: ZLocalDate, ...timestamps };
 /** Content is validated by the schema of its type, exactly as journal.upsert does; word counts are derived. */
 export const ZDataJournalEntry = z.discriminatedUnion('type', [
   z.object({ ...journalBase, type: z.literal('morning_pages'), content: ZMorningPagesContent }).strict(),
@@ -191,7 +190,7 @@ export const ZDataWorkoutSet = z
   .strict();
 
 export const ZDataBodyWeight = z
-  .object({ id: ZId, measuredOn: ZDataDate, weightKg: decimal(0.0001, 99_999), ...timestamps })
+  .object({ id: ZId, measuredOn: ZLocalDate, weightKg: decimal(0.0001, 99_999), ...timestamps })
   .strict();
 
 export const ZDataProject = z
@@ -204,7 +203,7 @@ export const ZDataProject = z
     color: text(7)
       .regex(/^#[0-9a-fA-F]{6}$/, { error: 'Expected a colour as #rrggbb' })
       .nullable(),
-    targetDate: ZDataDate.nullable(),
+    targetDate: ZLocalDate.nullable(),
     completedAt: ZDataDateTime.nullable(),
     ...timestamps,
   })
@@ -219,7 +218,7 @@ export const ZDataTask = z
     status: z.enum(['todo', 'doing', 'done']),
     priority: int(0, 3),
     labels: z.array(text(40)).max(20),
-    dueDate: ZDataDate.nullable(),
+    dueDate: ZLocalDate.nullable(),
     position: int(-INT4_MAX, INT4_MAX),
     rrule: text(500).nullable(),
     repeatAfterDays: int(1, 3650).nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZDate, ZId, ZInstant } from '../common/common.schemas.js';
+import { ZId, ZInstant, ZLocalDate } from '../common/common.schemas.js';
 
 // ---------- vocabulary ----------
 
@@ -54,7 +54,6 @@ export const ZReps = z.number().int().min(0).max(1000);
 export const ZRpe = z.number().min(1).max(10).multipleOf(0.5);
 const ZName = z.string().trim().min(1).max(100);
 const ZNotes = z.string().trim().max(2000);
-export const ZMeasuredOn = ZDate;
 
 // ---------- exercises ----------
 
@@ -387,9 +386,9 @@ export type TWeeklyVolume = z.infer<typeof ZWeeklyVolume>;
 
 // ---------- body weight ----------
 
-export const ZLogBodyWeightInput = z.object({ date: ZMeasuredOn, weightKg: z.number().positive().max(1000) }).strict();
+export const ZLogBodyWeightInput = z.object({ date: ZLocalDate, weightKg: z.number().positive().max(1000) }).strict();
 export type TLogBodyWeightInput = z.infer<typeof ZLogBodyWeightInput>;
-export const ZListBodyWeightInput = z.object({ from: ZMeasuredOn.optional(), to: ZMeasuredOn.optional() }).strict();
+export const ZListBodyWeightInput = z.object({ from: ZLocalDate.optional(), to: ZLocalDate.optional() }).strict();
 export type TListBodyWeightInput = z.infer<typeof ZListBodyWeightInput>;
 export const ZBodyWeight = z.object({ id: ZId, date: z.string(), weightKg: z.number() });
 export type TBodyWeight = z.infer<typeof ZBodyWeight>;

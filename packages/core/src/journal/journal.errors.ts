@@ -17,9 +17,3 @@ export class NotWeekStartError extends ValidationError {
     super(`A weekly review is dated by the first day of its week: ${date} is not a ${weekStart} (use ${expected})`);
   }
 }
-
-export class InvalidJournalCursorError extends ValidationError {
-  constructor() {
-    super('Invalid cursor: pass back the nextCursor of the previous page');
-  }
-}

@@ -1,21 +1,15 @@
 /**
- * The journal's pure rules: word counts, local dates, weeks and streaks. Browser-safe (the web app counts words
- * live with the same function the server stores), and free of I/O so they are tested as plain functions.
- *
- * Dates are calendar dates ('YYYY-MM-DD') in the user's time zone. Only "what is today there" needs a zone; every
- * step between calendar dates is done on UTC midnights, where a day is always a day (no DST).
+ * The journal's pure rules: word counts, streaks and search snippets. Browser-safe (the web app counts words live
+ * with the same function the server stores), and free of I/O so they are tested as plain functions. Dates and
+ * weeks come from the shared kernel (`common/local-date.ts`).
  */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { daysBetween, type WeekStart, weekStartOf } from '../common/local-date.js';
 import type {
   TDailyReflectionContent,
   TJournalEntryType,
-  TJournalSnippet,
   TMorningPagesContent,
   TWeeklyReviewContent,
 } from './journal.schemas.js';
-
-export type WeekStart = 'monday' | 'sunday';
 
 // ---------- words ----------
 
@@ -85,47 +79,6 @@ export function entryWordCount(
   return entryTexts(type, content).reduce((sum, text) => sum + countWords(text), 0);
 }
 
-// ---------- dates ----------
-
-const DAY_MS = 86_400_000;
-
-/**
- * A 'YYYY-MM-DD' calendar date as the milliseconds of its UTC midnight, for calendar arithmetic. Plain numbers
- * rather than date-fns on a UTC TZDate: the same answers, but every TZDate step looks its zone's offset up through
- * Intl (50–130 µs a call), and the dashboard and streaks make hundreds of these steps per request.
- */
-function utcMidnight(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
-}
-
-function fromUtcMidnight(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** The calendar date it is at `instant` in `timezone` (an IANA name). */
-export function localDate(instant: Date, timezone: string): string {
-  return format(new TZDate(instant, timezone), 'yyyy-MM-dd');
-}
-
-export function addCalendarDays(date: string, days: number): string {
-  return fromUtcMidnight(utcMidnight(date) + days * DAY_MS);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
-}
-
-/** The first day of the week holding `date`. */
-export function weekStartOf(date: string, weekStart: WeekStart): string {
-  const midnight = utcMidnight(date);
-  const back = (new Date(midnight).getUTCDay() - (weekStart === 'monday' ? 1 : 0) + 7) % 7;
-  return fromUtcMidnight(midnight - back * DAY_MS);
-}
-
-export function isWeekStart(date: string, weekStart: WeekStart): boolean {
-  return weekStartOf(date, weekStart) === date;
-}
-
 // ---------- streaks ----------
 
 export interface Streak {
@@ -172,50 +125,4 @@ export function weeklyStreak(dates: string[], today: string, weekStart: WeekStar
     weekStartOf(today, weekStart),
     7,
   );
-}
-
-// ---------- search snippets ----------
-
-/** What the database puts around a match in a headline: control characters no stored text can hold. */
-export const SNIPPET_START = '\u0001';
-export const SNIPPET_STOP = '\u0002';
-
-/** Turns a marked-up headline into plain text plus the ranges that matched. */
-export function parseSnippet(marked: string): TJournalSnippet {
-  let text = '';
-  const matches: { start: number; end: number }[] = [];
-  let start: number | null = null;
-  for (const char of marked) {
-    if (char === SNIPPET_START) start = text.length;
-    else if (char === SNIPPET_STOP) {
-      if (start !== null && text.length > start) matches.push({ start, end: text.length });
-      start = null;
-    } else text += char;
-  }
-  return collapse(text, matches);
-}
-
-/** Collapses runs of white space (ts_headline leaves some) and trims, moving the match ranges along. */
-function collapse(text: string, matches: { start: number; end: number }[]): TJournalSnippet {
-  const position: number[] = [];
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    if (/\s/.test(char)) {
-      if (out.length > 0 && !out.endsWith(' ')) {
-        position.push(out.length);
-        out += ' ';
-      } else position.push(-1);
-    } else {
-      position.push(out.length);
-      out += char;
-    }
-  }
-  if (out.endsWith(' ')) out = out.slice(0, -1);
-  const moved: { start: number; end: number }[] = [];
-  for (const m of matches) {
-    const kept = position.slice(m.start, m.end).filter((p) => p >= 0 && p < out.length);
-    if (kept.length > 0) moved.push({ start: kept[0] as number, end: (kept[kept.length - 1] as number) + 1 });
-  }
-  return { text: out, matches: moved };
 }

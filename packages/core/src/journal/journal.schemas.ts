@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZDate, ZId } from '../common/common.schemas.js';
+import { pageInput, pageOf, ZId, ZLocalDate, ZSnippet } from '../common/common.schemas.js';
 import { JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 
 // ---------- building blocks ----------
@@ -7,9 +7,6 @@ import { JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 export { JOURNAL_ENTRY_LABELS, JOURNAL_ENTRY_TYPES } from './journal.labels.js';
 export const ZJournalEntryType = z.enum(JOURNAL_ENTRY_TYPES);
 export type TJournalEntryType = z.infer<typeof ZJournalEntryType>;
-
-/** A calendar date in the user's own time zone, 'YYYY-MM-DD' (leap days checked), in the product's date range. */
-export const ZLocalDate = ZDate;
 
 /** C0 control characters other than tab, newline and carriage return: never part of what anyone writes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
@@ -125,22 +122,13 @@ export type TUpsertJournalEntryInput = z.infer<typeof ZUpsertJournalEntryInput>;
 export const ZGetJournalEntryInput = z.object({ type: ZJournalEntryType, date: ZLocalDate }).strict();
 export type TGetJournalEntryInput = z.infer<typeof ZGetJournalEntryInput>;
 
-/** An opaque position in a list (as returned in `nextCursor`). */
-export const ZJournalCursor = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'Invalid cursor' });
-
 export const JOURNAL_LIST_DEFAULT_LIMIT = 20;
 export const ZListJournalEntriesInput = z
   .object({
     type: ZJournalEntryType.optional(),
     from: ZLocalDate.optional(),
     to: ZLocalDate.optional(),
-    cursor: ZJournalCursor.nullish(),
-    limit: z.number().int().min(1).max(100).optional(),
-    /** Sent by tRPC's infinite queries; pages always run newest first. */
-    direction: z.enum(['forward', 'backward']).optional(),
+    ...pageInput,
   })
   .strict()
   .refine((input) => !input.from || !input.to || input.from <= input.to, {
@@ -190,29 +178,15 @@ export const ZJournalListEntry = z.object({
 });
 export type TJournalListEntry = z.infer<typeof ZJournalListEntry>;
 
-export const ZJournalListPage = z.object({
-  items: z.array(ZJournalListEntry),
-  /** Pass back as `cursor` for the next (older) page; null at the end. */
-  nextCursor: z.string().nullable(),
-});
+export const ZJournalListPage = pageOf(ZJournalListEntry);
 export type TJournalListPage = z.infer<typeof ZJournalListPage>;
-
-/**
- * A search snippet as plain text plus the ranges that matched, so that no HTML from the database (or from what
- * the user wrote) ever reaches the page: the web app wraps the ranges in <mark> itself.
- */
-export const ZJournalSnippet = z.object({
-  text: z.string(),
-  matches: z.array(z.object({ start: z.number().int(), end: z.number().int() })),
-});
-export type TJournalSnippet = z.infer<typeof ZJournalSnippet>;
 
 export const ZJournalSearchResult = z.object({
   id: ZId,
   type: ZJournalEntryType,
   date: ZLocalDate,
   rank: z.number(),
-  snippet: ZJournalSnippet,
+  snippet: ZSnippet,
 });
 export type TJournalSearchResult = z.infer<typeof ZJournalSearchResult>;
 

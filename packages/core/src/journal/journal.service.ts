@@ -1,25 +1,11 @@
 import { type DB, journalQueries, type Kysely, settingsQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { addCalendarDays, isWeekStart, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
+import { decodeCursor, isLocalDate, isUuid, keysetPage } from '../common/pagination.js';
+import { parseSnippet, SNIPPET_START, SNIPPET_STOP } from '../common/snippets.js';
 import { NotFoundError } from '../errors.js';
-import {
-  FutureJournalDateError,
-  InvalidJournalCursorError,
-  JournalEntryNotFoundError,
-  NotWeekStartError,
-} from './journal.errors.js';
-import {
-  addCalendarDays,
-  dailyStreak,
-  entryWordCount,
-  isWeekStart,
-  localDate,
-  parseSnippet,
-  SNIPPET_START,
-  SNIPPET_STOP,
-  type WeekStart,
-  weeklyStreak,
-  weekStartOf,
-} from './journal.rules.js';
+import { FutureJournalDateError, JournalEntryNotFoundError, NotWeekStartError } from './journal.errors.js';
+import { dailyStreak, entryWordCount, weeklyStreak } from './journal.rules.js';
 import {
   JOURNAL_LIST_DEFAULT_LIMIT,
   type TGetJournalEntryInput,
@@ -115,18 +101,8 @@ export async function deleteEntry(deps: Deps, userId: string, id: string): Promi
 
 // ---------- lists and search ----------
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function encodeCursor(position: { date: string; id: string }): string {
-  return Buffer.from(`${position.date}|${position.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { date: string; id: string } {
-  const [date, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!date || !id || rest.length > 0 || !DATE.test(date) || !UUID.test(id) || Number.isNaN(Date.parse(date))) {
-    throw new InvalidJournalCursorError();
-  }
+function afterKey(cursor: string): { date: string; id: string } {
+  const [date, id] = decodeCursor(cursor, [isLocalDate, isUuid]) as [string, string];
   return { date, id };
 }
 
@@ -141,12 +117,10 @@ export async function listEntries(
     type: input.type,
     from: input.from,
     to: input.to,
-    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    after: input.cursor ? afterKey(input.cursor) : undefined,
     limit: limit + 1,
   });
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return keysetPage(rows, limit, (last) => [last.date, last.id]);
 }
 
 export async function searchEntries(

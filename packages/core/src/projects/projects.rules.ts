@@ -5,7 +5,7 @@
  */
 import { RULE_MAX_INTERVAL } from '../calendar/recurrence.js';
 import { firstOccurrenceFrom, type ParsedRule, parseRule, RuleSyntaxError } from '../calendar/rrule-engine.js';
-import { addCalendarDays } from '../journal/journal.rules.js';
+import { addCalendarDays } from '../common/local-date.js';
 import { InvalidRepeatRuleError } from './projects.errors.js';
 import type { TProgress, TTaskDue } from './projects.schemas.js';
 

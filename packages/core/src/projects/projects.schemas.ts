@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ZCalendarDate } from '../calendar/calendar.schemas.js';
-import { ZId } from '../common/common.schemas.js';
+import { ZCalendarDate, ZId } from '../common/common.schemas.js';
 
 // ---------- projects ----------
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DB, type Kysely, projectQueries, type TaskUpdate } from '@lifeos/db';
 import type { Clock } from '../clock.js';
+import { localDate } from '../common/local-date.js';
 import { userTimeZone } from '../common/time-zone.js';
-import { localDate } from '../journal/journal.rules.js';
+import { inTransaction } from '../common/transaction.js';
 import {
   InvalidRepeatRuleError,
   ProjectHasTasksError,
@@ -34,12 +35,6 @@ export interface ProjectsDeps {
 export async function userToday(deps: ProjectsDeps, userId: string): Promise<string> {
   const timezone = await userTimeZone(deps.db, userId);
   return localDate(deps.clock.now(), timezone);
-}
-
-/** Runs `work` in a transaction, or in the caller's when `db` already is one (a capture being processed). */
-function inTransaction<T>(deps: ProjectsDeps, work: (deps: ProjectsDeps) => Promise<T>): Promise<T> {
-  if (deps.db.isTransaction) return work(deps);
-  return deps.db.transaction().execute((trx) => work({ ...deps, db: trx }));
 }
 
 // ---------- projects ----------

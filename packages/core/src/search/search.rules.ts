@@ -2,8 +2,9 @@
  * The pure parts of search.all: turning what the user typed into a tsquery safely, and into links and context.
  * Free of I/O so that hostile input is tested as plain functions.
  */
+
+import type { TSnippet } from '../common/common.schemas.js';
 import { JOURNAL_ENTRY_LABELS, type TJournalEntryType } from '../journal/journal.schemas.js';
-import type { TSearchSnippet } from './search.schemas.js';
 
 /**
  * A tsquery to bind as a parameter: PostgreSQL's websearch syntax when the user wrote some (a "quoted phrase",
@@ -117,7 +118,7 @@ export function contextFor(row: {
  * Cuts a snippet to at most `max` characters at a word boundary, keeping the match ranges that still fit (a
  * capture's text is its title and may be a long paragraph).
  */
-export function truncateSnippet(snippet: TSearchSnippet, max: number): TSearchSnippet {
+export function truncateSnippet(snippet: TSnippet, max: number): TSnippet {
   if (snippet.text.length <= max) return snippet;
   const space = snippet.text.lastIndexOf(' ', max - 1);
   const cut = space > max / 2 ? space : max - 1;

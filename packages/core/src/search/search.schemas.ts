@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
-import { ZJournalSnippet, ZLocalDate } from '../journal/journal.schemas.js';
+import { ZId, ZLocalDate, ZSnippet } from '../common/common.schemas.js';
 
 export const SEARCH_KINDS = ['journal', 'task', 'project', 'capture', 'event'] as const;
 export const ZSearchKind = z.enum(SEARCH_KINDS);
@@ -37,17 +36,13 @@ export const ZSearchAllInput = z
   .strict();
 export type TSearchAllInput = z.infer<typeof ZSearchAllInput>;
 
-/** Plain text plus the ranges that matched (the web wraps them in <mark>; no HTML ever comes from the server). */
-export const ZSearchSnippet = ZJournalSnippet;
-export type TSearchSnippet = z.infer<typeof ZSearchSnippet>;
-
 export const ZSearchResult = z.object({
   kind: ZSearchKind,
   id: ZId,
   /** The title with its matches (a journal entry's title is its type, e.g. "Morning pages"). */
-  title: ZSearchSnippet,
+  title: ZSnippet,
   /** Where the body matched (notes, description, the entry's text, a capture's URL); empty text if no body. */
-  snippet: ZSearchSnippet,
+  snippet: ZSnippet,
   /** Journal entry date, task due date, project target date, event's first day in its own time zone. */
   date: ZLocalDate.nullable(),
   /** When a capture came in, or when an event (the first of a series) starts. */

@@ -1,5 +1,5 @@
 import { type DB, type Kysely, searchQueries } from '@lifeos/db';
-import { parseSnippet, SNIPPET_START, SNIPPET_STOP } from '../journal/journal.rules.js';
+import { parseSnippet, SNIPPET_START, SNIPPET_STOP } from '../common/snippets.js';
 import { buildTsQuery, contextFor, hrefFor, journalTitle, truncateSnippet } from './search.rules.js';
 import {
   SEARCH_DEFAULT_LIMIT,

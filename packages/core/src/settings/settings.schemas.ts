@@ -1,24 +1,7 @@
 import { z } from 'zod';
 import { ZDisplayName, ZEmail } from '../auth/auth.schemas.js';
+import { ZTimezone, ZWeekStart } from '../common/common.schemas.js';
 
-/** Accepts an IANA time-zone name the runtime knows and returns its canonical spelling. */
-export const ZTimezone = z
-  .string()
-  .min(1)
-  .max(64)
-  .transform((value, ctx) => {
-    try {
-      return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Unknown time zone "${value}" (expected an IANA name such as Europe/Berlin)`,
-      });
-      return z.NEVER;
-    }
-  });
-
-export const ZWeekStart = z.enum(['monday', 'sunday']);
 export const ZUnits = z.enum(['metric', 'imperial']);
 export const ZTheme = z.enum(['system', 'light', 'dark']);
 

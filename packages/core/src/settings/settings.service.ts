@@ -1,6 +1,7 @@
 import { type DB, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
 import { UserExistsError } from '../auth/auth.errors.js';
 import type { Clock } from '../clock.js';
+import { inTransaction } from '../common/transaction.js';
 import { NotFoundError } from '../errors.js';
 import type { TSettings, TUpdateSettingsInput } from './settings.schemas.js';
 
@@ -17,7 +18,7 @@ export async function getSettings(deps: Deps, userId: string): Promise<TSettings
 
 export async function updateSettings(deps: Deps, userId: string, input: TUpdateSettingsInput): Promise<TSettings> {
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     if (input.email !== undefined && (await userQueries.isEmailTakenByOther(trx, userId, input.email))) {
       throw new UserExistsError('email');
     }

@@ -3,7 +3,7 @@ import {
   JOURNAL_ENTRY_TYPES,
   type TJournalEntryType,
   type TJournalListEntry,
-  type TJournalSnippet,
+  type TSnippet,
 } from '@lifeos/core/schemas';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useId, useState } from 'react';
@@ -205,7 +205,7 @@ function SearchResults({ q }: { q: string }) {
 }
 
 /** Plain text with the matched ranges in <mark>: built from text nodes, never from HTML. */
-export function Snippet({ snippet }: { snippet: TJournalSnippet }) {
+export function Snippet({ snippet }: { snippet: TSnippet }) {
   const parts: { text: string; match: boolean }[] = [];
   let at = 0;
   for (const m of [...snippet.matches].sort((a, b) => a.start - b.start)) {

@@ -1,11 +1,11 @@
-import type { TSearchSnippet } from '@lifeos/core/schemas';
+import type { TSnippet } from '@lifeos/core/schemas';
 import type { ReactNode } from 'react';
 
 /**
  * A snippet as text with its matches in <mark>. Built from React text nodes only: whatever an entry holds (even
  * markup) is shown as typed, never parsed as HTML.
  */
-export function Highlight({ snippet }: { snippet: TSearchSnippet }) {
+export function Highlight({ snippet }: { snippet: TSnippet }) {
   const parts: ReactNode[] = [];
   let at = 0;
   for (const { start, end } of [...snippet.matches].sort((a, b) => a.start - b.start)) {
