@@ -6,10 +6,11 @@
 import { parseArgs } from 'node:util';
 import { input, password as passwordPrompt } from '@inquirer/prompts';
 import { ZSetupInput } from '@lifeos/core/schemas';
-import { authService, createPasswordHasher, UserExistsError } from '@lifeos/core/server';
+import { authService, systemClock, UserExistsError } from '@lifeos/core/server';
 import { createDatabase, createMigrator, migrateToLatest } from '@lifeos/db';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { type AppConfig, EnvError, loadConfig } from './env.js';
+import { type AppServices, createServices } from './services.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -24,7 +25,8 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function openDatabase(config: AppConfig) {
+/** The composition root over this command's own database connection (the same services the server builds). */
+function openServices(config: AppConfig): AppServices {
   if (!config.databaseUrl) {
     // Embedded PGlite cannot be shared with a running server: it would write over the server's files.
     try {
@@ -34,7 +36,8 @@ function openDatabase(config: AppConfig) {
       throw error;
     }
   }
-  return createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  return createServices({ database, clock: systemClock, config });
 }
 
 async function createUserCommand(config: AppConfig, args: string[]) {
@@ -72,25 +75,22 @@ async function createUserCommand(config: AppConfig, args: string[]) {
   const parsed = ZSetupInput.safeParse({ username, email, password, displayName: displayName || undefined });
   if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
 
-  const database = openDatabase(config);
+  const services = openServices(config);
   try {
-    await migrateToLatest(database.db);
-    const user = await authService.createUser(
-      { db: database.db, hasher: createPasswordHasher(config.argon2) },
-      parsed.data,
-    );
+    await migrateToLatest(services.db);
+    const user = await authService.createUser(services, parsed.data);
     process.stdout.write(`Created user ${user.username} <${user.email}>.\n`);
   } catch (error) {
     if (error instanceof UserExistsError) fail(`${error.message}.`);
     throw error;
   } finally {
-    await database.close();
+    await services.database.close();
   }
 }
 
 async function migrateCommand(config: AppConfig, args: string[]) {
   const action = args[0] ?? 'latest';
-  const database = openDatabase(config);
+  const { database } = openServices(config);
   try {
     const migrator = createMigrator(database.db);
     if (action === 'latest') {

@@ -1,11 +1,8 @@
-import { systemClock } from '@lifeos/core/server';
 import { createDatabase, migrateToLatest } from '@lifeos/db';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { type AppConfig, EnvError, loadConfig } from './env.js';
 import { buildServer } from './http/server.js';
-import { scheduleCalendarRefresh } from './jobs/calendar-refresh.js';
-import { scheduleCleanup } from './jobs/cleanup.js';
-import { scheduleMaintenance } from './jobs/maintenance.js';
+import { scheduleJobs } from './jobs/index.js';
 
 function configOrExit(): AppConfig {
   try {
@@ -50,9 +47,7 @@ async function main() {
   }
 
   await server.app.listen({ port: config.port, host: config.host });
-  scheduleCleanup(database.db, systemClock, server.app.log);
-  scheduleCalendarRefresh(database.db, systemClock, config, server.app.log);
-  scheduleMaintenance(database, server.app.log);
+  scheduleJobs(server.services, server.app.log);
   const where = database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   server.app.log.info(`Life OS is running on http://${config.host}:${config.port} (${where})`);
 }

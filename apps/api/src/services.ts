@@ -1,14 +1,16 @@
 /**
  * The composition root: everything a transport needs to call the core services, built once at start. tRPC's
- * context, the plain HTTP routes (`/api/data/*`, the calendar feed) and the subscription refresh job take it from
- * here rather than each assembling its own.
+ * context, the plain HTTP routes (`/api/data/*`, the calendar feed), the background jobs and the command line take
+ * it from here rather than each assembling its own.
  */
 import { type Clock, createPasswordHasher, DashboardCache, type PasswordHasher } from '@lifeos/core/server';
-import type { DB, Kysely } from '@lifeos/db';
+import type { Database, DB, Kysely } from '@lifeos/db';
 import { CallerCache } from './auth/caller-cache.js';
 import type { AppConfig } from './env.js';
 
 export interface AppServices {
+  /** The database with its driver (PGlite or PostgreSQL) and its close; `db` is its query builder. */
+  database: Database;
   db: Kysely<DB>;
   clock: Clock;
   config: AppConfig;
@@ -17,10 +19,11 @@ export interface AppServices {
   dashboardCache?: DashboardCache;
 }
 
-export function createServices(options: { db: Kysely<DB>; clock: Clock; config: AppConfig }): AppServices {
-  const { db, clock, config } = options;
+export function createServices(options: { database: Database; clock: Clock; config: AppConfig }): AppServices {
+  const { database, clock, config } = options;
   return {
-    db,
+    database,
+    db: database.db,
     clock,
     config,
     hasher: createPasswordHasher(config.argon2),

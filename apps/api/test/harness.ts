@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import { createLifeOsClient, type LifeOsClient } from '../../../packages/client/src/index.js';
 import { type AppConfig, loadConfig } from '../src/env.js';
 import { buildServer } from '../src/http/server.js';
+import type { AppServices } from '../src/services.js';
 
 /** The origin the test "browser" pages are served from; allowed by the server under test. */
 export const APP_ORIGIN = 'http://lifeos.test';
@@ -34,6 +35,8 @@ export interface TestServer {
   database: TestDatabase;
   config: AppConfig;
   clock: TestClock;
+  /** The server's composition root (what its routes and jobs call services with). */
+  services: AppServices;
   /** Every log line the server wrote. */
   logs: string[];
   close(): Promise<void>;
@@ -67,7 +70,15 @@ export async function startTestServer(
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');
-  return { url: `http://127.0.0.1:${address.port}`, database, config, clock, logs, close: () => server.shutdown() };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    database,
+    config,
+    clock,
+    services: server.services,
+    logs,
+    close: () => server.shutdown(),
+  };
 }
 
 /** A minimal cookie jar: what a browser would keep for this one origin. */

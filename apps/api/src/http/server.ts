@@ -33,6 +33,8 @@ export interface BuildServerOptions {
 
 export interface LifeOsServer {
   app: FastifyInstance;
+  /** The composition root the routes were built with; the jobs take the same. */
+  services: AppServices;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   shutdown(): Promise<void>;
 }
@@ -161,7 +163,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     }
   });
 
-  const services = createServices({ db: database.db, clock, config });
+  const services = createServices({ database, clock, config });
 
   // The API's answers from 1 KiB on (JSON, the calendar feed), brotli or gzip as the client accepts: the
   // dashboard's 30 KiB travel as ~6, a ten-year export as a fifth. In their own scope: the web app's assets are
@@ -189,5 +191,5 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     })();
     return closed;
   };
-  return { app, shutdown };
+  return { app, services, shutdown };
 }

@@ -129,6 +129,7 @@ describe('queries by GET, answered without the Fetch round trip', () => {
   beforeAll(async () => {
     await app.register(fastifyCookie);
     const services = {
+      database: server.database,
       db: server.database.db,
       clock: server.clock,
       config: server.config,

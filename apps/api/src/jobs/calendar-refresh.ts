@@ -1,8 +1,6 @@
-import { type Clock, subscriptionsService } from '@lifeos/core/server';
-import type { DB, Kysely } from '@lifeos/db';
+import { subscriptionsService } from '@lifeos/core/server';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppConfig } from '../env.js';
-import { subscriptionDeps } from '../services.js';
+import { type AppServices, subscriptionDeps } from '../services.js';
 
 const EVERY_MS = 5 * 60 * 1000;
 /** A first run shortly after start, so subscriptions that fell due while the server was down catch up. */
@@ -15,13 +13,11 @@ const FIRST_RUN_MS = 30 * 1000;
  * it simply runs in this process.
  */
 export async function runCalendarRefresh(
-  db: Kysely<DB>,
-  clock: Clock,
-  config: AppConfig,
+  services: AppServices,
   log?: FastifyBaseLogger,
   options: { max?: number } = {},
 ) {
-  const done = await subscriptionsService.refreshDueSubscriptions(subscriptionDeps({ db, clock, config }), options);
+  const done = await subscriptionsService.refreshDueSubscriptions(subscriptionDeps(services), options);
   for (const { id, outcome } of done) {
     if (outcome.status === 'failed' && outcome.unexpected !== undefined) {
       log?.error({ err: outcome.unexpected, subscriptionId: id }, 'calendar subscription refresh failed');
@@ -39,17 +35,12 @@ export async function runCalendarRefresh(
 }
 
 /** Runs the refresh every 5 minutes in this process (never two runs at once here); returns a stop function. */
-export function scheduleCalendarRefresh(
-  db: Kysely<DB>,
-  clock: Clock,
-  config: AppConfig,
-  log: FastifyBaseLogger,
-): () => void {
+export function scheduleCalendarRefresh(services: AppServices, log: FastifyBaseLogger): () => void {
   let running = false;
   const run = () => {
     if (running) return;
     running = true;
-    runCalendarRefresh(db, clock, config, log)
+    runCalendarRefresh(services, log)
       .catch((err: unknown) => log.warn({ err }, 'calendar refresh failed'))
       .finally(() => {
         running = false;

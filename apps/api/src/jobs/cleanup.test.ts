@@ -31,7 +31,7 @@ it('removes expired refresh tokens and stale throttle counters, and keeps live o
     })
     .execute();
 
-  await cleanUpAuthTables(db, server.clock);
+  await cleanUpAuthTables({ db, clock: server.clock });
 
   const keys = (await db.selectFrom('authAttempts').select('key').execute()).map((r) => r.key);
   expect(keys).toContain('login:user:recent');

@@ -1,11 +1,11 @@
-import type { Clock } from '@lifeos/core/server';
-import { authQueries, type DB, type Kysely } from '@lifeos/db';
+import { authQueries } from '@lifeos/db';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AppServices } from '../services.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /** Deletes refresh tokens past their absolute expiry and throttle counters whose window ended a day ago. */
-export async function cleanUpAuthTables(db: Kysely<DB>, clock: Clock): Promise<void> {
+export async function cleanUpAuthTables({ db, clock }: Pick<AppServices, 'db' | 'clock'>): Promise<void> {
   const now = clock.now();
   await authQueries.deleteExpiredRefreshTokens(db, now);
   await authQueries.deleteStaleAttempts(db, new Date(now.getTime() - 24 * HOUR_MS));
@@ -15,8 +15,8 @@ export async function cleanUpAuthTables(db: Kysely<DB>, clock: Clock): Promise<v
  * Runs the clean-up hourly in this process. Every replica may run it: the deletes are idempotent and cheap
  * (both filter on an indexed timestamp), so no job queue is needed for it.
  */
-export function scheduleCleanup(db: Kysely<DB>, clock: Clock, log: FastifyBaseLogger): () => void {
-  const run = () => cleanUpAuthTables(db, clock).catch((err: unknown) => log.warn({ err }, 'auth clean-up failed'));
+export function scheduleCleanup(services: AppServices, log: FastifyBaseLogger): () => void {
+  const run = () => cleanUpAuthTables(services).catch((err: unknown) => log.warn({ err }, 'auth clean-up failed'));
   const timer = setInterval(run, HOUR_MS);
   timer.unref();
   return () => clearInterval(timer);

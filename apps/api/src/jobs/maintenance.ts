@@ -1,5 +1,6 @@
 import { type Database, sql } from '@lifeos/db';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AppServices } from '../services.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The start-up check waits until start-up traffic (the first page loads) has passed. */
@@ -29,7 +30,7 @@ export async function hasUnanalyzedTables(database: Database): Promise<boolean> 
  * scheduled. PGlite runs queries one at a time on this thread, so a run holds other requests while it lasts: ~2–4 s
  * on ten years of data, most of it ANALYZE (bench/README.md); the daily run is the price of fresh statistics.
  */
-export function scheduleMaintenance(database: Database, log: FastifyBaseLogger): () => void {
+export function scheduleMaintenance({ database }: Pick<AppServices, 'database'>, log: FastifyBaseLogger): () => void {
   if (database.driver !== 'pglite') return () => {};
   const run = async () => {
     const started = performance.now();

@@ -81,7 +81,7 @@ async function runDue(id: string) {
     .where('id', '=', id)
     .execute();
   const { lines, logger } = recordingLogger();
-  const done = await runCalendarRefresh(server.database.db, server.clock, server.config, logger);
+  const done = await runCalendarRefresh(server.services, logger);
   return { done, lines };
 }
 

@@ -276,13 +276,13 @@ describe('calendar subscriptions', () => {
     const sub = await client.calendar.subscriptions.add.mutate({ name: 'Scheduled', url: `${base}/feed.ics` });
     expect(feed.requests).toHaveLength(1);
     // Nothing is due yet (every subscription was just fetched).
-    expect(await runCalendarRefresh(db, server.clock, server.config)).toEqual([]);
+    expect(await runCalendarRefresh(server.services)).toEqual([]);
     await db
       .updateTable('calendarSubscriptions')
       .set({ nextRefreshAt: sql<Date>`now() - interval '1 minute'` })
       .where('id', '=', sub.id)
       .execute();
-    const done = await runCalendarRefresh(db, server.clock, server.config);
+    const done = await runCalendarRefresh(server.services);
     expect(done).toEqual([{ id: sub.id, outcome: { status: 'not-modified' } }]);
     expect(feed.requests.at(-1)?.ifNoneMatch).toBe('"v1"');
     const [after] = (await client.calendar.subscriptions.list.query()).filter((s) => s.id === sub.id);

@@ -63,6 +63,7 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${address.port}`,
     database,
     config,
+    services: built.services,
     clock,
     logs,
     close: () => built.shutdown(),

@@ -155,7 +155,7 @@ describe('repeat rules on write', () => {
       .set({ nextRefreshAt: sql<Date>`now() - interval '1 minute'` })
       .where('id', '=', added.value.id)
       .execute();
-    const refreshed = await timed(runCalendarRefresh(db, server.clock, server.config));
+    const refreshed = await timed(runCalendarRefresh(server.services));
     expect(refreshed.ms).toBeLessThan(FAST_MS);
     const outcome = refreshed.value.find((r) => r.id === added.value.id)?.outcome;
     expect(outcome).toMatchObject({ status: 'updated', events: 1 });
