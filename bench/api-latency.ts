@@ -8,6 +8,8 @@
  *   journal.get         the tRPC procedure, API key (Authorization: Bearer) — the ratio to the baseline is the cost
  *                       of tRPC + auth + validation (target ≥ 60 % of the baseline's req/s on PostgreSQL)
  *   journal.get cookie  the same, signed in with the session cookie as the web app is
+ *   journal.get own     the same with the API key through tRPC's own resolveResponse path (Fetch Request/Response),
+ *                       which our route (apps/api/src/http/trpc-route.ts) skips for GET queries: what it saves
  *   dashboard.today     the landing page's one call (target p99 < 25 ms on PostgreSQL, < 60 ms on PGlite): a repeat
  *                       visit answered from the kept dashboard (the data version and the date unchanged), and the
  *                       same call computed every time, as on the first visit after any change (cache off)
@@ -32,6 +34,8 @@ import { createDatabase, type Database, journalQueries } from '@lifeos/db';
 import { withDatabase } from '@lifeos/db/testing';
 import autocannon from 'autocannon';
 import superjson from 'superjson';
+import { appTrpcRoute } from '../apps/api/src/http/server.js';
+import { registerTrpcRoute } from '../apps/api/src/http/trpc-route.js';
 import { startServer } from './lib/api.js';
 import { createScratchDatabase } from './lib/scratch-database.js';
 import { BENCH_TIMEZONE, DEFAULT_PASSWORD, seedUser } from './lib/seed-user.js';
@@ -181,7 +185,10 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
       name: 'bench',
       scope: 'read',
     });
-    const { server, base } = await startServer(database, (app) => {
+    const { server, base } = await startServer(database, async ({ app, services }) => {
+      // tRPC's own request path (resolveResponse with Fetch objects) beside ours, on the same router and services:
+      // what the custom route in apps/api/src/http/trpc-route.ts saves, measured in every run.
+      await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/bench/trpc-own/trpc', fastQueries: false });
       // The baseline: what the same read costs without tRPC, auth, validation or the output schema.
       app.get<{ Params: { date: string } }>('/bench/journal/:date', async (request) => {
         const row = await journalQueries.findEntry(database.db, seeded.userId, 'morning_pages', request.params.date);
@@ -202,14 +209,16 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
       measured.push([title, await fire({ url, headers }, clients), target]);
     };
     const pglite = target.name === 'PGlite';
-    // The ratio's three rows run interleaved, in five rounds.
-    process.stderr.write('  baseline vs journal.get (key, cookie), interleaved\n');
+    // The ratio's rows run interleaved, in five rounds.
+    process.stderr.write("  baseline vs journal.get (key, cookie, tRPC's own path), interleaved\n");
     const journalGet = query(base, 'journal.get', { type: 'morning_pages', date: day });
-    const [plain, withKey, withCookie] = await fireInterleaved(
+    const journalGetOwnPath = query(`${base}/bench/trpc-own`, 'journal.get', { type: 'morning_pages', date: day });
+    const [plain, withKey, withCookie, ownPath] = await fireInterleaved(
       [
         { url: `${base}/bench/journal/${day}`, headers: {} },
         { url: journalGet, headers: bearer },
         { url: journalGet, headers: cookie },
+        { url: journalGetOwnPath, headers: bearer },
       ],
       5,
     );
@@ -217,6 +226,7 @@ async function benchTarget(target: Target): Promise<{ rows: Row[]; floor?: strin
       ['baseline: Fastify route, same query as journal.get', plain as Measured, ''],
       ['journal.get (API key)', withKey as Measured, ''],
       ['journal.get (session cookie)', withCookie as Measured, ''],
+      ["journal.get (API key, tRPC's own resolveResponse path)", ownPath as Measured, ''],
     );
     await run(
       'dashboard.today (repeat visit: the kept answer)',

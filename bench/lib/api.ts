@@ -21,7 +21,7 @@ export interface RunningServer {
  */
 export async function startServer(
   database: Database,
-  routes?: (app: LifeOsServer['app']) => void,
+  routes?: (server: LifeOsServer) => void | Promise<void>,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const config = loadConfig({
@@ -32,7 +32,7 @@ export async function startServer(
     ...env,
   });
   const server = await buildServer({ config, database, webDistDir: null });
-  routes?.(server.app);
+  await routes?.(server);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   return { server, base: `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}` };
 }

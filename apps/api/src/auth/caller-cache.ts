@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Caller } from './request.js';
 
 /**
@@ -10,12 +11,18 @@ import type { Caller } from './request.js';
  * replica, or the CLI changing a password, is seen within `ttlMs`.
  */
 export class CallerCache {
-  readonly #entries = new Map<string, { caller: Caller; expiresAt: number }>();
+  /**
+   * lru-cache bounds the entries (least recently used out first); the expiry is checked here against the caller's
+   * clock rather than lru-cache's ttl, which reads its own timer: the services' Clock is the one time (tests move it).
+   */
+  readonly #entries: LRUCache<string, { caller: Caller; expiresAt: number }>;
 
   constructor(
     readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+    maxEntries = 10_000,
+  ) {
+    this.#entries = new LRUCache({ max: Math.max(1, maxEntries) });
+  }
 
   get(credential: string, nowMs: number): Caller | undefined {
     const entry = this.#entries.get(credential);
@@ -30,11 +37,6 @@ export class CallerCache {
   /** `notAfterMs`: the credential's own expiry, if it has one. */
   set(credential: string, caller: Caller, nowMs: number, notAfterMs = Number.POSITIVE_INFINITY): void {
     if (this.ttlMs <= 0) return;
-    if (this.#entries.size >= this.maxEntries) {
-      // Oldest first (a Map iterates in insertion order): a full cache forgets the least recently added caller.
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(credential, { caller, expiresAt: Math.min(nowMs + this.ttlMs, notAfterMs) });
   }
 

@@ -1,11 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import fastifyCookie from '@fastify/cookie';
-import { createPasswordHasher, DashboardCache } from '@lifeos/core/server';
+import { DashboardCache } from '@lifeos/core/server';
+import { getErrorShape, getTRPCErrorFromUnknown, TRPCError, transformTRPCResponse } from '@trpc/server';
+import { getHTTPStatusCode, resolveResponse } from '@trpc/server/http';
 import Fastify from 'fastify';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN, type BrowserClient, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
 import { CallerCache } from '../auth/caller-cache.js';
+import { appRouter } from '../routers/_app.js';
 import { appTrpcRoute } from './server.js';
 import { registerTrpcRoute } from './trpc-route.js';
 
@@ -128,15 +131,8 @@ describe('queries by GET, answered without the Fetch round trip', () => {
   let base: string;
   beforeAll(async () => {
     await app.register(fastifyCookie);
-    const services = {
-      database: server.database,
-      db: server.database.db,
-      clock: server.clock,
-      config: server.config,
-      hasher: createPasswordHasher(server.config.argon2),
-      callerCache: new CallerCache(0),
-      dashboardCache: new DashboardCache(10),
-    };
+    // The server's services with fresh caches: neither path answers from what the other kept.
+    const services = { ...server.services, callerCache: new CallerCache(0), dashboardCache: new DashboardCache(10) };
     await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/fast' });
     await registerTrpcRoute(app, { ...appTrpcRoute(services), prefix: '/slow', fastQueries: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -196,5 +192,31 @@ describe('queries by GET, answered without the Fetch round trip', () => {
       }
       expect(await fast?.text(), label).toBe(await slow?.text());
     }
+  });
+});
+
+describe('the pieces of tRPC the route relies on (an upgrade that moves one fails here first)', () => {
+  it('are exported functions of @trpc/server and @trpc/server/http', () => {
+    for (const piece of [
+      getErrorShape,
+      getTRPCErrorFromUnknown,
+      transformTRPCResponse,
+      resolveResponse,
+      getHTTPStatusCode,
+    ]) {
+      expect(piece).toBeTypeOf('function');
+    }
+    expect(new TRPCError({ code: 'NOT_FOUND' }).code).toBe('NOT_FOUND');
+  });
+
+  it("and the router's definition: procedures by dotted path with their type, the transformer, procedures callable", async () => {
+    // The router's `_def` is what tRPC's own adapters read (resolveResponse does); answerQueries reads the same.
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+    expect(procedures['journal.list']?._def.type).toBe('query');
+    expect(procedures['journal.upsert']?._def.type).toBe('mutation');
+    expect(appRouter._def._config.transformer.input.deserialize).toBeTypeOf('function');
+    expect(appRouter._def._config.transformer.output.serialize).toBeTypeOf('function');
+    // answerQueries calls a query as resolveResponse does; the comparison with tRPC's own path above covers the call.
+    expect(procedures['auth.setupStatus']).toBeTypeOf('function');
   });
 });

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { localDate } from '../common/local-date.js';
 import { deepFreeze } from '../deep-freeze.js';
 import type { TDashboardToday } from './dashboard.schemas.js';
@@ -23,9 +24,11 @@ export interface KeptDashboardKey {
  * a caller that tried to change one would throw instead of changing what the next caller sees.
  */
 export class DashboardCache {
-  readonly #entries = new Map<string, { key: KeptDashboardKey; answer: TDashboardToday }>();
+  readonly #entries: LRUCache<string, { key: KeptDashboardKey; answer: TDashboardToday }>;
 
-  constructor(private readonly maxUsers: number) {}
+  constructor(private readonly maxUsers: number) {
+    this.#entries = new LRUCache({ max: Math.max(1, maxUsers) });
+  }
 
   get enabled(): boolean {
     return this.maxUsers > 0;
@@ -35,19 +38,11 @@ export class DashboardCache {
   get(userId: string, version: number, now: Date): TDashboardToday | undefined {
     const entry = this.#entries.get(userId);
     if (entry?.key.version !== version || localDate(now, entry.key.timezone) !== entry.key.date) return undefined;
-    // Map order is insertion order: re-inserting marks the user as the most recently used.
-    this.#entries.delete(userId);
-    this.#entries.set(userId, entry);
     return entry.answer;
   }
 
   set(userId: string, key: KeptDashboardKey, answer: TDashboardToday): void {
     if (!this.enabled) return;
-    this.#entries.delete(userId);
-    if (this.#entries.size >= this.maxUsers) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(userId, { key, answer: deepFreeze(answer) });
   }
 

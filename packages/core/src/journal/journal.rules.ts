@@ -13,6 +13,7 @@ import type {
 
 // ---------- words ----------
 
+// One segmenter per locale, made once; a plain Map, not a cache: callers pass the product's locale ('en') only.
 const segmenters = new Map<string, Intl.Segmenter>();
 
 /** Unicode word segmentation (Intl.Segmenter), counting the word-like segments: exact, but tens of µs a word. */
