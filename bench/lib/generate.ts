@@ -37,7 +37,7 @@ import type {
 } from '@lifeos/db';
 import { fromFloating, seriesEnd, seriesRule } from '../../packages/core/src/calendar/recurrence.js';
 import { walkRule } from '../../packages/core/src/calendar/rrule-engine.js';
-import { nextDueDate } from '../../packages/core/src/projects/projects.rules.js';
+import { nextDueDate } from '../../packages/core/src/tasks/tasks.rules.js';
 import { createTextGenerator, type TextGenerator } from './text.js';
 
 export interface GenerateOptions {

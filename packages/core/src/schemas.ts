@@ -20,3 +20,4 @@ export * from './journal/journal.schemas.js';
 export * from './projects/projects.schemas.js';
 export * from './search/search.schemas.js';
 export * from './settings/settings.schemas.js';
+export * from './tasks/tasks.schemas.js';

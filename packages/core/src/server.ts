@@ -38,3 +38,5 @@ export * from './projects/projects.errors.js';
 export * as projectsService from './projects/projects.service.js';
 export * as searchService from './search/search.service.js';
 export * as settingsService from './settings/settings.service.js';
+export * from './tasks/tasks.errors.js';
+export * as tasksService from './tasks/tasks.service.js';

@@ -13,4 +13,5 @@ export * as journalQueries from './queries/journal.js';
 export * as projectQueries from './queries/projects.js';
 export * as searchQueries from './queries/search.js';
 export * as settingsQueries from './queries/settings.js';
+export * as tasksQueries from './queries/tasks.js';
 export * as userQueries from './queries/users.js';

@@ -8,7 +8,7 @@ import {
   ZTask,
   ZUpdateTaskInput,
 } from '@lifeos/core/schemas';
-import { projectsService } from '@lifeos/core/server';
+import { tasksService } from '@lifeos/core/server';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc/init.js';
 
@@ -20,33 +20,33 @@ export const tasksRouter = router({
     })
     .input(ZListTasksInput)
     .output(z.array(ZTask))
-    .query(({ ctx, input }) => projectsService.listTasks(ctx, ctx.user.id, input)),
+    .query(({ ctx, input }) => tasksService.listTasks(ctx, ctx.user.id, input)),
   create: protectedProcedure
     .meta({ description: 'Create a task at the end of its project; repeat by RRULE or N days after completion' })
     .input(ZCreateTaskInput)
     .output(ZTask)
-    .mutation(({ ctx, input }) => projectsService.createTask(ctx, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => tasksService.createTask(ctx, ctx.user.id, input)),
   update: protectedProcedure
     .meta({ description: 'Change a task (status done completes it, as tasks.complete)' })
     .input(ZUpdateTaskInput)
     .output(ZTask)
-    .mutation(({ ctx, input }) => projectsService.updateTask(ctx, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => tasksService.updateTask(ctx, ctx.user.id, input)),
   complete: protectedProcedure
     .meta({ description: 'Complete a task; a repeating one stays as history and its next occurrence is created' })
     .input(ZIdInput)
     .output(ZCompleteTaskResult)
-    .mutation(({ ctx, input }) => projectsService.completeTask(ctx, ctx.user.id, input.id)),
+    .mutation(({ ctx, input }) => tasksService.completeTask(ctx, ctx.user.id, input.id)),
   reorder: protectedProcedure
     .meta({ description: "Put a project's tasks in the given order, in one transaction" })
     .input(ZReorderTasksInput)
     .output(z.array(ZTask))
-    .mutation(({ ctx, input }) => projectsService.reorderTasks(ctx, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => tasksService.reorderTasks(ctx, ctx.user.id, input)),
   delete: protectedProcedure
     .meta({ description: 'Delete a task' })
     .input(ZIdInput)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await projectsService.deleteTask(ctx, ctx.user.id, input.id);
+      await tasksService.deleteTask(ctx, ctx.user.id, input.id);
       return { ok: true as const };
     }),
 });

@@ -1,5 +1,5 @@
 /** The agenda: the calendar's occurrences, open tasks due and finished workouts of a range, on one list. */
-import { type DB, fitnessQueries, type Kysely, projectQueries } from '@lifeos/db';
+import { type DB, fitnessQueries, type Kysely, tasksQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import type { TAgenda, TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
@@ -137,7 +137,7 @@ export async function listAgenda(deps: Deps, userId: string, input: TAgendaInput
   const timezone = await userTimeZone(deps.db, userId);
   // One more than listed: whether each source was cut, and where.
   const [taskRows, sessionRows] = await Promise.all([
-    projectQueries.listTasks(deps.db, userId, {
+    tasksQueries.listTasks(deps.db, userId, {
       openOnly: true,
       dueFrom: localDate(input.from, timezone),
       dueTo: localDate(new Date(input.to.getTime() - 1), timezone),

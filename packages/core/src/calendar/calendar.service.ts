@@ -5,7 +5,7 @@ import {
   type EventUpdate,
   type EventRow as FullEventRow,
   type Kysely,
-  projectQueries,
+  tasksQueries,
 } from '@lifeos/db';
 import { randomSecret, sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
@@ -629,7 +629,7 @@ export const FEED_TASKS_MAX = 2_000;
 
 /** Open tasks' due dates as all-day events of the feed; the UID names the task, so edits update them in place. */
 async function feedTaskEvents(db: Kysely<DB>, userId: string): Promise<ExportableEvent[]> {
-  const tasks = await projectQueries.listTasks(db, userId, {
+  const tasks = await tasksQueries.listTasks(db, userId, {
     openOnly: true,
     dueFrom: '1900-01-01',
     order: 'due',

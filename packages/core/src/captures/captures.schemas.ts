@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { eventTimesIssues } from '../calendar/calendar.schemas.js';
 import { ZCalendarDate, ZCalendarInstant, ZId, ZTimezone } from '../common/common.schemas.js';
-import { PROJECT_NAME_MAX, TASK_TITLE_MAX, ZLabels, ZPriority } from '../projects/projects.schemas.js';
+import { PROJECT_NAME_MAX } from '../projects/projects.schemas.js';
+import { TASK_TITLE_MAX, ZLabels, ZPriority } from '../tasks/tasks.schemas.js';
 
 export const CAPTURE_STATUSES = ['inbox', 'processed', 'archived'] as const;
 export const ZCaptureStatus = z.enum(CAPTURE_STATUSES);

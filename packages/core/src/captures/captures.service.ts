@@ -7,6 +7,7 @@ import { inTransaction } from '../common/transaction.js';
 import { MORNING_PAGES_MAX_CHARS } from '../journal/journal.schemas.js';
 import * as journalService from '../journal/journal.service.js';
 import * as projectsService from '../projects/projects.service.js';
+import * as tasksService from '../tasks/tasks.service.js';
 import { CaptureAlreadyProcessedError, CaptureNotFoundError, JournalNoteTooLongError } from './captures.errors.js';
 import { parseQuickAdd } from './captures.parse.js';
 import {
@@ -104,7 +105,7 @@ export async function processCapture(
         const title = into.title ?? defaultTitle(capture);
         const notes =
           into.notes !== undefined ? into.notes : title === capture.text.trim() ? capture.url : noteOf(capture);
-        const task = await projectsService.createTask(tx, userId, {
+        const task = await tasksService.createTask(tx, userId, {
           title,
           notes,
           projectId,

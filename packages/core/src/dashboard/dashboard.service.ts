@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
 import { NotFoundError } from '../errors.js';
 import type { TJournalEntryType } from '../journal/journal.schemas.js';
-import { progress } from '../projects/projects.rules.js';
+import { progress } from '../projects/projects.service.js';
 import type { DashboardCache } from './dashboard.cache.js';
 import {
   correlationSentence,

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { quoteRule, recurrenceRuleProblem, seriesEnd } from '../calendar/recurrence.js';
 import { eventLoopSlicer } from '../common/slices.js';
 import { entryWordCount } from '../journal/journal.rules.js';
-import { taskRuleProblem } from '../projects/projects.rules.js';
+import { taskRuleProblem } from '../tasks/tasks.service.js';
 import {
   DataExportTooNewError,
   DataExportVersionUnsupportedError,

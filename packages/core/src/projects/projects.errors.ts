@@ -6,28 +6,11 @@ export class ProjectNotFoundError extends NotFoundError {
   }
 }
 
-export class TaskNotFoundError extends NotFoundError {
-  constructor() {
-    super('Task');
-  }
-}
-
 export class ProjectHasTasksError extends ValidationError {
   constructor(count: number) {
     super(
       `This project has ${count} task${count === 1 ? '' : 's'}: choose whether to delete them or keep them without a project`,
       'tasks',
     );
-  }
-}
-
-export class InvalidRepeatRuleError extends ValidationError {
-  /** `rrule` and what is wrong with it, when known, are named in the message. */
-  constructor(rrule?: string, problem = 'cannot be read') {
-    const text = rrule?.replace(/^RRULE:/i, '');
-    const named = text
-      ? `The repeat rule "${text.length > 120 ? `${text.slice(0, 120)}…` : text}"`
-      : 'That repeat rule';
-    super(`${named} ${problem} (try FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR)`, 'rrule');
   }
 }

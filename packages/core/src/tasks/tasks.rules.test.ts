@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dueWindow, firstOccurrence, isValidTaskRrule, nextDueDate, progress } from './projects.rules.js';
-import { ZCreateTaskInput, ZTaskRrule } from './projects.schemas.js';
+import { dueWindow, firstOccurrence, isValidTaskRrule, nextDueDate } from './tasks.rules.js';
+import { ZCreateTaskInput, ZTaskRrule } from './tasks.schemas.js';
 
 const repeat = (rrule: string | null, dueDate: string | null, repeatAfterDays: number | null = null) => ({
   rrule,
   dueDate,
   repeatAfterDays,
-});
-
-describe('progress', () => {
-  it('is done over total, and 0 for an empty project', () => {
-    expect(progress(0, 0)).toEqual({ done: 0, total: 0, ratio: 0 });
-    expect(progress(1, 4)).toEqual({ done: 1, total: 4, ratio: 0.25 });
-    expect(progress(3, 3).ratio).toBe(1);
-  });
 });
 
 describe('dueWindow', () => {

@@ -1,20 +1,16 @@
 /**
- * Pure rules of projects and tasks: progress, the due views, and when a repeating task comes round again. Dates
+ * Pure rules of tasks: the due views, and when a repeating task comes round again. Dates
  * are calendar dates ('YYYY-MM-DD') in the user's time zone; steps between them are taken on UTC midnights, where
  * a day is always a day.
  */
 import { RULE_MAX_INTERVAL } from '../calendar/recurrence.js';
 import { firstOccurrenceFrom, type ParsedRule, parseRule, RuleSyntaxError } from '../calendar/rrule-engine.js';
 import { addCalendarDays } from '../common/local-date.js';
-import { InvalidRepeatRuleError } from './projects.errors.js';
-import type { TProgress, TTaskDue } from './projects.schemas.js';
+import { InvalidRepeatRuleError } from './tasks.errors.js';
+import type { TTaskDue } from './tasks.schemas.js';
 
 const utcMidnight = (date: string) => new Date(`${date}T00:00:00.000Z`);
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
-
-export function progress(done: number, total: number): TProgress {
-  return { done, total, ratio: total === 0 ? 0 : done / total };
-}
 
 /** The due-date bounds of a due view, relative to today (the user's local date). */
 export function dueWindow(due: TTaskDue, today: string): { dueBefore?: string; dueFrom?: string; dueTo?: string } {
