@@ -1,4 +1,5 @@
 // The browser-safe entry: zod schemas and their types only. Never import a server module from here.
+export * from './auth/api-keys.schemas.js';
 export * from './auth/auth.schemas.js';
 export * from './calendar/calendar.schemas.js';
 export * from './calendar/subscriptions.schemas.js';

@@ -2,6 +2,7 @@ export { type Kysely, sql, type Transaction } from 'kysely';
 export * from './client.js';
 export type * from './database.js';
 export * from './migrate.js';
+export * as apiKeysQueries from './queries/api-keys.js';
 export * as authQueries from './queries/auth.js';
 export * as calendarQueries from './queries/calendar.js';
 export * as calendarSubscriptionQueries from './queries/calendar-subscriptions.js';

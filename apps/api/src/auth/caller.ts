@@ -1,4 +1,4 @@
-import { apiKeysService, authService, sha256 } from '@lifeos/core/server';
+import { apiKeysService, authService } from '@lifeos/core/server';
 import type { AppServices } from '../services.js';
 import { cookieNames } from './cookies.js';
 import type { Caller, RequestInfo } from './request.js';
@@ -10,24 +10,28 @@ import type { Caller, RequestInfo } from './request.js';
  * never cached.
  */
 export async function resolveCaller(services: AppServices, req: RequestInfo): Promise<Caller | null> {
-  const authorization = req.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match?.[1]) return null;
-    const presented = match[1];
-    // Cached under the key's hash, like the database keeps it, never the key itself.
-    const cacheKey = `key:${sha256(presented)}`;
-    const now = services.clock.now().getTime();
-    const cached = services.callerCache.get(cacheKey, now);
-    if (cached) return cached;
-    const key = await apiKeysService.authenticateApiKey(services, presented);
-    if (!key) return null;
-    const caller: Caller = { method: 'apiKey', user: key.user, keyId: key.keyId, scope: key.scope };
-    services.callerCache.set(cacheKey, caller, now, key.expiresAt?.getTime());
-    return caller;
-  }
+  if (req.authorization !== undefined) return apiKeyCaller(services, req.authorization);
   const accessToken = req.cookies[cookieNames(services.config).access];
-  if (!accessToken) return null;
+  return accessToken ? sessionCaller(services, accessToken) : null;
+}
+
+/** The header is read here; the key is verified by core's API-key service. */
+async function apiKeyCaller(services: AppServices, authorization: string): Promise<Caller | null> {
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  if (!presented) return null;
+  // Cached under the key's hash, like the database keeps it, never the key itself.
+  const cacheKey = `key:${apiKeysService.apiKeyHash(presented)}`;
+  const now = services.clock.now().getTime();
+  const cached = services.callerCache.get(cacheKey, now);
+  if (cached) return cached;
+  const key = await apiKeysService.authenticateApiKey(services, presented);
+  if (!key) return null;
+  const caller: Caller = { method: 'apiKey', user: key.user, keyId: key.keyId, scope: key.scope };
+  services.callerCache.set(cacheKey, caller, now, key.expiresAt?.getTime());
+  return caller;
+}
+
+async function sessionCaller(services: AppServices, accessToken: string): Promise<Caller | null> {
   const cacheKey = `session:${accessToken}`;
   const now = services.clock.now().getTime();
   const cached = services.callerCache.get(cacheKey, now);

@@ -1,7 +1,8 @@
-import { authQueries, type DB, type Kysely } from '@lifeos/db';
+import { apiKeysQueries, type DB, type Kysely } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { TApiKey, TCreateApiKeyInput } from './auth.schemas.js';
+import type { TApiKey, TApiKeyScope, TCreateApiKeyInput } from './api-keys.schemas.js';
+import type { TUser } from './auth.schemas.js';
 import { randomSecret, sha256 } from './tokens.js';
 
 export const API_KEY_PREFIX = 'lifeos_';
@@ -23,31 +24,46 @@ export async function createApiKey(
     throw new ValidationError('The expiry date must be in the future', 'expiresAt');
   }
   const key = `${API_KEY_PREFIX}${randomSecret()}`;
-  const apiKey = await authQueries.insertApiKey(deps.db, {
+  const apiKey = await apiKeysQueries.insertApiKey(deps.db, {
     userId,
     name: input.name,
     scope: input.scope,
     prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-    keyHash: sha256(key),
+    keyHash: apiKeyHash(key),
     expiresAt: input.expiresAt ?? null,
   });
   return { key, apiKey };
 }
 
 export function listApiKeys(deps: Deps, userId: string): Promise<TApiKey[]> {
-  return authQueries.listApiKeys(deps.db, userId);
+  return apiKeysQueries.listApiKeys(deps.db, userId);
 }
 
 export async function revokeApiKey(deps: Deps, userId: string, keyId: string): Promise<void> {
-  if (await authQueries.revokeApiKey(deps.db, userId, keyId, deps.clock.now())) return;
+  if (await apiKeysQueries.revokeApiKey(deps.db, userId, keyId, deps.clock.now())) return;
   // Revoking an already revoked key of one's own is a no-op; anyone else's key does not exist.
-  if (!(await authQueries.apiKeyExists(deps.db, userId, keyId))) throw new NotFoundError('API key');
+  if (!(await apiKeysQueries.apiKeyExists(deps.db, userId, keyId))) throw new NotFoundError('API key');
 }
 
-/** The user behind a presented key, with its scope, or null for an unknown, revoked or expired key. */
-export async function authenticateApiKey(deps: Deps, presented: string) {
+/** A key as the database keeps it, and as a cache may name it: its SHA-256, never the key itself. */
+export function apiKeyHash(key: string): string {
+  return sha256(key);
+}
+
+export interface VerifiedApiKey {
+  user: TUser;
+  keyId: string;
+  scope: TApiKeyScope;
+  expiresAt: Date | null;
+}
+
+/**
+ * Verifies a presented key (the credential of `Authorization: Bearer`): the user behind it, with the key's scope, or
+ * null for an unknown, revoked or expired key. Every transport that takes API keys asks this, and only this.
+ */
+export async function authenticateApiKey(deps: Deps, presented: string): Promise<VerifiedApiKey | null> {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
-  const row = await authQueries.findUserForApiKey(deps.db, sha256(presented), deps.clock.now());
+  const row = await apiKeysQueries.findUserForApiKey(deps.db, apiKeyHash(presented), deps.clock.now());
   if (!row) return null;
   return {
     user: { id: row.id, username: row.username, email: row.email, displayName: row.displayName },

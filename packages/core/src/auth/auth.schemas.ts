@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ZId, ZInstant } from '../common/common.schemas.js';
+import { ZId } from '../common/common.schemas.js';
+import { ZApiKeyScope } from './api-keys.schemas.js';
 
 /** OWASP ASVS 6.2: at least 12 characters, up to 256 (never truncated), no composition rules. */
 export const PASSWORD_MIN = 12;
@@ -68,7 +69,7 @@ export const ZAuthResult = z.object({ user: ZUser });
 
 export const ZMe = ZUser.extend({
   authMethod: z.enum(['session', 'apiKey']),
-  scope: z.enum(['read', 'write']),
+  scope: ZApiKeyScope,
 });
 export type TMe = z.infer<typeof ZMe>;
 
@@ -82,31 +83,3 @@ export const ZSession = z.object({
   current: z.boolean(),
 });
 export type TSession = z.infer<typeof ZSession>;
-
-// ---------- API keys ----------
-
-export const ZApiKeyScope = z.enum(['read', 'write']);
-export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;
-
-export const ZCreateApiKeyInput = z
-  .object({
-    name: z.string().trim().min(1, { error: 'Give the key a name' }).max(100),
-    scope: ZApiKeyScope,
-    expiresAt: ZInstant.optional(),
-  })
-  .strict();
-export type TCreateApiKeyInput = z.infer<typeof ZCreateApiKeyInput>;
-
-export const ZApiKey = z.object({
-  id: ZId,
-  name: z.string(),
-  prefix: z.string(),
-  scope: ZApiKeyScope,
-  createdAt: z.date(),
-  lastUsedAt: z.date().nullable(),
-  expiresAt: z.date().nullable(),
-  revokedAt: z.date().nullable(),
-});
-export type TApiKey = z.infer<typeof ZApiKey>;
-
-export const ZCreatedApiKey = z.object({ key: z.string(), apiKey: ZApiKey });
