@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { authQueries, type DB, type Kysely, sql, userQueries } from '@lifeos/db';
+import { authQueries, type DB, type Kysely, userQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
 import { NotFoundError, RateLimitedError } from '../errors.js';
@@ -140,7 +140,7 @@ export async function createUser(
 ): Promise<TUser> {
   const passwordHash = await deps.hasher.hash(input.password);
   return inTransaction(deps, async ({ db: trx }) => {
-    await sql`select pg_advisory_xact_lock(hashtext('lifeos.create_user'))`.execute(trx);
+    await userQueries.lockUserCreation(trx);
     if (options.onlyIfNoUsers && (await userQueries.countUsers(trx)) > 0) throw new SetupClosedError();
     const conflicts = await userQueries.findUserConflicts(trx, input.username, input.email);
     if (conflicts.some((c) => c.username.toLowerCase() === input.username.toLowerCase())) {
@@ -270,19 +270,16 @@ export async function refresh(
     const newToken = randomSecret();
     const issued = await inTransaction(deps, async ({ db: trx }) => {
       if (!(await authQueries.markRefreshTokenRotated(trx, token.id, newId, now))) return false;
-      await trx
-        .insertInto('refreshTokens')
-        .values({
-          id: newId,
-          userId: token.userId,
-          familyId: token.familyId,
-          tokenHash: sha256(newToken),
-          userAgent: client.userAgent?.slice(0, 512) ?? null,
-          ip: client.ip,
-          createdAt: now,
-          expiresAt: token.expiresAt,
-        })
-        .execute();
+      await authQueries.insertRefreshToken(trx, {
+        id: newId,
+        userId: token.userId,
+        familyId: token.familyId,
+        tokenHash: sha256(newToken),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip,
+        createdAt: now,
+        expiresAt: token.expiresAt,
+      });
       return true;
     });
     if (!issued) return 'raced';

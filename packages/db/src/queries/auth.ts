@@ -3,8 +3,8 @@ import type { DB, NewRefreshToken } from '../database.js';
 
 // ---------- refresh tokens and sessions (a session is a refresh-token family) ----------
 
-export async function insertRefreshToken(db: Kysely<DB>, token: NewRefreshToken) {
-  return db.insertInto('refreshTokens').values(token).returning(['id']).executeTakeFirstOrThrow();
+export async function insertRefreshToken(db: Kysely<DB>, token: NewRefreshToken): Promise<void> {
+  await db.insertInto('refreshTokens').values(token).execute();
 }
 
 export async function findRefreshTokenByHash(db: Kysely<DB>, tokenHash: string) {

@@ -1,6 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, NewUser } from '../database.js';
 
+/**
+ * Serializes user creation for the rest of the transaction (a transaction-scoped advisory lock): two racing
+ * first-run requests see each other's user.
+ */
+export async function lockUserCreation(db: Kysely<DB>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('lifeos.create_user'))`.execute(db);
+}
+
 export async function countUsers(db: Kysely<DB>): Promise<number> {
   const row = await db
     .selectFrom('users')
