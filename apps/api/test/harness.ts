@@ -146,8 +146,8 @@ export async function setupOwner(server: TestServer, owner = OWNER): Promise<Bro
 
 /** Creates another user directly through the service layer (sign-up is closed after setup). */
 export async function createUser(server: TestServer, user: { username: string; email: string; password: string }) {
-  const { authService, createPasswordHasher } = await import('@lifeos/core/server');
-  await authService.createUser({ db: server.database.db, hasher: createPasswordHasher(server.config.argon2) }, user);
+  const { authService } = await import('@lifeos/core/server');
+  await authService.createUser(server.services, user);
   const browser = browserClient(server);
   await browser.client.auth.login.mutate({ identifier: user.username, password: user.password });
   return browser;
