@@ -141,7 +141,12 @@ export default defineConfig({
       // Core's browser entry re-exports every module (`export *`); its modules only declare schemas and pure
       // functions, so a page that uses one of them needs no other. Saying so lets each page's chunks hold only the
       // core modules it uses (the login page no longer builds every module's schemas, nor loads date-fns).
-      treeshake: { moduleSideEffects: (id: string) => !/[\\/]packages[\\/]core[\\/]src[\\/]/.test(id) },
+      // A web feature's public entry (features/<feature>/index.ts) only re-exports, too: quick capture takes
+      // `priorityLabel` through the tasks entry without pulling the task form into the shell's first load.
+      treeshake: {
+        moduleSideEffects: (id: string) =>
+          !/[\\/]packages[\\/]core[\\/]src[\\/]/.test(id) && !/[\\/]features[\\/][a-z-]+[\\/]index\.ts$/.test(id),
+      },
       // Multi-page build: the app and the (development-only) tRPC panel.
       input: { main: page('./index.html'), panel: page('./panel.html') },
     },

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
+import { TruncationNotice } from '../../components/truncation-notice';
 import { trpc } from '../../lib/trpc';
 import { AgendaView } from './agenda-view';
 import { FeedSection, ImportExport } from './calendar-tools';
@@ -12,7 +13,6 @@ import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './d
 import { EventForm } from './event-form';
 import { OccurrenceDetails } from './occurrence-details';
 import { SubscriptionsSection } from './subscriptions-panel';
-import { TruncationNotice } from './truncation-notice';
 import './calendar.css';
 
 const VIEWS: { value: CalendarView; label: string }[] = [

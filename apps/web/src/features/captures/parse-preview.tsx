@@ -1,5 +1,6 @@
 import type { TParsedCapture } from '@lifeos/core/schemas';
-import { formatDue, priorityLabel } from '../tasks/task-bits';
+import { formatLocalDate } from '../../lib/local-date';
+import { priorityLabel } from '../tasks';
 
 /** What the quick-add parser read in a text: the proposal the user confirms when processing. */
 export function ParsePreview({ parsed, label = 'Proposal' }: { parsed: TParsedCapture; label?: string }) {
@@ -7,7 +8,7 @@ export function ParsePreview({ parsed, label = 'Proposal' }: { parsed: TParsedCa
   if (parsed.dueDate) {
     parts.push({
       key: 'due',
-      text: `Due ${formatDue(parsed.dueDate)}${parsed.dueTime ? ` ${parsed.dueTime}` : ''}`,
+      text: `Due ${formatLocalDate(parsed.dueDate, 'weekday')}${parsed.dueTime ? ` ${parsed.dueTime}` : ''}`,
       ...(parsed.dateText ? { title: `Read from “${parsed.dateText}”` } : {}),
     });
   }

@@ -8,9 +8,9 @@ import { Field, FormError } from '../../components/field';
 import { Modal } from '../../components/modal';
 import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
+import { localToday } from '../../lib/local-date';
 import { trpc } from '../../lib/trpc';
-import { localToday } from '../tasks/task-bits';
-import { NEW_PROJECT, projectChoice, TaskForm, type TaskFormInput } from '../tasks/task-form';
+import { EMPTY_TASK_FORM, NEW_PROJECT, projectChoice, TaskForm, type TaskFormInput } from '../tasks';
 import { ParsePreview } from './parse-preview';
 
 type Into = TProcessCaptureInput['into'];
@@ -35,16 +35,13 @@ export function TaskProcessDialog({
   const ready = parsed.data && projects.data;
   const defaults: TaskFormInput | undefined = parsed.data
     ? {
+        ...EMPTY_TASK_FORM,
         title: parsed.data.title || capture.text,
-        notes: '',
         dueDate: parsed.data.dueDate ?? '',
         labels: parsed.data.labels.join(' '),
         priority: String(parsed.data.priority ?? 0),
         project: parsed.data.project?.id ?? (parsed.data.newProjectName ? NEW_PROJECT : ''),
         newProjectName: parsed.data.newProjectName ?? '',
-        repeat: 'none',
-        repeatDays: '1',
-        customRrule: '',
       }
     : undefined;
   return (

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
-import '../projects/projects.css';
+import './captures.css';
 import { isTypingTarget } from '../../lib/typing-target';
 import { ParsePreview } from './parse-preview';
 

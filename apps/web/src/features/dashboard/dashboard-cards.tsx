@@ -10,9 +10,10 @@ import {
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { DeferredRender } from '../../components/deferred-render';
-import { TruncationNotice } from '../calendar/truncation-notice';
-import { formatWeight, type WeightUnit } from '../fitness/units';
-import { entryPath, formatLocalDate } from '../journal/journal-links';
+import { TruncationNotice } from '../../components/truncation-notice';
+import { formatLocalDate } from '../../lib/local-date';
+import { formatWeight, type WeightUnit } from '../../lib/units';
+import { entryPath } from '../journal';
 
 // The charts (recharts) and the heatmap are a chunk of their own, fetched only once one of them comes near the
 // viewport (a phone that never scrolls down never downloads recharts) and drawn one per idle moment.
@@ -66,10 +67,7 @@ function Card({
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
-const dayMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' });
-/** "Nov 25" for a 'YYYY-MM-DD' date of the last weeks (the year goes without saying). */
-const shortDay = (date: string) => dayMonth.format(new Date(`${date}T00:00:00Z`));
 /** "Wed" for a day of this week. */
 const dayOfWeek = (date: string) => weekday.format(new Date(`${date}T00:00:00Z`));
 
@@ -216,7 +214,7 @@ export function AgendaCard({ data }: { data: TDashboardToday }) {
               <span className="dash-when dash-overdue">Overdue</span>
               <span className="dash-row-main">
                 <Link to={task.projectId ? `/projects/${task.projectId}` : '/tasks'}>{task.title}</Link>
-                <span className="muted">due {shortDay(task.dueDate)}</span>
+                <span className="muted">due {formatLocalDate(task.dueDate, 'day')}</span>
               </span>
             </li>
           ))}
@@ -340,7 +338,7 @@ export function RecordsCard({ data }: { data: TDashboardToday }) {
         <ul className="dash-rows">
           {records.map((r) => (
             <li key={r.exerciseId} className="dash-row">
-              <span className="dash-when">{shortDay(r.date)}</span>
+              <span className="dash-when">{formatLocalDate(r.date, 'day')}</span>
               <span className="dash-row-main">
                 <Link to={`/fitness/history/${r.sessionId}`}>{r.exerciseName}</Link>
                 <span className="muted">

@@ -18,14 +18,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { JournalHeatmap } from '../journal/heatmap';
-import '../journal/journal.css';
-import { displayWeight, type WeightUnit } from '../fitness/units';
+import { JournalHeatmap } from '../../components/heatmap';
+import { formatLocalDate } from '../../lib/local-date';
+import { displayWeight, type WeightUnit } from '../../lib/units';
 
-// One formatter for every label: toLocaleDateString with options builds a new one per call, and the three charts
-// label some 130 points.
-const dayMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const dayLabel = (date: string) => dayMonth.format(new Date(`${date}T00:00:00Z`));
+// One formatter for every label (lib/local-date keeps it): toLocaleDateString with options builds a new one per
+// call, and the three charts label some 130 points.
+const dayLabel = (date: string) => formatLocalDate(date, 'day');
 
 /**
  * Every how many points an x-axis label goes (recharts' `interval`), for about six labels. A fixed interval

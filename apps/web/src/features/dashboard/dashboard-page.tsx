@@ -2,7 +2,7 @@ import type { TDashboardToday } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
-import { formatLocalDate } from '../journal/journal-links';
+import { formatLocalDate } from '../../lib/local-date';
 import {
   AgendaCard,
   BodyWeightCard,

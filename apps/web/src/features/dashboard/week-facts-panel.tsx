@@ -2,7 +2,7 @@ import { type TWeekFacts, weightUnitFor } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState, LoadingState } from '../../components/states';
 import { trpc } from '../../lib/trpc';
-import { formatWeight } from '../fitness/units';
+import { formatWeight } from '../../lib/units';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 

@@ -1,6 +1,6 @@
 import type { TExercise } from '@lifeos/core/schemas';
 import { useId, useMemo, useState } from 'react';
-import { humanize } from './units';
+import { humanize } from './format';
 
 /** Search the library and pick an exercise (archived ones are left out). */
 export function ExercisePicker({

@@ -17,7 +17,7 @@ import { applyServerErrors, errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import './fitness.css';
 import { FitnessNav } from './fitness-nav';
-import { humanize } from './units';
+import { humanize } from './format';
 
 type Muscle = (typeof MUSCLES)[number];
 type Equipment = (typeof EQUIPMENT)[number];

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { formatWeight, parseWeight } from '../../lib/units';
 import { PlateCalculator } from './plate-calculator';
 import { platesFor } from './plates';
 import { SetEditor, type SetValues } from './set-row';
-import { formatWeight, parseWeight } from './units';
 
 describe('the plate calculator', () => {
   it('loads the bar from the heaviest plate down, per unit', () => {

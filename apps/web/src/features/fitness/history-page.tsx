@@ -6,9 +6,10 @@ import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { trpc, trpcClient } from '../../lib/trpc';
 import './fitness.css';
+import { formatWeight, useWeightUnit } from '../../lib/units';
 import { FitnessNav } from './fitness-nav';
+import { formatDuration } from './format';
 import { FitnessImportExport } from './import-export';
-import { formatDuration, formatWeight, useWeightUnit } from './units';
 
 const PAGE_SIZE = 20;
 

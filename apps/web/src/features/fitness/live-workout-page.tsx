@@ -8,11 +8,11 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 import './fitness.css';
+import { useWeightUnit, type WeightUnit } from '../../lib/units';
 import { ExercisePicker } from './exercise-picker';
 import { FitnessNav } from './fitness-nav';
 import { type Rest, RestTimer } from './rest-timer';
 import { describeSet, SetEditor, type SetValues } from './set-row';
-import { useWeightUnit, type WeightUnit } from './units';
 import {
   type DayTargets,
   invalidateAfterWorkout,

@@ -1,5 +1,5 @@
+import type { WeightUnit } from '../../lib/units';
 import { platesFor } from './plates';
-import type { WeightUnit } from './units';
 
 /** The plates to load on each side of the bar for a barbell weight typed in the user's unit. */
 export function PlateCalculator({ total, unit }: { total: number | null; unit: WeightUnit }) {

@@ -1,4 +1,4 @@
-import type { WeightUnit } from './units';
+import type { WeightUnit } from '../../lib/units';
 
 /** The bar and the plates of a common gym, per unit. */
 export const BAR_WEIGHT: Record<WeightUnit, number> = { kg: 20, lb: 45 };

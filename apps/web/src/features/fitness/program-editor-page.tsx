@@ -17,10 +17,10 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import './fitness.css';
+import { useWeightUnit, type WeightUnit } from '../../lib/units';
 import { ExercisePicker } from './exercise-picker';
 import { FitnessNav } from './fitness-nav';
 import { emptyExercise, type ProgramForm, programFormSchema, programToForm } from './program-form';
-import { useWeightUnit, type WeightUnit } from './units';
 import { useExerciseMap } from './use-fitness';
 
 type ProgramInput = TCreateProgramInput | TUpdateProgramInput;

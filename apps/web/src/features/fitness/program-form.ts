@@ -13,7 +13,7 @@ import {
   ZUpdateProgramInput,
 } from '@lifeos/core/schemas';
 import { z } from 'zod';
-import { displayWeight } from './units';
+import { displayWeight } from '../../lib/units';
 
 export interface ProgramExerciseForm {
   exerciseId: string;

@@ -25,8 +25,9 @@ import { applyServerErrors } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
 import './fitness.css';
+import { displayWeight, formatWeight, useWeightUnit, type WeightUnit } from '../../lib/units';
 import { FitnessNav } from './fitness-nav';
-import { displayWeight, formatWeight, humanize, useWeightUnit, type WeightUnit } from './units';
+import { humanize } from './format';
 import { RECORD_LABELS } from './workout-summary';
 
 const PALETTE = ['#2f6b57', '#3b82f6', '#d97706', '#b3261e', '#7c3aed', '#0891b2', '#65a30d', '#db2777', '#64748b'];

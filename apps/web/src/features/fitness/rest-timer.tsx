@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatDuration } from './units';
+import { formatDuration } from './format';
 
 export interface Rest {
   endsAt: number;

@@ -9,9 +9,10 @@ import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
 import './fitness.css';
+import { formatWeight, useWeightUnit } from '../../lib/units';
 import { FitnessNav } from './fitness-nav';
+import { formatDuration } from './format';
 import { describeSet } from './set-row';
-import { formatDuration, formatWeight, useWeightUnit } from './units';
 import { invalidateAfterWorkout } from './use-fitness';
 import { sessionVolumeKg } from './workout-summary';
 

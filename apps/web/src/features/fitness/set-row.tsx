@@ -1,17 +1,17 @@
 import type { TLogSetInput, TWorkoutSet } from '@lifeos/core/schemas';
 import { ZRpe } from '@lifeos/core/schemas';
 import { type FormEvent, useId, useState } from 'react';
-import { PlateCalculator } from './plate-calculator';
 import {
   displayDistance,
   displayWeight,
   distanceUnitFor,
-  formatDuration,
   formatWeight,
   parseDistance,
   parseWeight,
   type WeightUnit,
-} from './units';
+} from '../../lib/units';
+import { formatDuration } from './format';
+import { PlateCalculator } from './plate-calculator';
 
 export type SetValues = Pick<TLogSetInput, 'reps' | 'weightKg' | 'rpe' | 'durationS' | 'distanceM' | 'isWarmup'>;
 

@@ -1,8 +1,9 @@
 import type { TFinishSessionResult } from '@lifeos/core/schemas';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { formatWeight, useWeightUnit, type WeightUnit } from '../../lib/units';
 import { FitnessNav } from './fitness-nav';
-import { formatDuration, formatWeight, useWeightUnit, type WeightUnit } from './units';
+import { formatDuration } from './format';
 
 export const RECORD_LABELS = {
   heaviestWeight: 'Heaviest weight',

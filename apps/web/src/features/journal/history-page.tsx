@@ -14,7 +14,8 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import './journal.css';
-import { entryPath, formatLocalDate, invalidateJournalViews } from './journal-links';
+import { formatLocalDate } from '../../lib/local-date';
+import { entryPath, invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 
 const PAGE_SIZE = 20;

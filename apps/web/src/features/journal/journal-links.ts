@@ -24,18 +24,3 @@ export function invalidateJournalViews() {
     queryClient.invalidateQueries(trpc.journal.heatmap.pathFilter()),
   ]);
 }
-
-const longDate = new Intl.DateTimeFormat(undefined, {
-  weekday: 'long',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
-
-/** A 'YYYY-MM-DD' calendar date for people ("Tuesday, March 10, 2026"); no time zone can shift it. */
-export function formatLocalDate(date: string, style: 'long' | 'short' = 'long'): string {
-  const instant = new Date(`${date}T00:00:00Z`);
-  return (style === 'long' ? longDate : shortDate).format(instant);
-}

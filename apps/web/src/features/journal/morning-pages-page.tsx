@@ -7,7 +7,8 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { queryClient, trpc } from '../../lib/trpc';
 import { type AutosaveStatus, useAutosave } from './use-autosave';
 import './journal.css';
-import { formatLocalDate, invalidateJournalViews } from './journal-links';
+import { formatLocalDate } from '../../lib/local-date';
+import { invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 import { useJournalDay } from './use-journal-day';
 

@@ -2,12 +2,13 @@ import { JOURNAL_ENTRY_LABELS, type TJournalEntryType, type TJournalStreak } fro
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { JournalHeatmap } from '../../components/heatmap';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { trpc } from '../../lib/trpc';
-import { JournalHeatmap } from './heatmap';
 import './journal.css';
-import { entryPath, formatLocalDate } from './journal-links';
+import { formatLocalDate } from '../../lib/local-date';
+import { entryPath } from './journal-links';
 import { JournalNav } from './journal-nav';
 
 const BLURBS: Record<TJournalEntryType, string> = {

@@ -10,11 +10,18 @@ import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
+import { formatLocalDate } from '../../lib/local-date';
 import { errorCode, queryClient, trpc } from '../../lib/trpc';
-import { repeatToForm } from '../tasks/repeat';
-import { formatDue, invalidateTasks } from '../tasks/task-bits';
-import { repeatChoice, TaskForm, type TaskFormValues } from '../tasks/task-form';
-import { TaskError, TaskLine, useToggleTask } from '../tasks/task-row';
+import {
+  invalidateTasks,
+  repeatChoice,
+  TaskError,
+  TaskForm,
+  type TaskFormValues,
+  TaskLine,
+  taskToForm,
+  useToggleTask,
+} from '../tasks';
 import { DeleteProjectDialog, ProgressBar, STATUS_LABELS } from './project-bits';
 import { ProjectFormDialog } from './project-form';
 import './projects.css';
@@ -76,7 +83,7 @@ export function ProjectPage() {
         <p className="list-meta">
           <span className={p.status === 'active' ? 'badge badge-accent' : 'badge'}>{STATUS_LABELS[p.status]}</span>
           {p.area ? <span className="badge">{p.area}</span> : null}
-          {p.targetDate ? <span>Target {formatDue(p.targetDate)}</span> : null}
+          {p.targetDate ? <span>Target {formatLocalDate(p.targetDate, 'weekday')}</span> : null}
         </p>
         {p.description ? <p className="muted project-description">{p.description}</p> : null}
         <ProgressBar progress={p.progress} color={p.color} />
@@ -304,16 +311,7 @@ function ProjectTasks({ projectId }: { projectId: string }) {
       {editing ? (
         <Modal title="Edit task" onClose={() => setEditing(null)} className="dialog-wide">
           <TaskForm
-            defaults={{
-              title: editing.title,
-              notes: editing.notes ?? '',
-              dueDate: editing.dueDate ?? '',
-              labels: editing.labels.join(' '),
-              priority: String(editing.priority),
-              project: editing.projectId ?? '',
-              newProjectName: '',
-              ...repeatToForm(editing),
-            }}
+            defaults={taskToForm(editing)}
             projects={projects.data?.filter((p) => p.status !== 'archived' || p.id === editing.projectId)}
             showRepeat
             submitLabel="Save task"

@@ -5,8 +5,8 @@ import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
+import { formatLocalDate } from '../../lib/local-date';
 import { queryClient, trpc } from '../../lib/trpc';
-import { formatDue } from '../tasks/task-bits';
 import { DeleteProjectDialog, ProgressBar, STATUS_LABELS } from './project-bits';
 import { ProjectFormDialog } from './project-form';
 import './projects.css';
@@ -91,7 +91,7 @@ export function ProjectsPage() {
                     {STATUS_LABELS[project.status]}
                   </span>
                   {project.area ? <span className="badge">{project.area}</span> : null}
-                  {project.targetDate ? <span>Target {formatDue(project.targetDate)}</span> : null}
+                  {project.targetDate ? <span>Target {formatLocalDate(project.targetDate, 'weekday')}</span> : null}
                 </p>
                 {project.description ? <p className="small muted project-description">{project.description}</p> : null}
                 <ProgressBar progress={project.progress} color={project.color} />

@@ -1,5 +1,5 @@
 import { PageHeader } from '../../components/page-header';
-import { DataSection } from '../data/data-section';
+import { DataSection } from '../data';
 import { ApiKeysSection } from './api-keys-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';

@@ -5,6 +5,7 @@ import {
   REPEAT_AFTER_DAYS_MAX,
   TASK_NOTES_MAX,
   type TProject,
+  type TTask,
   ZCalendarDate,
   ZCreateTaskInput,
   ZLabel,
@@ -15,7 +16,7 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
 import { applyServerErrors } from '../../lib/errors';
-import { describeRepeat, REPEAT_CHOICES, type RepeatChoice, repeatFromForm, repeatLabel } from './repeat';
+import { describeRepeat, REPEAT_CHOICES, type RepeatChoice, repeatFromForm, repeatLabel, repeatToForm } from './repeat';
 import { splitLabels } from './task-bits';
 
 /** The project select's value for "a new project, named below". */
@@ -67,6 +68,20 @@ export const EMPTY_TASK_FORM: TaskFormInput = {
   repeatDays: '1',
   customRrule: '',
 };
+
+/** The form's values for editing a task. */
+export function taskToForm(task: TTask): TaskFormInput {
+  return {
+    title: task.title,
+    notes: task.notes ?? '',
+    dueDate: task.dueDate ?? '',
+    labels: task.labels.join(' '),
+    priority: String(task.priority),
+    project: task.projectId ?? '',
+    newProjectName: '',
+    ...repeatToForm(task),
+  };
+}
 
 interface TaskFormProps {
   defaults: TaskFormInput;

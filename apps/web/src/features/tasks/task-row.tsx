@@ -2,8 +2,10 @@ import type { TTask } from '@lifeos/core/schemas';
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { formatLocalDate, localToday } from '../../lib/local-date';
 import { queryClient, trpc } from '../../lib/trpc';
-import { formatDue, invalidateTasks, localToday, priorityLabel } from './task-bits';
+import { invalidateTasks, priorityLabel } from './task-bits';
+import './tasks.css';
 
 /** Shows the new status in every cached task list at once; the refetch after the call settles has the last word. */
 function showStatus(id: string, status: TTask['status']) {
@@ -70,7 +72,7 @@ export function TaskLine({
           {task.dueDate ? (
             <span className={overdue ? 'badge badge-warn' : 'badge'}>
               {overdue ? 'Overdue · ' : 'Due '}
-              {formatDue(task.dueDate)}
+              {formatLocalDate(task.dueDate, 'weekday')}
             </span>
           ) : null}
           {task.priority > 0 ? <span className="badge">!{priorityLabel(task.priority)}</span> : null}

@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { trpc } from '../../lib/trpc';
-import '../projects/projects.css';
+import './tasks.css';
 import { TaskError, TaskLine, useToggleTask } from './task-row';
 
 const TABS: { due: TTaskDue; label: string; empty: string }[] = [

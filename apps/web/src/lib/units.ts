@@ -1,10 +1,10 @@
 /**
- * Weights in the user's units. The API keeps kilograms; the user types and reads kg or lb, converted with the
- * core's exact helpers (225 lb is stored as 102.0582 kg and shown again as 225 lb).
+ * Weights and distances in the user's units. The API keeps kilograms and metres; the user types and reads kg or lb,
+ * km or mi, converted with the core's exact helpers (225 lb is stored as 102.0582 kg and shown again as 225 lb).
  */
-import { fromKg, type TMuscle, toKg, type WeightUnit, weightUnitFor } from '@lifeos/core/schemas';
+import { fromKg, toKg, type WeightUnit, weightUnitFor } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
-import { trpc } from '../../lib/trpc';
+import { trpc } from './trpc';
 
 export type { WeightUnit };
 
@@ -44,20 +44,4 @@ export function parseDistance(raw: string, unit: DistanceUnit): number | null {
   if (raw.trim() === '') return null;
   const value = Number(raw.replace(',', '.'));
   return Number.isFinite(value) ? Math.round(value * (unit === 'km' ? 1000 : M_PER_MI) * 100) / 100 : null;
-}
-
-/** "1:05:30", "4:05". */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
-}
-
-const LABELS: Record<string, string> = { upper_back: 'Upper back', lower_back: 'Lower back', full_body: 'Full body' };
-/** "upper_back" → "Upper back". */
-export function humanize(value: TMuscle | string): string {
-  return LABELS[value] ?? value.charAt(0).toUpperCase() + value.slice(1).replaceAll('_', ' ');
 }

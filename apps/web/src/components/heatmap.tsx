@@ -1,7 +1,8 @@
 import type { TJournalHeatmap } from '@lifeos/core/schemas';
 import { addCalendarDays, daysBetween, weekStartOf } from '@lifeos/core/schemas';
 import { useId } from 'react';
-import { formatLocalDate } from './journal-links';
+import { formatLocalDate } from '../lib/local-date';
+import './heatmap.css';
 
 const CELL = 12;
 const GAP = 3;
