@@ -40,3 +40,42 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** What QueryState reads of a query (useQuery's result has it). */
+export interface QueryView<T> {
+  data: T | undefined;
+  error: unknown;
+  isError: boolean;
+  refetch: () => unknown;
+}
+
+/** The empty case of a query's answer: when it counts as empty, and what to say then. */
+export interface EmptyView<T> {
+  when: (data: T) => boolean;
+  title: string;
+  children?: ReactNode;
+}
+
+/**
+ * One query's answer, or where it stands: its data once there is some (kept on screen when a later refetch fails),
+ * else its error with a retry, else a spinner saying what is loading. `empty` names the answer that holds nothing.
+ */
+export function QueryState<T>({
+  query,
+  loading,
+  empty,
+  children,
+}: {
+  query: QueryView<T>;
+  /** What is being loaded ("Loading sessions…"). */
+  loading: string;
+  empty?: EmptyView<T> | undefined;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.data !== undefined) {
+    if (empty?.when(query.data)) return <EmptyState title={empty.title}>{empty.children}</EmptyState>;
+    return children(query.data);
+  }
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  return <LoadingState label={loading} />;
+}

@@ -4,7 +4,7 @@ import { formatDistanceToNow } from 'date-fns';
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Field, FormError } from '../../components/field';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { QueryState } from '../../components/states';
 import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import { invalidateEvents } from './invalidate';
@@ -16,7 +16,10 @@ async function invalidate() {
   await Promise.all([queryClient.invalidateQueries(trpc.calendar.subscriptions.pathFilter()), invalidateEvents()]);
 }
 
-/** External calendars (.ics URLs): add by URL and name; each shows its last refresh and last error. */
+/**
+ * External calendars (.ics URLs): add by URL and name; each shows its last refresh and last error. A disclosure
+ * rather than a Panel (closed, it costs the calendar page one line and no request), with the panels' QueryState.
+ */
 export function SubscriptionsSection() {
   const [open, setOpen] = useState(false);
   const list = useQuery({ ...trpc.calendar.subscriptions.list.queryOptions(), enabled: open });
@@ -28,17 +31,24 @@ export function SubscriptionsSection() {
         read-only next to yours and are refreshed every hour.
       </p>
       <AddSubscriptionForm />
-      {open && list.isPending ? <LoadingState label="Loading subscriptions…" /> : null}
-      {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {list.data && list.data.length === 0 ? (
-        <EmptyState title="No subscribed calendars">Paste a calendar's address above to add one.</EmptyState>
-      ) : null}
-      {list.data && list.data.length > 0 ? (
-        <ul className="subscription-list" aria-label="Subscribed calendars">
-          {list.data.map((s) => (
-            <SubscriptionRow key={s.id} subscription={s} />
-          ))}
-        </ul>
+      {open || !list.isPending ? (
+        <QueryState
+          query={list}
+          loading="Loading subscriptions…"
+          empty={{
+            when: (subscriptions) => subscriptions.length === 0,
+            title: 'No subscribed calendars',
+            children: "Paste a calendar's address above to add one.",
+          }}
+        >
+          {(subscriptions) => (
+            <ul className="subscription-list" aria-label="Subscribed calendars">
+              {subscriptions.map((s) => (
+                <SubscriptionRow key={s.id} subscription={s} />
+              ))}
+            </ul>
+          )}
+        </QueryState>
       ) : null}
     </details>
   );

@@ -8,9 +8,9 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { formatRelative } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
-import './captures.css';
 import { isTypingTarget } from '../../lib/typing-target';
 import { invalidateTasks } from '../tasks';
+import './captures.css';
 import { EventProcessDialog, TaskProcessDialog } from './process-dialogs';
 import { QUICK_CAPTURE_KEY } from './quick-capture';
 

@@ -4,8 +4,8 @@ import { Link } from 'react-router';
 import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
-import './captures.css';
 import { isTypingTarget } from '../../lib/typing-target';
+import './captures.css';
 import { ParsePreview } from './parse-preview';
 
 /** The key that opens quick capture from any page (when focus is not in a text field). */

@@ -10,6 +10,7 @@ import {
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { DeferredRender } from '../../components/deferred-render';
+import { Panel } from '../../components/panel';
 import { TruncationNotice } from '../../components/truncation-notice';
 import { formatLocalDate } from '../../lib/local-date';
 import { formatWeight, type WeightUnit } from '../../lib/units';
@@ -43,25 +44,22 @@ function Card({
   wide?: boolean;
   children: ReactNode;
 }) {
-  const headingId = `dash-${id}`;
   return (
-    <section
-      className={wide ? 'panel dash-card dash-card-wide' : 'panel dash-card'}
-      aria-labelledby={headingId}
-      data-testid={`card-${id}`}
-    >
-      <div className="dash-card-header">
-        <h2 id={headingId} className="dash-card-title">
-          {title}
-        </h2>
-        {link ? (
+    <Panel
+      title={title}
+      className={wide ? 'dash-card dash-card-wide' : 'dash-card'}
+      headingClassName="dash-card-title"
+      testId={`card-${id}`}
+      actions={
+        link ? (
           <Link className="dash-card-link" to={link.to}>
             {link.label} <span aria-hidden="true">→</span>
           </Link>
-        ) : null}
-      </div>
+        ) : undefined
+      }
+    >
       {children}
-    </section>
+    </Panel>
   );
 }
 
@@ -74,8 +72,7 @@ const dayOfWeek = (date: string) => weekday.format(new Date(`${date}T00:00:00Z`)
 /** Where to begin, for someone with nothing in Life OS yet. */
 export function StartHere() {
   return (
-    <section className="panel dash-start" aria-labelledby="dash-start">
-      <h2 id="dash-start">Start here</h2>
+    <Panel title="Start here" className="dash-start">
       <p className="muted">Nothing here yet — each of these fills a card below.</p>
       <ul className="dash-start-list">
         <li>
@@ -100,7 +97,7 @@ export function StartHere() {
       <p className="muted">
         Tip: press <kbd>c</kbd> on any page to capture a thought into the inbox.
       </p>
-    </section>
+    </Panel>
   );
 }
 

@@ -1,6 +1,6 @@
 import { type TWeekFacts, weightUnitFor } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
-import { ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
 import { trpc } from '../../lib/trpc';
 import { formatWeight } from '../../lib/units';
 
@@ -30,30 +30,33 @@ export function factLines(facts: TWeekFacts): string[] {
  */
 export function WeekFactsPanel({ weekStart, onInsert }: { weekStart: string; onInsert: (lines: string[]) => void }) {
   const facts = useQuery(trpc.dashboard.weekFacts.queryOptions({ weekStart }));
-  if (facts.isPending) return <LoadingState label="Gathering the week…" />;
-  if (facts.isError) return <ErrorState error={facts.error} onRetry={() => void facts.refetch()} />;
-  const lines = factLines(facts.data);
   return (
-    <section className="panel" aria-labelledby="week-facts-heading" data-testid="week-facts">
-      <h2 id="week-facts-heading" className="subheading">
-        This week
-      </h2>
-      {lines.length === 0 ? (
-        <p className="muted">Nothing recorded in other modules this week yet.</p>
-      ) : (
-        <>
-          <ul>
-            {lines.map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-          <div>
-            <button type="button" className="button button-small" onClick={() => onInsert(lines)}>
-              Insert facts into wins
-            </button>
-          </div>
-        </>
-      )}
-    </section>
+    <Panel
+      title="This week"
+      headingClassName="subheading"
+      testId="week-facts"
+      query={facts}
+      loading="Gathering the week…"
+    >
+      {(data) => <FactList lines={factLines(data)} onInsert={onInsert} />}
+    </Panel>
+  );
+}
+
+function FactList({ lines, onInsert }: { lines: string[]; onInsert: (lines: string[]) => void }) {
+  if (lines.length === 0) return <p className="muted">Nothing recorded in other modules this week yet.</p>;
+  return (
+    <>
+      <ul>
+        {lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <div>
+        <button type="button" className="button button-small" onClick={() => onInsert(lines)}>
+          Insert facts into wins
+        </button>
+      </div>
+    </>
   );
 }

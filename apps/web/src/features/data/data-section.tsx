@@ -1,7 +1,7 @@
 import type { TDataImportMode } from '@lifeos/core/schemas';
 import { useId, useState } from 'react';
+import { Panel } from '../../components/panel';
 import { queryClient } from '../../lib/trpc';
-import { SettingsSection } from '../settings/section';
 import {
   type DataImportReport,
   downloadExport,
@@ -36,14 +36,14 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 export function DataSection() {
   return (
-    <SettingsSection
+    <Panel
       id="data"
       title="Your data"
       description="Download everything you keep in Life OS, or bring a download back — into this account or another one."
     >
       <ExportPanel />
       <ImportPanel />
-    </SettingsSection>
+    </Panel>
   );
 }
 

@@ -20,12 +20,13 @@ import {
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
+import { ErrorState, LoadingState, QueryState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
-import './fitness.css';
 import { displayWeight, formatWeight, useWeightUnit, type WeightUnit } from '../../lib/units';
+import './fitness.css';
 import { FitnessNav } from './fitness-nav';
 import { humanize } from './format';
 import { RECORD_LABELS } from './workout-summary';
@@ -68,30 +69,30 @@ function OneRepMax({ unit }: { unit: WeightUnit }) {
     [detail.data, unit],
   );
   return (
-    <section className="panel stack-lg" aria-labelledby="e1rm-heading">
-      <h2 id="e1rm-heading" className="subheading">
-        Estimated 1RM over time
-      </h2>
-      {!records.data ? (
-        records.isError ? (
-          <ErrorState error={records.error} onRetry={() => void records.refetch()} />
-        ) : (
-          <LoadingState label="Loading records…" />
-        )
-      ) : records.data.length === 0 ? (
-        <EmptyState title="No records yet">
+    <Panel
+      title="Estimated 1RM over time"
+      className="stack-lg"
+      headingClassName="subheading"
+      query={records}
+      loading="Loading records…"
+      empty={{
+        when: (list) => list.length === 0,
+        title: 'No records yet',
+        children: (
           <p>
             Finish a <Link to="/fitness">workout</Link> with weighted sets and your records and 1RM chart show here.
           </p>
-        </EmptyState>
-      ) : (
+        ),
+      }}
+    >
+      {(list) => (
         <>
           <div>
             <label htmlFor={selectId} className="small">
               Exercise
             </label>{' '}
             <select id={selectId} value={exerciseId} onChange={(e) => setChosen(e.target.value)}>
-              {records.data.map((r) => (
+              {list.map((r) => (
                 <option key={r.exerciseId} value={r.exerciseId}>
                   {r.exerciseName}
                 </option>
@@ -163,7 +164,7 @@ function OneRepMax({ unit }: { unit: WeightUnit }) {
           ) : null}
         </>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -186,10 +187,7 @@ function WeeklyVolume({ unit }: { unit: WeightUnit }) {
     };
   }, [volume.data, unit]);
   return (
-    <section className="panel stack-lg" aria-labelledby="volume-heading">
-      <h2 id="volume-heading" className="subheading">
-        Weekly volume per muscle group
-      </h2>
+    <Panel title="Weekly volume per muscle group" className="stack-lg" headingClassName="subheading">
       <div>
         <label htmlFor={selectId} className="small">
           Weeks
@@ -202,36 +200,36 @@ function WeeklyVolume({ unit }: { unit: WeightUnit }) {
           ))}
         </select>
       </div>
-      {volume.isPending ? (
-        <LoadingState label="Loading volume…" />
-      ) : volume.isError ? (
-        <ErrorState error={volume.error} onRetry={() => void volume.refetch()} />
-      ) : rows.length === 0 ? (
-        <p className="muted">No working sets in the last {weeks} weeks.</p>
-      ) : (
-        <figure className="chart-box" aria-label={`Weekly volume per muscle (${unit} × reps)`}>
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis dataKey="week" stroke="var(--text-muted)" fontSize={12} />
-              <YAxis stroke="var(--text-muted)" fontSize={12} width={72} />
-              <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
-              <Legend formatter={(value: string) => humanize(value)} />
-              {muscles.map((m, i) => (
-                <Bar
-                  key={m}
-                  dataKey={m}
-                  name={m}
-                  stackId="v"
-                  fill={PALETTE[i % PALETTE.length]}
-                  isAnimationActive={false}
-                />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
-      )}
-    </section>
+      <QueryState query={volume} loading="Loading volume…">
+        {() =>
+          rows.length === 0 ? (
+            <p className="muted">No working sets in the last {weeks} weeks.</p>
+          ) : (
+            <figure className="chart-box" aria-label={`Weekly volume per muscle (${unit} × reps)`}>
+              <ResponsiveContainer width="100%" height="100%">
+                <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                  <XAxis dataKey="week" stroke="var(--text-muted)" fontSize={12} />
+                  <YAxis stroke="var(--text-muted)" fontSize={12} width={72} />
+                  <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
+                  <Legend formatter={(value: string) => humanize(value)} />
+                  {muscles.map((m, i) => (
+                    <Bar
+                      key={m}
+                      dataKey={m}
+                      name={m}
+                      stackId="v"
+                      fill={PALETTE[i % PALETTE.length]}
+                      isAnimationActive={false}
+                    />
+                  ))}
+                </BarChart>
+              </ResponsiveContainer>
+            </figure>
+          )
+        }
+      </QueryState>
+    </Panel>
   );
 }
 
@@ -273,10 +271,7 @@ function BodyWeight({ unit }: { unit: WeightUnit }) {
   }, [list.data, unit]);
   const errors = form.formState.errors as typeof form.formState.errors & { weightKg?: { message?: string } };
   return (
-    <section className="panel stack-lg" aria-labelledby="bw-heading">
-      <h2 id="bw-heading" className="subheading">
-        Body weight
-      </h2>
+    <Panel title="Body weight" className="stack-lg" headingClassName="subheading">
       <form className="row" onSubmit={form.handleSubmit((input) => log.mutate(input))} noValidate>
         <Field label="Date" error={errors.date?.message}>
           {(props) => <input {...props} type="date" {...form.register('date')} />}
@@ -297,35 +292,48 @@ function BodyWeight({ unit }: { unit: WeightUnit }) {
         </button>
       </form>
       <FormError message={errors.root?.server?.message} />
-      {list.isPending ? (
-        <LoadingState label="Loading body weight…" />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : points.length === 0 ? (
-        <p className="muted">Log your weight now and then to see its trend.</p>
-      ) : (
-        <figure className="chart-box" aria-label={`Body weight (${unit}) with its 7-entry average`}>
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis dataKey="date" stroke="var(--text-muted)" fontSize={12} />
-              <YAxis stroke="var(--text-muted)" fontSize={12} domain={['auto', 'auto']} unit={` ${unit}`} width={72} />
-              <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
-              <Legend />
-              <Line type="monotone" dataKey="weight" name="Weight" stroke={PALETTE[1]} dot isAnimationActive={false} />
-              <Line
-                type="monotone"
-                dataKey="trend"
-                name="Trend (7 entries)"
-                stroke={PALETTE[0]}
-                strokeWidth={2}
-                dot={false}
-                isAnimationActive={false}
-              />
-            </LineChart>
-          </ResponsiveContainer>
-        </figure>
-      )}
-    </section>
+      <QueryState query={list} loading="Loading body weight…">
+        {() =>
+          points.length === 0 ? (
+            <p className="muted">Log your weight now and then to see its trend.</p>
+          ) : (
+            <figure className="chart-box" aria-label={`Body weight (${unit}) with its 7-entry average`}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                  <XAxis dataKey="date" stroke="var(--text-muted)" fontSize={12} />
+                  <YAxis
+                    stroke="var(--text-muted)"
+                    fontSize={12}
+                    domain={['auto', 'auto']}
+                    unit={` ${unit}`}
+                    width={72}
+                  />
+                  <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
+                  <Legend />
+                  <Line
+                    type="monotone"
+                    dataKey="weight"
+                    name="Weight"
+                    stroke={PALETTE[1]}
+                    dot
+                    isAnimationActive={false}
+                  />
+                  <Line
+                    type="monotone"
+                    dataKey="trend"
+                    name="Trend (7 entries)"
+                    stroke={PALETTE[0]}
+                    strokeWidth={2}
+                    dot={false}
+                    isAnimationActive={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </figure>
+          )
+        }
+      </QueryState>
+    </Panel>
   );
 }

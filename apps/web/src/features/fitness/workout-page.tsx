@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
+import { QueryState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { formatDate, formatRelative } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
@@ -34,10 +35,7 @@ export function WorkoutPage() {
       <PageHeader title="Fitness" />
       <FitnessNav />
       {inProgress.length > 0 ? (
-        <section className="panel" aria-labelledby="in-progress">
-          <h2 id="in-progress" className="subheading">
-            In progress
-          </h2>
+        <Panel title="In progress" headingClassName="subheading">
           <ul className="list">
             {inProgress.map((s) => (
               <li key={s.id} className="list-item">
@@ -51,58 +49,61 @@ export function WorkoutPage() {
               </li>
             ))}
           </ul>
-        </section>
+        </Panel>
       ) : null}
-      <section className="panel workout-start" aria-labelledby="start-heading">
-        <h2 id="start-heading" className="subheading">
-          Start a workout
-        </h2>
-        {next.isPending ? (
-          <LoadingState label="Finding the day that is due…" />
-        ) : next.isError ? (
-          <ErrorState error={next.error} onRetry={() => void next.refetch()} />
-        ) : next.data === null ? (
-          <EmptyState title="No program yet">
-            <p>
-              A program lays out your training days and targets, and each workout starts pre-filled from it.{' '}
-              <Link to="/fitness/programs/new">Create a program</Link>, or start an empty workout and add exercises as
-              you go.
-            </p>
-          </EmptyState>
-        ) : (
-          <>
-            <p>
-              Due next in <strong>{next.data.programName}</strong>
-              {next.data.lastFinishedAt ? ` (last trained ${formatDate(next.data.lastFinishedAt)})` : ''}:
-            </p>
-            <button
-              type="button"
-              className="button button-primary button-large"
-              disabled={start.isPending}
-              onClick={() => next.data && start.mutate({ programDayId: next.data.day.id })}
-            >
-              Start {next.data.day.name}
-            </button>
-            {program.data && program.data.days.length > 1 ? (
-              <div className="row">
-                <span className="small muted">Or another day:</span>
-                {program.data.days
-                  .filter((d) => d.id !== next.data?.day.id)
-                  .map((d) => (
-                    <button
-                      key={d.id}
-                      type="button"
-                      className="button button-small"
-                      disabled={start.isPending}
-                      onClick={() => start.mutate({ programDayId: d.id })}
-                    >
-                      {d.name}
-                    </button>
-                  ))}
-              </div>
-            ) : null}
-          </>
-        )}
+      <Panel title="Start a workout" className="workout-start" headingClassName="subheading">
+        <QueryState
+          query={next}
+          loading="Finding the day that is due…"
+          empty={{
+            when: (due) => due === null,
+            title: 'No program yet',
+            children: (
+              <p>
+                A program lays out your training days and targets, and each workout starts pre-filled from it.{' '}
+                <Link to="/fitness/programs/new">Create a program</Link>, or start an empty workout and add exercises as
+                you go.
+              </p>
+            ),
+          }}
+        >
+          {(due) =>
+            due && (
+              <>
+                <p>
+                  Due next in <strong>{due.programName}</strong>
+                  {due.lastFinishedAt ? ` (last trained ${formatDate(due.lastFinishedAt)})` : ''}:
+                </p>
+                <button
+                  type="button"
+                  className="button button-primary button-large"
+                  disabled={start.isPending}
+                  onClick={() => start.mutate({ programDayId: due.day.id })}
+                >
+                  Start {due.day.name}
+                </button>
+                {program.data && program.data.days.length > 1 ? (
+                  <div className="row">
+                    <span className="small muted">Or another day:</span>
+                    {program.data.days
+                      .filter((d) => d.id !== due.day.id)
+                      .map((d) => (
+                        <button
+                          key={d.id}
+                          type="button"
+                          className="button button-small"
+                          disabled={start.isPending}
+                          onClick={() => start.mutate({ programDayId: d.id })}
+                        >
+                          {d.name}
+                        </button>
+                      ))}
+                  </div>
+                ) : null}
+              </>
+            )
+          }
+        </QueryState>
         <button type="button" className="button" disabled={start.isPending} onClick={() => start.mutate({})}>
           Start an empty workout
         </button>
@@ -111,7 +112,7 @@ export function WorkoutPage() {
             {errorMessage(start.error)}
           </p>
         ) : null}
-      </section>
+      </Panel>
       {recent.data && recent.data.items.length === 0 ? (
         <p className="muted">
           Your finished workouts will show in <Link to="/fitness/history">History</Link>, and your records and charts in{' '}

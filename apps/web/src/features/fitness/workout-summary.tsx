@@ -1,6 +1,7 @@
 import type { TFinishSessionResult } from '@lifeos/core/schemas';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { Panel } from '../../components/panel';
 import { formatWeight, useWeightUnit, type WeightUnit } from '../../lib/units';
 import { FitnessNav } from './fitness-nav';
 import { formatDuration } from './format';
@@ -65,10 +66,7 @@ function NewRecords({ records, unit }: { records: TFinishSessionResult['newRecor
     return <p className="muted">No new records this time — consistency is what counts.</p>;
   }
   return (
-    <section className="panel" aria-labelledby="new-records">
-      <h2 id="new-records" className="subheading">
-        New records
-      </h2>
+    <Panel title="New records" headingClassName="subheading">
       <ul className="list" aria-label="New records">
         {records.map((r) => (
           <li key={`${r.exerciseId}-${r.kind}`} className="list-item">
@@ -86,6 +84,6 @@ function NewRecords({ records, unit }: { records: TFinishSessionResult['newRecor
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }

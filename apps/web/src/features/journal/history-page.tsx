@@ -12,9 +12,9 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
+import { formatLocalDate } from '../../lib/local-date';
 import { queryClient, trpc } from '../../lib/trpc';
 import './journal.css';
-import { formatLocalDate } from '../../lib/local-date';
 import { entryPath, invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 

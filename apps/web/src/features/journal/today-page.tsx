@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { JournalHeatmap } from '../../components/heatmap';
 import { PageHeader } from '../../components/page-header';
-import { ErrorState, LoadingState } from '../../components/states';
+import { ErrorState, LoadingState, QueryState } from '../../components/states';
+import { formatLocalDate } from '../../lib/local-date';
 import { trpc } from '../../lib/trpc';
 import './journal.css';
-import { formatLocalDate } from '../../lib/local-date';
 import { entryPath } from './journal-links';
 import { JournalNav } from './journal-nav';
 
@@ -138,18 +138,16 @@ function YearOfWriting({ initialYear, weekStart }: { initialYear: number; weekSt
           </button>
         </div>
       </div>
-      {heatmap.isPending ? (
-        <LoadingState label="Loading the year…" />
-      ) : heatmap.isError ? (
-        <ErrorState error={heatmap.error} onRetry={() => void heatmap.refetch()} />
-      ) : (
-        <>
-          <JournalHeatmap data={heatmap.data} weekStart={weekStart} />
-          {heatmap.data.days.length === 0 ? (
-            <p className="muted">Nothing written in {year} yet — each day you write lights up a square.</p>
-          ) : null}
-        </>
-      )}
+      <QueryState query={heatmap} loading="Loading the year…">
+        {(data) => (
+          <>
+            <JournalHeatmap data={data} weekStart={weekStart} />
+            {data.days.length === 0 ? (
+              <p className="muted">Nothing written in {year} yet — each day you write lights up a square.</p>
+            ) : null}
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

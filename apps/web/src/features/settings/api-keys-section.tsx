@@ -6,12 +6,12 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Field, FormError } from '../../components/field';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
+import { QueryState } from '../../components/states';
 import { applyServerErrors, errorMessage } from '../../lib/errors';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { queryClient, trpc } from '../../lib/trpc';
 import { NewKeyPanel } from './new-key-panel';
-import { SettingsSection } from './section';
 
 const EXPIRY_CHOICES = [
   { value: 'never', label: 'Never', days: null },
@@ -44,11 +44,10 @@ export function ApiKeysSection() {
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const now = new Date();
-  const active = keys.data?.filter((k) => isActive(k, now)) ?? [];
   const inactive = keys.data?.filter((k) => !isActive(k, now)) ?? [];
 
   return (
-    <SettingsSection
+    <Panel
       id="api-keys"
       title="API keys"
       description="Let your own scripts call Life OS. A read key can only look; a write key can also change things. Keys cannot manage passwords, sessions or other keys."
@@ -59,21 +58,25 @@ export function ApiKeysSection() {
         <CreateKeyForm onCreated={setCreated} />
       )}
       <h3 className="subheading">Your keys</h3>
-      {keys.isPending ? (
-        <LoadingState label="Loading API keys…" />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : active.length === 0 ? (
-        <EmptyState title="No API keys yet">
-          <p>Create one above to use Life OS from a script.</p>
-        </EmptyState>
-      ) : (
-        <ul className="list" aria-label="Active API keys">
-          {active.map((key) => (
-            <ApiKeyItem key={key.id} apiKey={key} />
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={keys}
+        loading="Loading API keys…"
+        empty={{
+          when: (list) => !list.some((k) => isActive(k, now)),
+          title: 'No API keys yet',
+          children: <p>Create one above to use Life OS from a script.</p>,
+        }}
+      >
+        {(list) => (
+          <ul className="list" aria-label="Active API keys">
+            {list
+              .filter((k) => isActive(k, now))
+              .map((key) => (
+                <ApiKeyItem key={key.id} apiKey={key} />
+              ))}
+          </ul>
+        )}
+      </QueryState>
       {inactive.length > 0 ? (
         <details className="disclosure">
           <summary>Revoked and expired keys ({inactive.length})</summary>
@@ -84,7 +87,7 @@ export function ApiKeysSection() {
           </ul>
         </details>
       ) : null}
-    </SettingsSection>
+    </Panel>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import { Panel } from '../../components/panel';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
@@ -8,14 +9,8 @@ type CopyState = 'idle' | 'copied' | 'manual';
  */
 export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
   const [copy, setCopy] = useState<CopyState>('idle');
-  const headingRef = useRef<HTMLHeadingElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const headingId = useId();
   const warningId = useId();
-
-  useEffect(() => {
-    headingRef.current?.focus();
-  }, []);
 
   const selectKey = () => {
     inputRef.current?.focus();
@@ -34,10 +29,7 @@ export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: st
   };
 
   return (
-    <section className="new-key" aria-labelledby={headingId}>
-      <h3 id={headingId} ref={headingRef} tabIndex={-1}>
-        Your new API key “{name}”
-      </h3>
+    <Panel title={`Your new API key “${name}”`} level={3} className="new-key" focusOnMount>
       <p id={warningId} className="alert alert-warning">
         Copy it now: this is the only time it is shown. Life OS keeps only a fingerprint of it, so if you lose it,
         revoke it and create a new one.
@@ -77,6 +69,6 @@ export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: st
           I have saved it
         </button>
       </div>
-    </section>
+    </Panel>
   );
 }

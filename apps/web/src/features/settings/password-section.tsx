@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
+import { Panel } from '../../components/panel';
 import { applyServerErrors } from '../../lib/errors';
 import { errorCode, queryClient, trpc } from '../../lib/trpc';
-import { SettingsSection } from './section';
 
 const ZPasswordForm = ZChangePasswordInput.extend({
   currentPassword: z.string().min(1, { error: 'Enter your current password' }).max(256),
@@ -48,7 +48,7 @@ export function PasswordSection() {
   });
 
   return (
-    <SettingsSection
+    <Panel
       id="password"
       title="Password"
       description="Changing it signs out every other device; this one stays signed in."
@@ -83,6 +83,6 @@ export function PasswordSection() {
           </button>
         </div>
       </form>
-    </SettingsSection>
+    </Panel>
   );
 }

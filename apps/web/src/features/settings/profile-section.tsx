@@ -5,10 +5,9 @@ import { useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Field, FormError } from '../../components/field';
-import { ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
 import { applyServerErrors } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
-import { SettingsSection } from './section';
 
 /** The API's schema; only the word goal gets a clearer message for an empty number field. */
 const ZProfileForm = ZUpdateSettingsInput.extend({
@@ -34,15 +33,15 @@ function timeZones(current: string): string[] {
 export function ProfileSection() {
   const settings = useQuery(trpc.settings.get.queryOptions());
   return (
-    <SettingsSection id="profile" title="Profile" description="How Life OS knows you, and how it shows your days.">
-      {settings.isPending ? (
-        <LoadingState label="Loading your profile…" />
-      ) : settings.isError ? (
-        <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />
-      ) : (
-        <ProfileForm settings={settings.data} />
-      )}
-    </SettingsSection>
+    <Panel
+      id="profile"
+      title="Profile"
+      description="How Life OS knows you, and how it shows your days."
+      query={settings}
+      loading="Loading your profile…"
+    >
+      {(data) => <ProfileForm settings={data} />}
+    </Panel>
   );
 }
 

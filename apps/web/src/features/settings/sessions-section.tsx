@@ -3,12 +3,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { Panel } from '../../components/panel';
+import { QueryState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { describeUserAgent, formatDateTime, formatRelative } from '../../lib/format';
 import { clearSessionData } from '../../lib/session';
 import { queryClient, trpc } from '../../lib/trpc';
-import { SettingsSection } from './section';
 
 export function SessionsSection() {
   const sessions = useQuery(trpc.auth.sessions.list.queryOptions());
@@ -25,24 +25,24 @@ export function SessionsSection() {
   );
 
   return (
-    <SettingsSection
+    <Panel
       id="sessions"
       title="Sessions"
       description="Devices signed in to your account. Sign out any you do not recognise."
     >
-      {sessions.isPending ? (
-        <LoadingState label="Loading sessions…" />
-      ) : sessions.isError ? (
-        <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} />
-      ) : sessions.data.length === 0 ? (
-        <EmptyState title="No active sessions" />
-      ) : (
-        <ul className="list">
-          {sortSessions(sessions.data).map((session) => (
-            <SessionItem key={session.id} session={session} />
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={sessions}
+        loading="Loading sessions…"
+        empty={{ when: (list) => list.length === 0, title: 'No active sessions' }}
+      >
+        {(list) => (
+          <ul className="list">
+            {sortSessions(list).map((session) => (
+              <SessionItem key={session.id} session={session} />
+            ))}
+          </ul>
+        )}
+      </QueryState>
       <div className="panel-footer">
         <button type="button" className="button button-danger-quiet" onClick={() => setConfirmAll(true)}>
           Sign out everywhere
@@ -64,7 +64,7 @@ export function SessionsSection() {
       >
         <p>Every device, this one included, will have to sign in again. API keys keep working.</p>
       </ConfirmDialog>
-    </SettingsSection>
+    </Panel>
   );
 }
 
