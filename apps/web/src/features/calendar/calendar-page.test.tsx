@@ -1,10 +1,10 @@
 import type { TOccurrence } from '@lifeos/core/schemas';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { queryClient } from '../../lib/trpc';
-import { mockTrpc } from '../../test/mock-trpc';
+import { MockTrpcError, mockTrpc } from '../../test/mock-trpc';
 import { CalendarPage } from './calendar-page';
 
 function renderCalendar() {
@@ -74,5 +74,47 @@ describe('calendar page', () => {
     renderCalendar();
     expect(await screen.findByRole('button', { name: /Standup/ })).toBeTruthy();
     expect(screen.queryByText(/Showing events up to/)).toBeNull();
+  });
+
+  it('creates an event with the event form: the schema speaks first, then the server next to the field it names', async () => {
+    queryClient.clear();
+    let refuse = true;
+    const mock = mockTrpc({
+      'settings.get': () => settings,
+      'calendar.events.list': (input) => ({ items: [], truncated: false, completeUntil: (input as { to: Date }).to }),
+      'calendar.agenda': () => ({ items: [], truncated: false, completeUntil: now }),
+      'calendar.events.create': () => {
+        if (refuse) {
+          refuse = false;
+          throw new MockTrpcError('BAD_REQUEST', 'Invalid input', { location: ['Say where in fewer words'] });
+        }
+        return {};
+      },
+    });
+    renderCalendar();
+    fireEvent.click(await screen.findByRole('button', { name: 'New event' }));
+    const form = within(await screen.findByRole('form', { name: 'Event' }));
+    fireEvent.click(form.getByRole('button', { name: 'Save event' }));
+    expect(await form.findByText('Give the event a title')).toBeTruthy();
+    expect(mock.callsTo('calendar.events.create')).toHaveLength(0);
+
+    fireEvent.change(form.getByLabelText('Title'), { target: { value: 'Weekly sync' } });
+    fireEvent.change(form.getByLabelText('Repeats'), { target: { value: 'weekly' } });
+    fireEvent.change(form.getByLabelText('Location'), { target: { value: 'Room 4' } });
+    fireEvent.click(form.getByRole('button', { name: 'Save event' }));
+    expect(await form.findByText('Say where in fewer words')).toBeTruthy();
+
+    fireEvent.click(form.getByRole('button', { name: 'Save event' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Event' })).toBeNull());
+    const [, saved = {}] = mock.callsTo('calendar.events.create').map((c) => c.input as Record<string, unknown>);
+    expect(saved).toMatchObject({
+      title: 'Weekly sync',
+      description: null,
+      location: 'Room 4',
+      allDay: false,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      recurrence: { freq: 'weekly', interval: 1 },
+    });
+    expect((saved.end as Date).getTime() - (saved.start as Date).getTime()).toBe(60 * 60_000);
   });
 });

@@ -10,7 +10,7 @@ import { trpc } from '../../lib/trpc';
 import { AgendaView } from './agenda-view';
 import { FeedSection, ImportExport } from './calendar-tools';
 import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './dates';
-import { EventForm } from './event-form';
+import { EventEditor } from './event-editor';
 import { OccurrenceDetails } from './occurrence-details';
 import { SubscriptionsSection } from './subscriptions-panel';
 import './calendar.css';
@@ -198,7 +198,7 @@ export function CalendarPage() {
 
       {creating ? (
         <Modal title="New event" onClose={() => setCreating(null)} className="calendar-dialog-wide">
-          <EventForm target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
+          <EventEditor target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
         </Modal>
       ) : null}
       {selected ? <OccurrenceDetails occurrence={selected} onClose={() => setSelected(null)} /> : null}

@@ -1,22 +1,19 @@
 import {
   describeRecurrence,
   type TCreateEventInput,
-  type TEvent,
   type TFrequency,
   type TRecurrence,
   type TWeekday,
   WEEKDAYS,
   ZCreateEventInput,
 } from '@lifeos/core/schemas';
-import { useMutation } from '@tanstack/react-query';
-import { addHours, format, setHours, startOfHour } from 'date-fns';
-import { type FormEvent, useState } from 'react';
+import { addHours, format } from 'date-fns';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Field, FormError } from '../../components/field';
-import { errorMessage } from '../../lib/errors';
+import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
-import { trpc } from '../../lib/trpc';
 import { fromLocalInput, localDate, toLocalInput } from './dates';
-import { invalidateEvents } from './invalidate';
+import './event-form.css';
 
 const WEEKDAY_LABELS: Record<TWeekday, string> = {
   MO: 'Mon',
@@ -27,12 +24,13 @@ const WEEKDAY_LABELS: Record<TWeekday, string> = {
   SA: 'Sat',
   SU: 'Sun',
 };
-const JS_DAY_TO_WEEKDAY: TWeekday[] = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+export const JS_DAY_TO_WEEKDAY: TWeekday[] = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 
 type Repeat = 'none' | TFrequency | 'custom';
 type Ends = 'never' | 'count' | 'until';
 
-interface FormState {
+/** What the event form holds, as its inputs do (strings, in this browser's zone). */
+export interface EventFormValues {
   title: string;
   allDay: boolean;
   start: string;
@@ -49,62 +47,37 @@ interface FormState {
   until: string;
 }
 
-/** What the form edits: a new event on a day, a whole event or series, or one occurrence of a series. */
-export type EditTarget =
-  | { kind: 'create'; day: Date }
-  | { kind: 'event'; event: TEvent }
-  | { kind: 'occurrence'; event: TEvent; occurrenceStart: Date | null; start: Date; end: Date };
-
-function initialState(target: EditTarget): FormState {
-  if (target.kind === 'create') {
-    const start = startOfHour(setHours(target.day, Math.max(9, Math.min(new Date().getHours() + 1, 20))));
-    const day = format(target.day, 'yyyy-MM-dd');
-    return {
-      title: '',
-      allDay: false,
-      start: toLocalInput(start),
-      end: toLocalInput(addHours(start, 1)),
-      startDate: day,
-      endDate: day,
-      location: '',
-      description: '',
-      repeat: 'none',
-      interval: '1',
-      byDay: [JS_DAY_TO_WEEKDAY[target.day.getDay()] as TWeekday],
-      ends: 'never',
-      count: '10',
-      until: '',
-    };
-  }
-  const e = target.event;
-  const start = target.kind === 'occurrence' ? target.start : e.start;
-  const end = target.kind === 'occurrence' ? target.end : e.end;
-  const r = target.kind === 'occurrence' ? null : e.recurrence;
-  const dayMs = 86_400_000;
+/** A new event's values: an hour from `start`, or (all day) the day `start` falls on. */
+export function newEventValues({
+  title = '',
+  start,
+  allDay = false,
+}: {
+  title?: string;
+  start: Date;
+  allDay?: boolean;
+}): EventFormValues {
+  const day = format(start, 'yyyy-MM-dd');
   return {
-    title: e.title,
-    allDay: e.allDay,
+    title,
+    allDay,
     start: toLocalInput(start),
-    end: toLocalInput(end),
-    startDate: e.allDay ? start.toISOString().slice(0, 10) : format(start, 'yyyy-MM-dd'),
-    endDate: e.allDay
-      ? new Date(Math.max(start.getTime(), end.getTime() - dayMs)).toISOString().slice(0, 10)
-      : format(end, 'yyyy-MM-dd'),
-    location: e.location ?? '',
-    description: e.description ?? '',
-    repeat: target.kind === 'occurrence' || !e.rrule ? 'none' : r ? r.freq : 'custom',
-    interval: String(r?.interval ?? 1),
-    byDay: (r?.byDay?.filter((d) => d.length === 2) as TWeekday[] | undefined) ?? [
-      JS_DAY_TO_WEEKDAY[start.getDay()] as TWeekday,
-    ],
-    ends: r?.count ? 'count' : r?.until ? 'until' : 'never',
-    count: String(r?.count ?? 10),
-    until: r?.until ? (e.allDay ? r.until.toISOString().slice(0, 10) : format(r.until, 'yyyy-MM-dd')) : '',
+    end: toLocalInput(addHours(start, 1)),
+    startDate: day,
+    endDate: day,
+    location: '',
+    description: '',
+    repeat: 'none',
+    interval: '1',
+    byDay: [JS_DAY_TO_WEEKDAY[start.getDay()] as TWeekday],
+    ends: 'never',
+    count: '10',
+    until: '',
   };
 }
 
 /** The recurrence the form describes; undefined to leave an imported rule as it is. */
-function recurrenceOf(state: FormState): TRecurrence | null | undefined {
+function recurrenceOf(state: EventFormValues): TRecurrence | null | undefined {
   if (state.repeat === 'custom') return undefined;
   if (state.repeat === 'none') return null;
   const recurrence: TRecurrence = { freq: state.repeat, interval: Number(state.interval) || 1 };
@@ -119,11 +92,12 @@ function recurrenceOf(state: FormState): TRecurrence | null | undefined {
   return recurrence;
 }
 
-function toInput(state: FormState) {
-  const recurrence = recurrenceOf(state);
+/** The API's input for what the form shows: no recurrence without the repeat controls, no description without notes. */
+function toInput(state: EventFormValues, { kind, notes }: Pick<EventFormProps, 'kind' | 'notes'>) {
+  const recurrence = kind === 'series' ? recurrenceOf(state) : undefined;
   return {
     title: state.title,
-    description: state.description || null,
+    ...(notes ? { description: state.description || null } : {}),
     location: state.location || null,
     allDay: state.allDay,
     ...(state.allDay
@@ -134,22 +108,53 @@ function toInput(state: FormState) {
   };
 }
 
-export function EventForm({ target, onDone }: { target: EditTarget; onDone: () => void }) {
-  const [state, setState] = useState(() => initialState(target));
+/** The fields the form shows an error next to; anything else the server says goes above the form. */
+const FIELDS = ['title', 'start', 'end', 'startDate', 'endDate', 'location', 'description', 'recurrence'];
+
+export interface EventFormProps {
+  initial: EventFormValues;
+  /**
+   * What is saved: an event that may repeat (`series`: the repeat controls), one occurrence of a series (the form
+   * says the rest stays as it is), or a `single` event that cannot repeat (a capture processed into an event).
+   */
+  kind: 'series' | 'occurrence' | 'single';
+  /** The series' imported rule, kept while the user picks no other (series only). */
+  customRule?: string | null | undefined;
+  /** Show Notes (the event's description); off where the target takes none. */
+  notes?: boolean;
+  submitLabel: string;
+  /** Saves the event; a rejection shows next to its field when the server names one, else above the form. */
+  onSubmit: (input: TCreateEventInput) => Promise<unknown>;
+  onCancel: () => void;
+}
+
+/**
+ * The one event form: the calendar's new event and edits (a series or one occurrence), and a capture processed
+ * into an event. Checked with the API's own schema, so the form says what the server would.
+ */
+export function EventForm({
+  initial,
+  kind,
+  customRule,
+  notes = true,
+  submitLabel,
+  onSubmit,
+  onCancel,
+}: EventFormProps) {
+  const [state, setState] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
-  const create = useMutation(trpc.calendar.events.create.mutationOptions());
-  const update = useMutation(trpc.calendar.events.update.mutationOptions());
-  const pending = create.isPending || update.isPending;
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  const [pending, setPending] = useState(false);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const set = <K extends keyof EventFormValues>(key: K, value: EventFormValues[K]) =>
+    setState((s) => ({ ...s, [key]: value }));
   const recurrence = recurrenceOf(state);
-  const isOccurrence = target.kind === 'occurrence';
 
-  const onSubmit = async (event: FormEvent) => {
+  useEffect(() => titleRef.current?.focus(), []);
+
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input = toInput(state);
-    // The API's own schema, so the form says what the server would.
-    const parsed = ZCreateEventInput.safeParse(input);
+    const parsed = ZCreateEventInput.safeParse(toInput(state, { kind, notes }));
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of parsed.error.issues) {
@@ -161,29 +166,34 @@ export function EventForm({ target, onDone }: { target: EditTarget; onDone: () =
     }
     setErrors({});
     setFormError(undefined);
+    setPending(true);
     try {
-      if (target.kind === 'create') await create.mutateAsync(parsed.data as TCreateEventInput);
-      else if (target.kind === 'occurrence') {
-        const { recurrence: _ignored, ...fields } = parsed.data;
-        await update.mutateAsync({
-          id: target.event.id,
-          ...fields,
-          ...(target.occurrenceStart ? { scope: 'occurrence' as const, occurrenceStart: target.occurrenceStart } : {}),
-        });
-      } else await update.mutateAsync({ id: target.event.id, scope: 'series', ...parsed.data });
+      await onSubmit(parsed.data);
     } catch (error) {
-      setFormError(errorMessage(error));
-      return;
+      const fromServer = Object.entries(serverFieldErrors(error)).flatMap(([field, messages]) =>
+        FIELDS.includes(field) && messages?.[0] ? [[field, messages[0]] as const] : [],
+      );
+      if (fromServer.length > 0) setErrors(Object.fromEntries(fromServer));
+      else setFormError(errorMessage(error));
+    } finally {
+      setPending(false);
     }
-    await invalidateEvents();
-    onDone();
   };
 
   return (
-    <form className="form calendar-form" onSubmit={onSubmit} noValidate aria-label="Event">
+    <form className="form calendar-form" onSubmit={submit} noValidate aria-label="Event">
       <FormError message={formError} />
       <Field label="Title" error={errors.title}>
-        {(props) => <input {...props} type="text" value={state.title} onChange={(e) => set('title', e.target.value)} />}
+        {(props) => (
+          <input
+            {...props}
+            ref={titleRef}
+            type="text"
+            autoComplete="off"
+            value={state.title}
+            onChange={(e) => set('title', e.target.value)}
+          />
+        )}
       </Field>
       <label className="calendar-check">
         <input type="checkbox" checked={state.allDay} onChange={(e) => set('allDay', e.target.checked)} /> All day
@@ -234,9 +244,9 @@ export function EventForm({ target, onDone }: { target: EditTarget; onDone: () =
           </Field>
         </div>
       )}
-      {isOccurrence ? (
+      {kind === 'occurrence' ? (
         <p className="muted small">You are changing this one occurrence; the rest of the series stays as it is.</p>
-      ) : (
+      ) : kind === 'single' ? null : (
         <fieldset className="calendar-repeat">
           <legend>Repeat</legend>
           <div className="form-grid">
@@ -327,8 +337,8 @@ export function EventForm({ target, onDone }: { target: EditTarget; onDone: () =
               ? describeRecurrence(recurrence, (d) =>
                   formatDate(state.allDay ? localDate(d.toISOString().slice(0, 10)) : d),
                 )
-              : recurrence === undefined && target.kind === 'event'
-                ? `Custom rule: ${target.event.rrule}`
+              : recurrence === undefined && customRule
+                ? `Custom rule: ${customRule}`
                 : 'Once'}
           </p>
         </fieldset>
@@ -338,22 +348,24 @@ export function EventForm({ target, onDone }: { target: EditTarget; onDone: () =
           <input {...props} type="text" value={state.location} onChange={(e) => set('location', e.target.value)} />
         )}
       </Field>
-      <Field label="Notes" error={errors.description}>
-        {(props) => (
-          <textarea
-            {...props}
-            rows={3}
-            value={state.description}
-            onChange={(e) => set('description', e.target.value)}
-          />
-        )}
-      </Field>
+      {notes ? (
+        <Field label="Notes" error={errors.description}>
+          {(props) => (
+            <textarea
+              {...props}
+              rows={3}
+              value={state.description}
+              onChange={(e) => set('description', e.target.value)}
+            />
+          )}
+        </Field>
+      ) : null}
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={onDone} disabled={pending}>
+        <button type="button" className="button" onClick={onCancel} disabled={pending}>
           Cancel
         </button>
         <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? 'Saving…' : 'Save event'}
+          {pending ? 'Saving…' : submitLabel}
         </button>
       </div>
     </form>

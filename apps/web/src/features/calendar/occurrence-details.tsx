@@ -7,7 +7,7 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 import { localDate, timeLabel } from './dates';
-import { type EditTarget, EventForm } from './event-form';
+import { type EditTarget, EventEditor } from './event-editor';
 import { invalidateEvents } from './invalidate';
 
 type Mode = 'view' | 'choose-edit' | 'choose-delete' | { edit: EditTarget };
@@ -46,7 +46,7 @@ export function OccurrenceDetails({ occurrence, onClose }: { occurrence: TOccurr
         onClose={onClose}
         className="calendar-dialog-wide"
       >
-        <EventForm target={mode.edit} onDone={onClose} />
+        <EventEditor target={mode.edit} onDone={onClose} />
       </Modal>
     );
   }

@@ -23,7 +23,7 @@ function capture(id: string, text: string) {
   };
 }
 
-function api() {
+function api(dueTime: string | null = null) {
   let inbox = [capture(IDS[0] ?? '', 'Call the dentist tomorrow !3'), capture(IDS[1] ?? '', 'Read the essay')];
   return mockTrpc({
     'captures.list': () => inbox,
@@ -36,7 +36,7 @@ function api() {
     'captures.parse': () => ({
       title: 'Call the dentist',
       dueDate: '2026-03-11',
-      dueTime: null,
+      dueTime,
       dueAt: null,
       dateText: 'tomorrow',
       labels: [],
@@ -45,6 +45,11 @@ function api() {
       newProjectName: null,
     }),
     'projects.list': () => [],
+    'captures.process': (input) => {
+      const { id } = input as { id: string };
+      inbox = inbox.filter((c) => c.id !== id);
+      return { capture: { ...capture(id, ''), status: 'processed' }, createdProjectId: null };
+    },
   });
 }
 
@@ -78,5 +83,64 @@ describe('the inbox', () => {
     expect((title as HTMLInputElement).value).toBe('Call the dentist');
     expect((screen.getByLabelText('Due date') as HTMLInputElement).value).toBe('2026-03-11');
     expect((screen.getByLabelText('Priority') as HTMLSelectElement).value).toBe('3');
+  });
+
+  it('processes a capture into an all-day event with the calendar’s form, started from the parsed date', async () => {
+    const mock = api();
+    renderInbox();
+    await screen.findByRole('list', { name: 'Captures' });
+    fireEvent.keyDown(document.body, { key: 'e' });
+    const dialog = within(await screen.findByRole('dialog', { name: 'Make it an event' }));
+    const form = within(await dialog.findByRole('form', { name: 'Event' }));
+    expect((form.getByLabelText('Title') as HTMLInputElement).value).toBe('Call the dentist');
+    expect((form.getByLabelText('All day') as HTMLInputElement).checked).toBe(true);
+    expect((form.getByLabelText('First day') as HTMLInputElement).value).toBe('2026-03-11');
+    expect((form.getByLabelText('Last day') as HTMLInputElement).value).toBe('2026-03-11');
+    // captures.process takes one event: no repeat rule, no notes.
+    expect(form.queryByLabelText('Repeats')).toBeNull();
+    expect(form.queryByLabelText('Notes')).toBeNull();
+    fireEvent.click(form.getByRole('button', { name: 'Add to calendar' }));
+    await screen.findByText('Added to the calendar.');
+    expect(mock.callsTo('captures.process').map((c) => c.input)).toEqual([
+      {
+        id: IDS[0],
+        into: {
+          kind: 'event',
+          title: 'Call the dentist',
+          location: null,
+          allDay: true,
+          startDate: '2026-03-11',
+          endDate: '2026-03-11',
+        },
+      },
+    ]);
+  });
+
+  it('processes a capture that names a time into an hour-long event at that time, in this browser’s zone', async () => {
+    const mock = api('12:30');
+    renderInbox();
+    await screen.findByRole('list', { name: 'Captures' });
+    fireEvent.keyDown(document.body, { key: 'e' });
+    const form = within(await screen.findByRole('form', { name: 'Event' }));
+    expect((form.getByLabelText('All day') as HTMLInputElement).checked).toBe(false);
+    expect((form.getByLabelText('Starts') as HTMLInputElement).value).toBe('2026-03-11T12:30');
+    expect((form.getByLabelText('Ends') as HTMLInputElement).value).toBe('2026-03-11T13:30');
+    fireEvent.change(form.getByLabelText('Location'), { target: { value: 'Dr. Ruiz' } });
+    fireEvent.click(form.getByRole('button', { name: 'Add to calendar' }));
+    await screen.findByText('Added to the calendar.');
+    expect(mock.callsTo('captures.process').map((c) => c.input)).toEqual([
+      {
+        id: IDS[0],
+        into: {
+          kind: 'event',
+          title: 'Call the dentist',
+          location: 'Dr. Ruiz',
+          allDay: false,
+          start: new Date(2026, 2, 11, 12, 30),
+          end: new Date(2026, 2, 11, 13, 30),
+          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        },
+      },
+    ]);
   });
 });

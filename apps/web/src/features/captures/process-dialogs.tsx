@@ -1,14 +1,8 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { type TCapture, type TProcessCaptureInput, ZCalendarDate } from '@lifeos/core/schemas';
+import type { TCapture, TProcessCaptureInput } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
-import { Field, FormError } from '../../components/field';
+import { lazy, Suspense, useEffect } from 'react';
 import { Modal } from '../../components/modal';
 import { ErrorState, LoadingState } from '../../components/states';
-import { applyServerErrors } from '../../lib/errors';
-import { localToday } from '../../lib/local-date';
 import { trpc } from '../../lib/trpc';
 import { EMPTY_TASK_FORM, NEW_PROJECT, projectChoice, TaskForm, type TaskFormInput } from '../tasks';
 import { ParsePreview } from './parse-preview';
@@ -78,37 +72,12 @@ export function TaskProcessDialog({
   );
 }
 
-const ZTime = z.string().regex(/^\d{2}:\d{2}$/, { error: 'Choose a time' });
-const ZEventForm = z
-  .object({
-    title: z.string().trim().min(1, { error: 'Give the event a title' }).max(500),
-    allDay: z.boolean(),
-    date: ZCalendarDate,
-    startTime: z.union([z.literal(''), ZTime]),
-    endTime: z.union([z.literal(''), ZTime]),
-  })
-  .superRefine((values, ctx) => {
-    if (values.allDay) return;
-    if (!values.startTime) ctx.addIssue({ code: 'custom', path: ['startTime'], message: 'Choose when it starts' });
-    if (!values.endTime) ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'Choose when it ends' });
-    if (values.startTime && values.endTime && values.endTime < values.startTime) {
-      ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'The end cannot be before the start' });
-    }
-  });
-type EventFormInput = z.input<typeof ZEventForm>;
+// The calendar's event form (and the date-fns it formats with) loads when an event dialog opens, not with the inbox;
+// the dialog asks for it while the parser reads the capture.
+const loadEventForm = () => import('./capture-event-form');
+const CaptureEventForm = lazy(() => loadEventForm().then((module) => ({ default: module.CaptureEventForm })));
 
-function plusHour(time: string): string {
-  const [h = 0, m = 0] = time.split(':').map(Number);
-  return `${String(Math.min(h + 1, 23)).padStart(2, '0')}:${String(h >= 23 ? 59 : m).padStart(2, '0')}`;
-}
-
-function localInstant(date: string, time: string): Date {
-  const [y = 1970, mo = 1, d = 1] = date.split('-').map(Number);
-  const [h = 0, mi = 0] = time.split(':').map(Number);
-  return new Date(y, mo - 1, d, h, mi);
-}
-
-/** Process into a calendar event: timed (in this browser's time zone) or all day, on the proposed date. */
+/** Process into a calendar event, with the calendar's event form started from what the parser read. */
 export function EventProcessDialog({
   capture,
   onClose,
@@ -119,91 +88,20 @@ export function EventProcessDialog({
   onSubmit: (into: Into) => Promise<unknown>;
 }) {
   const parsed = useParsed(capture);
+  useEffect(() => void loadEventForm(), []);
+  const reading = <LoadingState label="Reading the capture…" />;
   return (
-    <Modal title="Make it an event" onClose={onClose}>
+    <Modal title="Make it an event" onClose={onClose} className="dialog-wide">
       <p className="small muted capture-source">“{capture.text}”</p>
       {parsed.isError ? (
         <ErrorState error={parsed.error} />
       ) : !parsed.data ? (
-        <LoadingState label="Reading the capture…" />
+        reading
       ) : (
-        <EventForm
-          defaults={{
-            title: parsed.data.title || capture.text,
-            allDay: !parsed.data.dueTime,
-            date: parsed.data.dueDate ?? localToday(),
-            startTime: parsed.data.dueTime ?? '09:00',
-            endTime: plusHour(parsed.data.dueTime ?? '09:00'),
-          }}
-          onClose={onClose}
-          onSubmit={onSubmit}
-        />
+        <Suspense fallback={reading}>
+          <CaptureEventForm capture={capture} parsed={parsed.data} onClose={onClose} onSubmit={onSubmit} />
+        </Suspense>
       )}
     </Modal>
-  );
-}
-
-function EventForm({
-  defaults,
-  onClose,
-  onSubmit,
-}: {
-  defaults: EventFormInput;
-  onClose: () => void;
-  onSubmit: (into: Into) => Promise<unknown>;
-}) {
-  const form = useForm({ resolver: zodResolver(ZEventForm), defaultValues: defaults });
-  const { errors, isSubmitting } = form.formState;
-  const allDay = form.watch('allDay');
-  useEffect(() => form.setFocus('title'), [form]);
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await onSubmit(
-        values.allDay
-          ? { kind: 'event', title: values.title, allDay: true, startDate: values.date, endDate: values.date }
-          : {
-              kind: 'event',
-              title: values.title,
-              allDay: false,
-              start: localInstant(values.date, values.startTime),
-              end: localInstant(values.date, values.endTime),
-              timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-            },
-      );
-    } catch (error) {
-      applyServerErrors(error, form.setError, ['title']);
-    }
-  });
-  return (
-    <form className="form" onSubmit={submit} noValidate>
-      <FormError message={errors.root?.server?.message} />
-      <Field label="Title" error={errors.title?.message}>
-        {(props) => <input {...props} {...form.register('title')} autoComplete="off" />}
-      </Field>
-      <label className="checkbox-row">
-        <input type="checkbox" {...form.register('allDay')} /> All day
-      </label>
-      <Field label="Date" error={errors.date?.message}>
-        {(props) => <input {...props} type="date" {...form.register('date')} />}
-      </Field>
-      {allDay ? null : (
-        <div className="form-grid">
-          <Field label="Starts" error={errors.startTime?.message}>
-            {(props) => <input {...props} type="time" {...form.register('startTime')} />}
-          </Field>
-          <Field label="Ends" error={errors.endTime?.message}>
-            {(props) => <input {...props} type="time" {...form.register('endTime')} />}
-          </Field>
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : 'Add to calendar'}
-        </button>
-      </div>
-    </form>
   );
 }
