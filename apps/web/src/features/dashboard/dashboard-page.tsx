@@ -1,23 +1,15 @@
 import type { TDashboardToday } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { Panel } from '../../components/panel';
 import { ErrorState, LoadingState } from '../../components/states';
 import { formatLocalDate } from '../../lib/local-date';
-import {
-  AgendaCard,
-  BodyWeightCard,
-  FitnessCard,
-  InboxCard,
-  InsightCard,
-  JournalCard,
-  MoodCard,
-  OnThisDayCard,
-  ProjectsCard,
-  RecordsCard,
-  StartHere,
-  WritingCard,
-} from './dashboard-cards';
+import { entryPath } from '../journal';
 import { dashboardTodayOptions } from './dashboard-query';
+import { BodyWeightCard, FitnessCard, RecordsCard } from './fitness-cards';
+import { InsightCard, JournalCard, MoodCard, OnThisDayCard, WritingCard } from './journal-cards';
+import { AgendaCard, InboxCard, ProjectsCard } from './planning-cards';
 import './dashboard.css';
 
 export function greeting(hour: number): string {
@@ -87,5 +79,37 @@ export function Dashboard({ data }: { data: TDashboardToday }) {
         <WritingCard data={data} />
       </div>
     </>
+  );
+}
+
+/** Where to begin, for someone with nothing in Life OS yet. */
+export function StartHere() {
+  return (
+    <Panel title="Start here" className="dash-start">
+      <p className="muted">Nothing here yet — each of these fills a card below.</p>
+      <ul className="dash-start-list">
+        <li>
+          <Link to={entryPath('morning_pages')}>Write your first morning pages</Link>
+        </li>
+        <li>
+          <Link to={entryPath('daily_reflection')}>Reflect on today and rate your mood</Link>
+        </li>
+        <li>
+          <Link to="/tasks">Add a task with a due date</Link>
+        </li>
+        <li>
+          <Link to="/fitness">Log a workout</Link>
+        </li>
+        <li>
+          <Link to="/projects">Start a project</Link>
+        </li>
+        <li>
+          <Link to="/calendar">Plan an event</Link>
+        </li>
+      </ul>
+      <p className="muted">
+        Tip: press <kbd>c</kbd> on any page to capture a thought into the inbox.
+      </p>
+    </Panel>
   );
 }

@@ -1,10 +1,9 @@
 import { type TWeekFacts, weightUnitFor } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { Panel } from '../../components/panel';
+import { plural } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { formatWeight } from '../../lib/units';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** The week's facts as lines a review can keep (inserted among its wins, where the user edits them freely). */
 export function factLines(facts: TWeekFacts): string[] {
