@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Panel } from './panel';
 import './panel.css';
+import './rjsf.css';
 
 const container = document.getElementById('panel');
 if (!container) throw new Error('panel.html has no #panel element');
