@@ -10,11 +10,6 @@ export function formatDate(date: Date): string {
   return dateOnly.format(date);
 }
 
-/** "1 workout", "1,500 sets", "3 entries" (with `many`): a count in this browser's digits and its noun. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
-}
-
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

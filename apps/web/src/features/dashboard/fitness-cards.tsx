@@ -1,8 +1,8 @@
 /** The dashboard's fitness cards: this week's training, the last records, body weight. */
 import { type TDashboardToday, weightUnitFor } from '@lifeos/core/schemas';
 import { Link } from 'react-router';
-import { plural } from '../../lib/format';
 import { formatLocalDate } from '../../lib/local-date';
+import { plural } from '../../lib/plural';
 import { formatWeight, type WeightUnit } from '../../lib/units';
 import { Card, ChartSlot } from './card';
 

@@ -10,8 +10,8 @@ import {
   type TJournalEntryType,
 } from '@lifeos/core/schemas';
 import { Link } from 'react-router';
-import { plural } from '../../lib/format';
 import { formatLocalDate } from '../../lib/local-date';
+import { plural } from '../../lib/plural';
 import { entryPath } from '../journal';
 import { Card, ChartSlot } from './card';
 

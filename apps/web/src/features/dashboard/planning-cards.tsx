@@ -2,8 +2,8 @@
 import type { TDashboardToday, TProject } from '@lifeos/core/schemas';
 import { Link } from 'react-router';
 import { TruncationNotice } from '../../components/truncation-notice';
-import { plural } from '../../lib/format';
 import { formatLocalDate } from '../../lib/local-date';
+import { plural } from '../../lib/plural';
 import { Card } from './card';
 
 function timeOf(date: Date, timezone: string) {

@@ -1,7 +1,7 @@
 import { type TWeekFacts, weightUnitFor } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { Panel } from '../../components/panel';
-import { plural } from '../../lib/format';
+import { plural } from '../../lib/plural';
 import { trpc } from '../../lib/trpc';
 import { formatWeight } from '../../lib/units';
 
