@@ -35,8 +35,8 @@ import type {
   NewWorkoutSet,
   ProjectStatus,
 } from '@lifeos/db';
-import { fromFloating, seriesEnd, seriesRule } from '../../packages/core/src/calendar/recurrence.js';
-import { walkRule } from '../../packages/core/src/calendar/rrule-engine.js';
+import { fromFloating, seriesEnd, seriesRule } from '../../packages/core/src/calendar/calendar.recurrence.js';
+import { walkRule } from '../../packages/core/src/calendar/calendar.rrule-engine.js';
 import { nextDueDate } from '../../packages/core/src/tasks/tasks.rules.js';
 import { createTextGenerator, type TextGenerator } from './text.js';
 

@@ -12,7 +12,7 @@ export type {
 export * as authService from './auth/auth.service.js';
 export * from './auth/password.js';
 export * from './auth/tokens.js';
-export * as agendaService from './calendar/agenda.js';
+export * as agendaService from './calendar/calendar.agenda.js';
 export type { FeedConfig } from './calendar/calendar.service.js';
 export * as calendarService from './calendar/calendar.service.js';
 export * from './calendar/subscriptions.fetch.js';

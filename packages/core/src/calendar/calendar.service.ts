@@ -11,6 +11,18 @@ import { randomSecret, sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { buildIcsYielding, type ExportableEvent } from './calendar.ics-export.js';
+import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
+import {
+  assertRange,
+  countOccurrencesBefore,
+  expandOccurrencesYielding,
+  isOccurrenceStart,
+  isoDate,
+  seriesEnd,
+  utcMidnight,
+  validateRecurrenceRule,
+} from './calendar.recurrence.js';
 import {
   EXDATES_MAX,
   eventTimesIssues,
@@ -28,18 +40,6 @@ import {
   type TUpdateEventInput,
   type TUpdateFeedInput,
 } from './calendar.schemas.js';
-import { buildIcsYielding, type ExportableEvent } from './ics-export.js';
-import { type ParsedEvent, parseIcs } from './ics-import.js';
-import {
-  assertRange,
-  countOccurrencesBefore,
-  expandOccurrencesYielding,
-  isOccurrenceStart,
-  isoDate,
-  seriesEnd,
-  utcMidnight,
-  validateRecurrenceRule,
-} from './recurrence.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

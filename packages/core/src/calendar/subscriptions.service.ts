@@ -21,9 +21,9 @@ import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent } from
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { type ParsedEvent, parseIcs, type SkippedEvent } from './calendar.ics-import.js';
+import { seriesEnd } from './calendar.recurrence.js';
 import { EXDATES_MAX } from './calendar.schemas.js';
-import { type ParsedEvent, parseIcs, type SkippedEvent } from './ics-import.js';
-import { seriesEnd } from './recurrence.js';
 import {
   assertPublicHost,
   type FetchPolicy,

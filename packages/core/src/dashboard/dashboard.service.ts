@@ -1,6 +1,6 @@
 import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
-import { mergeAgenda } from '../calendar/agenda.js';
-import { expandOccurrencesYielding, localMidnight } from '../calendar/recurrence.js';
+import { mergeAgenda } from '../calendar/calendar.agenda.js';
+import { expandOccurrencesYielding, localMidnight } from '../calendar/calendar.recurrence.js';
 import type { Clock } from '../clock.js';
 import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
 import { NotFoundError } from '../errors.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { parseIcs } from '../calendar/ics-import.js';
+import { parseIcs } from '../calendar/calendar.ics-import.js';
 import { parseWorkoutCsv } from '../fitness/fitness.csv.js';
 import { ARCHIVE_FILES, archiveFilename, exportArchive, journalMarkdown, TASKS_CSV_HEADER } from './archive.js';
 import type { TExportPart } from './data.export.js';

@@ -12,7 +12,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format, parseISO } from 'date-fns';
 import { deflateSync, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { buildIcsYielding, type ExportableEvent } from '../calendar/ics-export.js';
+import { buildIcsYielding, type ExportableEvent } from '../calendar/calendar.ics-export.js';
 import { unparseCsv } from '../common/csv.js';
 import { type ExportSession, writeWorkoutCsv } from '../fitness/fitness.csv.js';
 import type {

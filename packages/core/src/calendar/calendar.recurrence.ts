@@ -8,7 +8,6 @@
  */
 import { TZDate, tzOffset } from '@date-fns/tz';
 import { ValidationError } from '../errors.js';
-import { MAX_RANGE_DAYS, type TOccurrence } from './calendar.schemas.js';
 import {
   firstOccurrenceFrom,
   occurrencesBetween,
@@ -17,7 +16,8 @@ import {
   RuleSyntaxError,
   WALK_BUDGET,
   walkRule,
-} from './rrule-engine.js';
+} from './calendar.rrule-engine.js';
+import { MAX_RANGE_DAYS, type TOccurrence } from './calendar.schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** At most this many occurrences of one series in one range (an HOURLY import over a year is 8,760). */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { buildIcs } from './ics-export.js';
-import { type ParsedEvent, parseIcs } from './ics-import.js';
-import { expandOccurrences } from './recurrence.js';
-import { resolveTimezone } from './timezones.js';
+import { buildIcs } from './calendar.ics-export.js';
+import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
+import { expandOccurrences } from './calendar.recurrence.js';
+import { resolveTimezone } from './calendar.timezones.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const parse = (name: string, defaultTimezone = 'UTC') => parseIcs(fixture(name), { defaultTimezone });

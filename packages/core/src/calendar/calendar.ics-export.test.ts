@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { foldLines } from 'ical-generator';
 import { describe, expect, it } from 'vitest';
-import { buildIcs, buildIcsYielding, type ExportableEvent, foldIcsLines } from './ics-export.js';
+import { buildIcs, buildIcsYielding, type ExportableEvent, foldIcsLines } from './calendar.ics-export.js';
 
 const now = new Date('2026-03-01T10:00:00Z');
 const event = (i: number, over: Partial<ExportableEvent> = {}): ExportableEvent => ({

@@ -4,12 +4,13 @@
  * Real exports are often a little broken. The file is unfolded and cut into its VEVENT blocks first, and each
  * block is parsed on its own: a malformed line costs only the event it is in, which is reported as skipped with
  * the parser's message, and every other event is imported. A file that is not iCalendar at all is refused.
- * Time zones are taken by name (IANA, aliases, Windows names — see timezones.ts), not from the file's VTIMEZONE
+ * Time zones are taken by name (IANA, aliases, Windows names — see calendar.timezones.ts), not from the file's VTIMEZONE
  * rules, so that recurrences expand with the zone's real DST rules.
  */
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { ValidationError } from '../errors.js';
+import { fromFloating, quoteRule, recurrenceRuleProblem } from './calendar.recurrence.js';
 import {
   EVENT_DESCRIPTION_MAX,
   EVENT_LOCATION_MAX,
@@ -17,8 +18,7 @@ import {
   parseRruleDate,
   rruleParts,
 } from './calendar.schemas.js';
-import { fromFloating, quoteRule, recurrenceRuleProblem } from './recurrence.js';
-import { resolveTimezone } from './timezones.js';
+import { resolveTimezone } from './calendar.timezones.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UID_MAX = 1_000;

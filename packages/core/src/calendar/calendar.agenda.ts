@@ -2,9 +2,9 @@
 import { type DB, fitnessQueries, type Kysely, tasksQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
+import { isoDate, localMidnight, toFloating } from './calendar.recurrence.js';
 import type { TAgenda, TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
 import { listOccurrences } from './calendar.service.js';
-import { isoDate, localMidnight, toFloating } from './recurrence.js';
 
 interface Deps {
   db: Kysely<DB>;

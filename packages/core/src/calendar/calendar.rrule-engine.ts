@@ -9,7 +9,7 @@
  * ~30 s per call. Here every walk has a budget: steps (periods, candidate days and date-times looked at) and wall
  * time. When it runs out the walk stops and says so (`exhausted`), keeping what it found.
  *
- * Dates are "floating": wall-clock times written as UTC dates. recurrence.ts turns them into instants.
+ * Dates are "floating": wall-clock times written as UTC dates. calendar.recurrence.ts turns them into instants.
  */
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,10 @@ export const FREQUENCIES = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'M
 export type TRuleFrequency = (typeof FREQUENCIES)[number];
 const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 
-/** Hard bounds of what the parser reads at all (writes are held to tighter ones: recurrence-rules.ts). */
+/**
+ * Hard bounds of what the parser reads at all (writes are held to tighter ones: RULE_MAX_COUNT and RULE_MAX_INTERVAL
+ * in calendar.recurrence.ts).
+ */
 const PARSE_MAX_INTERVAL = 100_000;
 const PARSE_MAX_COUNT = 1_000_000;
 const RULE_TEXT_MAX = 1_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDate, mergeAgenda } from './agenda.js';
+import { localDate, mergeAgenda } from './calendar.agenda.js';
 import type { TOccurrence } from './calendar.schemas.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;

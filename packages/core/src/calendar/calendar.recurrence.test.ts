@@ -11,7 +11,7 @@ import {
   localMidnight,
   seriesEnd,
   toFloating,
-} from './recurrence.js';
+} from './calendar.recurrence.js';
 
 const base: ExpandableEvent = {
   id: '00000000-0000-4000-8000-000000000001',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIcs } from './ics-import.js';
+import { parseIcs } from './calendar.ics-import.js';
 
 const vevent = (uid: string, rrule: string) => [
   'BEGIN:VEVENT',

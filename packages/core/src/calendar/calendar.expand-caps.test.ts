@@ -5,7 +5,7 @@ import {
   expandOccurrences,
   expandOccurrencesYielding,
   MAX_OCCURRENCES_PER_ANSWER,
-} from './recurrence.js';
+} from './calendar.recurrence.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let ids = 0;

@@ -1,5 +1,5 @@
 /**
- * rrule.js, kept as the test oracle of rrule-engine.ts only: it cannot be bounded (a rule that never matches walks
+ * rrule.js, kept as the test oracle of calendar.rrule-engine.ts only: it cannot be bounded (a rule that never matches walks
  * every period to the year 9999), so no production walk uses it.
  *
  * rrule ships CommonJS for Node ("main") and ESM for bundlers ("module"). Node's ESM loader cannot see its named
