@@ -3,7 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseIcs } from '../calendar/calendar.ics-import.js';
-import { parseWorkoutCsv } from '../fitness/fitness.csv.js';
+import { parseWorkoutCsv } from '../fitness/fitness.csv-import.js';
 import { ARCHIVE_FILES, archiveFilename, exportArchive, journalMarkdown, TASKS_CSV_HEADER } from './archive.js';
 import type { TExportPart } from './data.export.js';
 import { DATA_EXPORT_SECTIONS, type TDataExport, type TDataExportSection, ZDataExport } from './data.schemas.js';

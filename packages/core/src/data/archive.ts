@@ -14,7 +14,7 @@ import { format, parseISO } from 'date-fns';
 import { deflateSync, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { buildIcsYielding, type ExportableEvent } from '../calendar/calendar.ics-export.js';
 import { unparseCsv } from '../common/csv.js';
-import { type ExportSession, writeWorkoutCsv } from '../fitness/fitness.csv.js';
+import { type ExportSession, writeWorkoutCsv } from '../fitness/fitness.csv-export.js';
 import type {
   TDailyReflectionContent,
   TMorningPagesContent,

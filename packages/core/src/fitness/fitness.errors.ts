@@ -61,3 +61,10 @@ export class InvalidSessionCursorError extends ValidationError {
     super('Invalid cursor: pass back the nextCursor of the previous page', 'cursor');
   }
 }
+
+/** A CSV file that is no workout export Life OS reads (fitness.csv-import.ts), or too large, or empty. */
+export class CsvFormatError extends ValidationError {
+  constructor(message: string) {
+    super(message, 'csv');
+  }
+}

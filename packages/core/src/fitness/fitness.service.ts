@@ -4,7 +4,8 @@ import { format } from 'date-fns';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
-import { type ExportSession, type ParsedCsvSet, parseWorkoutCsv, writeWorkoutCsv } from './fitness.csv.js';
+import { type ExportSession, writeWorkoutCsv } from './fitness.csv-export.js';
+import { type ParsedCsvSet, parseWorkoutCsv } from './fitness.csv-import.js';
 import {
   ExerciseNameTakenError,
   ExerciseNotFoundError,
@@ -687,7 +688,7 @@ class DryRunRollback extends Error {
 }
 
 /**
- * Imports a Strong or Hevy CSV export (see fitness.csv.ts) as finished sessions, in one transaction. Exercise
+ * Imports a Strong or Hevy CSV export (see fitness.csv-import.ts) as finished sessions, in one transaction. Exercise
  * names are matched, any case, to the user's own exercises first, then the library, then EXERCISE_ALIASES; the
  * rest are created as the user's own. Idempotent: a workout whose start time and name are already in the history
  * is left alone (so importing the same file twice adds nothing; imports of one user run one at a time). Dates

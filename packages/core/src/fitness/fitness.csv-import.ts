@@ -1,8 +1,8 @@
 /**
- * Workout CSV files: reading the exports of Strong and Hevy, and writing the user's history back out in the
- * current Strong shape. Pure (no database): the service resolves exercises and writes the result.
+ * Workout CSV files: reading the exports of Strong and Hevy (writing them: fitness.csv-export.ts). Pure (no
+ * database): the service resolves exercises and writes the result.
  *
- * Shapes read, recognised by their header row (see /apps/api/test/fixtures/csv/README.md):
+ * Shapes read, recognised by their header row (fitness.csv-columns.ts; see /apps/api/test/fixtures/csv/README.md):
  * - Strong, current: `Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE`, with
  *   optional `Notes`, `Workout Notes`, `Weight Unit` (kg/lbs), `Distance Unit` (km/mi/m) and `Workout Duration`.
  *   Without a unit column weights are kilograms and distances kilometres.
@@ -19,10 +19,10 @@
  * skipped with the reason, and every other row is imported. A file whose header is none of these is refused.
  */
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import Papa from 'papaparse';
-import { unescapeCsvFormula, unparseCsv } from '../common/csv.js';
-import { ValidationError } from '../errors.js';
+import { unescapeCsvFormula } from '../common/csv.js';
+import { type CsvShape, detectDelimiter, detectShape, EXPECTED, type Field } from './fitness.csv-columns.js';
+import { CsvFormatError } from './fitness.errors.js';
 import { CSV_MAX_CHARS } from './fitness.schemas.js';
 import { lbToKg, roundTo } from './fitness.units.js';
 
@@ -31,8 +31,6 @@ export const MAX_PLAUSIBLE_WORKOUT_S = 24 * 3600;
 const NAME_MAX = 100;
 const NOTES_MAX = 2000;
 const KM_PER_MI = 1.609344;
-
-export type CsvShape = 'strong' | 'strong-legacy' | 'strong-fr' | 'hevy';
 
 export interface ParsedCsvSet {
   /** The row (the header is row 1, as a spreadsheet numbers them). */
@@ -68,162 +66,6 @@ export interface ParsedCsv {
   warnings: CsvRowIssue[];
 }
 
-export class CsvFormatError extends ValidationError {
-  constructor(message: string) {
-    super(message, 'csv');
-  }
-}
-
-// ---------- headers ----------
-
-type Field =
-  | 'workoutNumber'
-  | 'date'
-  | 'workoutName'
-  | 'duration'
-  | 'durationSec'
-  | 'exerciseName'
-  | 'setOrder'
-  | 'weight'
-  | 'weightKg'
-  | 'weightLb'
-  | 'weightUnit'
-  | 'reps'
-  | 'distance'
-  | 'distanceM'
-  | 'distanceKm'
-  | 'distanceMi'
-  | 'distanceUnit'
-  | 'seconds'
-  | 'rpe'
-  | 'notes'
-  | 'workoutNotes'
-  | 'workoutDuration'
-  // Hevy
-  | 'title'
-  | 'startTime'
-  | 'endTime'
-  | 'description'
-  | 'exerciseTitle'
-  | 'supersetId'
-  | 'exerciseNotes'
-  | 'setIndex'
-  | 'setType'
-  | 'durationSeconds';
-
-/** Header cells, lower-cased, without accents, with typographic apostrophes straightened. */
-const HEADERS: Record<string, Field> = {
-  'workout #': 'workoutNumber',
-  date: 'date',
-  'workout name': 'workoutName',
-  "nom de l'entrainement": 'workoutName',
-  duration: 'duration',
-  duree: 'duration',
-  'duration (sec)': 'durationSec',
-  'duration (seconds)': 'durationSec',
-  'exercise name': 'exerciseName',
-  "nom de l'exercice": 'exerciseName',
-  'set order': 'setOrder',
-  'ordre de la serie': 'setOrder',
-  weight: 'weight',
-  poids: 'weight',
-  'weight (kg)': 'weightKg',
-  'weight (lbs)': 'weightLb',
-  'weight (lb)': 'weightLb',
-  'weight unit': 'weightUnit',
-  'unite de poids': 'weightUnit',
-  reps: 'reps',
-  distance: 'distance',
-  'distance (meters)': 'distanceM',
-  'distance (m)': 'distanceM',
-  'distance (km)': 'distanceKm',
-  'distance (miles)': 'distanceMi',
-  'distance (mi)': 'distanceMi',
-  'distance unit': 'distanceUnit',
-  'unite de distance': 'distanceUnit',
-  seconds: 'seconds',
-  secondes: 'seconds',
-  rpe: 'rpe',
-  notes: 'notes',
-  'workout notes': 'workoutNotes',
-  "notes de l'entrainement": 'workoutNotes',
-  'workout duration': 'workoutDuration',
-  title: 'title',
-  start_time: 'startTime',
-  end_time: 'endTime',
-  description: 'description',
-  exercise_title: 'exerciseTitle',
-  superset_id: 'supersetId',
-  exercise_notes: 'exerciseNotes',
-  set_index: 'setIndex',
-  set_type: 'setType',
-  weight_kg: 'weightKg',
-  weight_lbs: 'weightLb',
-  distance_km: 'distanceKm',
-  distance_miles: 'distanceMi',
-  duration_seconds: 'durationSeconds',
-};
-
-const normalizeHeader = (cell: string) =>
-  cell
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2018\u2019`]/g, "'")
-    .toLowerCase()
-    .replace(/\s+/g, ' ');
-
-const EXPECTED =
-  'Expected a Strong export (Date, Workout Name, Duration, Exercise Name, Set Order, Weight, Reps, Distance, ' +
-  'Seconds, RPE — also the older semicolon shape and the French one) or a Hevy export (title, start_time, ' +
-  'end_time, exercise_title, set_index, set_type, weight_kg, reps, distance_km, duration_seconds, rpe)';
-
-function detectShape(header: string[]): { shape: CsvShape; columns: Map<Field, number> } {
-  const columns = new Map<Field, number>();
-  header.forEach((cell, i) => {
-    const field = HEADERS[normalizeHeader(cell)];
-    if (field && !columns.has(field)) columns.set(field, i);
-  });
-  const has = (...fields: Field[]) => fields.every((f) => columns.has(f));
-  const missing = (fields: Field[], names: string[]) => names.filter((_, i) => !columns.has(fields[i] as Field));
-  if (has('title', 'startTime', 'exerciseTitle')) {
-    const absent = missing(['setType', 'reps'], ['set_type', 'reps']);
-    if (absent.length > 0 || !(columns.has('weightKg') || columns.has('weightLb'))) {
-      throw new CsvFormatError(`This looks like a Hevy export but lacks ${[...absent, 'weight_kg'].join(', ')}`);
-    }
-    return { shape: 'hevy', columns };
-  }
-  const strongCore: Field[] = ['date', 'workoutName', 'exerciseName', 'setOrder', 'reps'];
-  if (has(...strongCore) && (columns.has('weight') || columns.has('weightKg') || columns.has('weightLb'))) {
-    const first = normalizeHeader(header[1] ?? '');
-    const shape: CsvShape = columns.has('workoutNumber')
-      ? 'strong-legacy'
-      : first === "nom de l'entrainement"
-        ? 'strong-fr'
-        : 'strong';
-    return { shape, columns };
-  }
-  const shown = header
-    .slice(0, 8)
-    .map((h) =>
-      h
-        .replace(/^\uFEFF/, '')
-        .trim()
-        .slice(0, 40),
-    )
-    .join(', ');
-  throw new CsvFormatError(`Unrecognised CSV header (${shown || 'empty'}). ${EXPECTED}.`);
-}
-
-/** The delimiter of the header line: the most frequent of comma, semicolon and tab. */
-function detectDelimiter(text: string): string {
-  const end = text.search(/\r?\n/);
-  const line = end < 0 ? text : text.slice(0, end);
-  const count = (c: string) => line.split(c).length - 1;
-  return [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
-}
-
 // ---------- values ----------
 
 /** A number, with a decimal comma or point; empty → null; NaN when unreadable. */
@@ -243,15 +85,6 @@ export function parseDuration(raw: string | undefined): number | null {
   const match = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?$/.exec(text);
   if (!match || (!match[1] && !match[2] && !match[3])) return null;
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
-}
-
-/** Writes seconds the way Strong does: `1h 5m`, `32m` (whole minutes; under a minute, `45s`). */
-export function formatDuration(seconds: number): string {
-  if (seconds > 0 && seconds < 60) return `${Math.round(seconds)}s`;
-  const minutes = Math.floor(seconds / 60);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h}h ${m}m` : `${m}m`;
 }
 
 const MONTHS: Record<string, number> = {
@@ -520,71 +353,4 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
     skippedRows,
     warnings,
   };
-}
-
-// ---------- export ----------
-
-export const CSV_EXPORT_HEADER = [
-  'Date',
-  'Workout Name',
-  'Duration',
-  'Exercise Name',
-  'Set Order',
-  'Weight',
-  'Reps',
-  'Distance',
-  'Seconds',
-  'RPE',
-] as const;
-
-export interface ExportSession {
-  name: string;
-  startedAt: Date;
-  finishedAt: Date;
-  sets: Array<{
-    exerciseName: string;
-    isWarmup: boolean;
-    reps: number | null;
-    weightKg: number | null;
-    rpe: number | null;
-    durationS: number | null;
-    distanceM: number | null;
-  }>;
-}
-
-const numberCell = (value: number | null) => (value === null ? '0' : String(value));
-
-/**
- * Sessions as a CSV in the current Strong shape: dates as local wall-clock times in `timeZone`, weights in kg,
- * distances in km, warm-up sets as `W` and working sets numbered per exercise, unused numbers as 0. Cells that a
- * spreadsheet would run as a formula are prefixed with `'` (taken off again by the import).
- */
-export function writeWorkoutCsv(sessions: ExportSession[], options: { timeZone: string }): string {
-  const data: string[][] = [];
-  for (const session of sessions) {
-    const date = format(new TZDate(session.startedAt.getTime(), options.timeZone), 'yyyy-MM-dd HH:mm:ss');
-    const duration = formatDuration(Math.max(0, (session.finishedAt.getTime() - session.startedAt.getTime()) / 1000));
-    const counters = new Map<string, number>();
-    for (const set of session.sets) {
-      let order = 'W';
-      if (!set.isWarmup) {
-        const n = (counters.get(set.exerciseName) ?? 0) + 1;
-        counters.set(set.exerciseName, n);
-        order = String(n);
-      }
-      data.push([
-        date,
-        session.name,
-        duration,
-        set.exerciseName,
-        order,
-        numberCell(set.weightKg === null ? null : roundTo(set.weightKg, 4)),
-        numberCell(set.reps),
-        numberCell(set.distanceM === null ? null : roundTo(set.distanceM / 1000, 5)),
-        numberCell(set.durationS),
-        set.rpe === null ? '' : String(set.rpe),
-      ]);
-    }
-  }
-  return `${unparseCsv({ fields: [...CSV_EXPORT_HEADER], data })}\n`;
 }
