@@ -1,6 +1,6 @@
 /**
  * Workout CSV files: reading the exports of Strong and Hevy (writing them: fitness.csv-export.ts). Pure (no
- * database): the service resolves exercises and writes the result.
+ * database): the service (fitness.csv.ts) resolves exercises and writes the result.
  *
  * Shapes read, recognised by their header row (fitness.csv-columns.ts; see /apps/api/test/fixtures/csv/README.md):
  * - Strong, current: `Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE`, with
