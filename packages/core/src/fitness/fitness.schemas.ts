@@ -1,3 +1,4 @@
+// One file although over 400 lines: a module's schemas are one room, in sections that follow the service's parts.
 import { z } from 'zod';
 import { ZId, ZInstant, ZLocalDate } from '../common/common.schemas.js';
 
