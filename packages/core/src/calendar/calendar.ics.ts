@@ -1,0 +1,135 @@
+/** .ics files in and out: an import that is idempotent by UID (read by calendar.ics-import.ts), and the export. */
+import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
+import { userTimeZone } from '../common/time-zone.js';
+import { buildIcsYielding } from './calendar.ics-export.js';
+import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
+import { EXDATES_MAX, type TExportIcs, type TImportReport } from './calendar.schemas.js';
+import { computeSeriesEnd, type Deps, type EventRow } from './calendar.shared.js';
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function unchanged(row: EventRow, event: ParsedEvent, seriesId: string | null, exdates: Date[]): boolean {
+  return (
+    row.title === event.title &&
+    row.description === event.description &&
+    row.location === event.location &&
+    row.allDay === event.allDay &&
+    sameTime(row.startsAt, event.startsAt) &&
+    sameTime(row.endsAt, event.endsAt) &&
+    row.timezone === event.timezone &&
+    row.rrule === event.rrule &&
+    row.seriesId === seriesId &&
+    row.exdates.length === exdates.length &&
+    row.exdates.every((d, i) => sameTime(d, exdates[i] ?? null))
+  );
+}
+
+/**
+ * Imports an .ics file, idempotently by UID (and RECURRENCE-ID): an event seen before is updated when it changed
+ * and left alone when not, so importing the same file twice creates nothing. Malformed events are skipped and
+ * reported, the rest imported; all in one transaction.
+ */
+export async function importIcs(deps: Deps, userId: string, ics: string): Promise<TImportReport> {
+  const timezone = await userTimeZone(deps.db, userId);
+  const parsed = parseIcs(ics, { defaultTimezone: timezone });
+  const report: TImportReport = {
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: parsed.skipped,
+    warnings: parsed.warnings,
+  };
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const uids = [...new Set(parsed.events.map((e) => e.icsUid))];
+    const existing = new Map<string, EventRow>();
+    for (let i = 0; i < uids.length; i += 1000) {
+      for (const row of await calendarQueries.listEventsByUids(trx, userId, uids.slice(i, i + 1000))) {
+        existing.set(`${row.icsUid}\n${row.recurrenceId?.getTime() ?? ''}`, row);
+      }
+    }
+    const seriesByUid = new Map<string, EventRow>();
+    for (const row of existing.values()) if (!row.recurrenceId) seriesByUid.set(row.icsUid, row);
+
+    const masters = parsed.events.filter((e) => !e.recurrenceId);
+    const overrides = parsed.events.filter((e) => e.recurrenceId && !e.cancelled);
+    const cancellations = parsed.events.filter((e) => e.recurrenceId && e.cancelled);
+    for (const event of masters) {
+      // Occurrences cancelled in the file (STATUS:CANCELLED overrides) are exceptions of their series.
+      const exdates = [
+        ...new Map(
+          [
+            ...event.exdates,
+            ...cancellations.filter((c) => c.icsUid === event.icsUid).map((c) => c.recurrenceId as Date),
+          ].map((d) => [d.getTime(), d]),
+        ).values(),
+      ]
+        .sort((a, b) => a.getTime() - b.getTime())
+        .slice(0, EXDATES_MAX);
+      const row = await saveImported(trx, userId, event, existing, null, exdates, now, report);
+      seriesByUid.set(event.icsUid, row);
+    }
+    for (const event of overrides) {
+      const series = seriesByUid.get(event.icsUid);
+      await saveImported(trx, userId, event, existing, series?.rrule ? series.id : null, [], now, report);
+    }
+    for (const c of cancellations.filter((c) => !masters.some((m) => m.icsUid === c.icsUid))) {
+      report.skipped.push({
+        uid: c.icsUid.slice(0, 200),
+        summary: c.title || null,
+        reason: 'A cancelled occurrence of a series that is not in this file',
+      });
+    }
+  });
+  return report;
+}
+
+async function saveImported(
+  db: Kysely<DB>,
+  userId: string,
+  event: ParsedEvent,
+  existing: Map<string, EventRow>,
+  seriesId: string | null,
+  exdates: Date[],
+  now: Date,
+  report: TImportReport,
+): Promise<EventRow> {
+  const fields = {
+    title: event.title,
+    description: event.description,
+    location: event.location,
+    allDay: event.allDay,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    timezone: event.timezone,
+    rrule: event.rrule,
+    exdates,
+    seriesEndsAt: computeSeriesEnd(event),
+    seriesId,
+  };
+  const found = existing.get(`${event.icsUid}\n${event.recurrenceId?.getTime() ?? ''}`);
+  if (found) {
+    if (unchanged(found, event, seriesId, exdates)) {
+      report.unchanged++;
+      return found;
+    }
+    const row = await calendarQueries.updateEvent(db, userId, found.id, { ...fields, updatedAt: now });
+    report.updated++;
+    return row ?? found;
+  }
+  const row = await calendarQueries.insertEvent(db, {
+    userId,
+    ...fields,
+    icsUid: event.icsUid,
+    recurrenceId: event.recurrenceId,
+    createdAt: now,
+    updatedAt: now,
+  });
+  report.imported++;
+  return row;
+}
+
+export async function exportIcs(deps: Deps, userId: string): Promise<TExportIcs> {
+  const rows = await calendarQueries.listAllEvents(deps.db, userId);
+  return { ics: await buildIcsYielding(rows, { name: 'Life OS' }), filename: 'life-os-calendar.ics' };
+}
