@@ -35,8 +35,9 @@ import type {
   NewWorkoutSet,
   ProjectStatus,
 } from '@lifeos/db';
-import { fromFloating, seriesEnd, seriesRule } from '../../packages/core/src/calendar/calendar.recurrence.js';
+import { fromFloating } from '../../packages/core/src/calendar/calendar.floating-time.js';
 import { walkRule } from '../../packages/core/src/calendar/calendar.rrule-engine.js';
+import { seriesEnd, seriesRule } from '../../packages/core/src/calendar/calendar.series.js';
 import { nextDueDate } from '../../packages/core/src/tasks/tasks.rules.js';
 import { createTextGenerator, type TextGenerator } from './text.js';
 

@@ -2,7 +2,7 @@
 import { type DB, fitnessQueries, type Kysely, tasksQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
-import { isoDate, localMidnight, toFloating } from './calendar.recurrence.js';
+import { isoDate, localMidnight, toFloating } from './calendar.floating-time.js';
 import type { TAgenda, TAgendaInput, TAgendaItem, TOccurrence } from './calendar.schemas.js';
 import { listOccurrences } from './calendar.service.js';
 

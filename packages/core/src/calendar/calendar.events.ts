@@ -3,15 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { calendarQueries, type DB, type EventUpdate, type Kysely } from '@lifeos/db';
 import { userTimeZone } from '../common/time-zone.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import {
-  assertRange,
-  countOccurrencesBefore,
-  expandOccurrencesYielding,
-  isOccurrenceStart,
-  isoDate,
-  utcMidnight,
-  validateRecurrenceRule,
-} from './calendar.recurrence.js';
+import { isoDate, utcMidnight } from './calendar.floating-time.js';
+import { assertRange, expandOccurrencesYielding } from './calendar.recurrence.js';
 import {
   EXDATES_MAX,
   eventTimesIssues,
@@ -25,6 +18,7 @@ import {
   type TOccurrenceList,
   type TUpdateEventInput,
 } from './calendar.schemas.js';
+import { countOccurrencesBefore, isOccurrenceStart, validateRecurrenceRule } from './calendar.series.js';
 import { computeSeriesEnd, DAY_MS, type Deps, type EventRow } from './calendar.shared.js';
 
 export function toEvent(row: EventRow): TEvent {

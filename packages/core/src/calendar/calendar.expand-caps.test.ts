@@ -1,11 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import {
-  type ExpandableEvent,
-  expandOccurrences,
-  expandOccurrencesYielding,
-  MAX_OCCURRENCES_PER_ANSWER,
-} from './calendar.recurrence.js';
+import { expandOccurrences, expandOccurrencesYielding, MAX_OCCURRENCES_PER_ANSWER } from './calendar.recurrence.js';
+import type { ExpandableEvent } from './calendar.series.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let ids = 0;

@@ -3,8 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { calendarQueries, type DB, type Kysely, tasksQueries } from '@lifeos/db';
 import { randomSecret, sha256 } from '../auth/tokens.js';
 import { NotFoundError } from '../errors.js';
+import { utcMidnight } from './calendar.floating-time.js';
 import { buildIcsYielding, type ExportableEvent } from './calendar.ics-export.js';
-import { utcMidnight } from './calendar.recurrence.js';
 import type { TFeed, TUpdateFeedInput } from './calendar.schemas.js';
 import { DAY_MS, type Deps } from './calendar.shared.js';
 

@@ -1,6 +1,6 @@
 /** Writes events as an iCalendar file with ical-generator; parseIcs reads it back to the same events. */
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { toFloating } from './calendar.recurrence.js';
+import { toFloating } from './calendar.floating-time.js';
 
 export interface ExportableEvent {
   icsUid: string;

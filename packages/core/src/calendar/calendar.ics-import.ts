@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { ValidationError } from '../errors.js';
-import { fromFloating, quoteRule, recurrenceRuleProblem } from './calendar.recurrence.js';
+import { fromFloating } from './calendar.floating-time.js';
 import {
   EVENT_DESCRIPTION_MAX,
   EVENT_LOCATION_MAX,
@@ -18,6 +18,7 @@ import {
   parseRruleDate,
   rruleParts,
 } from './calendar.schemas.js';
+import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
 import { resolveTimezone } from './calendar.timezones.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

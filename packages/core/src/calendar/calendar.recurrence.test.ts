@@ -2,16 +2,9 @@ import { TZDate } from '@date-fns/tz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import {
-  type ExpandableEvent,
-  expandOccurrences,
-  expandWithoutFastForward,
-  fromFloating,
-  isOccurrenceStart,
-  localMidnight,
-  seriesEnd,
-  toFloating,
-} from './calendar.recurrence.js';
+import { fromFloating, localMidnight, toFloating } from './calendar.floating-time.js';
+import { expandOccurrences } from './calendar.recurrence.js';
+import { type ExpandableEvent, expandWithoutFastForward, isOccurrenceStart, seriesEnd } from './calendar.series.js';
 
 const base: ExpandableEvent = {
   id: '00000000-0000-4000-8000-000000000001',

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { expandOccurrences, seriesEnd, seriesOccurrences, validateRecurrenceRule } from './calendar.recurrence.js';
+import { expandOccurrences } from './calendar.recurrence.js';
 import { occurrencesBetween, parseRule, RuleSyntaxError, WALK_BUDGET, walkRule } from './calendar.rrule-engine.js';
 import { RRule } from './calendar.rrule-lib.js';
+import { seriesEnd, seriesOccurrences, validateRecurrenceRule } from './calendar.series.js';
 
 const DAY_MS = 86_400_000;
 const timed = (startsAt: string, timezone = 'Europe/Berlin') => ({

@@ -1,7 +1,7 @@
 /** What the parts of the calendar service (calendar.service.ts lists them) share; not exported beyond them. */
 import type { DB, EventRow as FullEventRow, Kysely } from '@lifeos/db';
 import type { Clock } from '../clock.js';
-import { seriesEnd } from './calendar.recurrence.js';
+import { seriesEnd } from './calendar.series.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -22,8 +22,8 @@ import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { type ParsedEvent, parseIcs, type SkippedEvent } from './calendar.ics-import.js';
-import { seriesEnd } from './calendar.recurrence.js';
 import { EXDATES_MAX } from './calendar.schemas.js';
+import { seriesEnd } from './calendar.series.js';
 import {
   assertPublicHost,
   type FetchPolicy,

@@ -1,6 +1,7 @@
 import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
 import { mergeAgenda } from '../calendar/calendar.agenda.js';
-import { expandOccurrencesYielding, localMidnight } from '../calendar/calendar.recurrence.js';
+import { localMidnight } from '../calendar/calendar.floating-time.js';
+import { expandOccurrencesYielding } from '../calendar/calendar.recurrence.js';
 import type { Clock } from '../clock.js';
 import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
 import { NotFoundError } from '../errors.js';

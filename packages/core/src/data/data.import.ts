@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DB, dataQueries, type Kysely } from '@lifeos/db';
 import type { z } from 'zod';
-import { quoteRule, recurrenceRuleProblem, seriesEnd } from '../calendar/calendar.recurrence.js';
+import { quoteRule, recurrenceRuleProblem, seriesEnd } from '../calendar/calendar.series.js';
 import { eventLoopSlicer } from '../common/slices.js';
 import { entryWordCount } from '../journal/journal.rules.js';
 import { taskRuleProblem } from '../tasks/tasks.service.js';
