@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
 import { expandOccurrences } from './calendar.recurrence.js';
-import { occurrencesBetween, parseRule, RuleSyntaxError, WALK_BUDGET, walkRule } from './calendar.rrule-engine.js';
+import { occurrencesBetween, WALK_BUDGET, walkRule } from './calendar.rrule-engine.js';
 import { RRule } from './calendar.rrule-lib.js';
+import { parseRule, RuleSyntaxError } from './calendar.rrule-parse.js';
 import { seriesEnd, seriesOccurrences, validateRecurrenceRule } from './calendar.series.js';
 
 const DAY_MS = 86_400_000;

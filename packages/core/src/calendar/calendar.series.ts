@@ -5,15 +5,8 @@
  */
 import { ValidationError } from '../errors.js';
 import { fromFloating, toFloating } from './calendar.floating-time.js';
-import {
-  firstOccurrenceFrom,
-  occurrencesBetween,
-  type ParsedRule,
-  parseRule,
-  RuleSyntaxError,
-  WALK_BUDGET,
-  walkRule,
-} from './calendar.rrule-engine.js';
+import { firstOccurrenceFrom, occurrencesBetween, WALK_BUDGET, walkRule } from './calendar.rrule-engine.js';
+import { type ParsedRule, parseRule, RuleSyntaxError } from './calendar.rrule-parse.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

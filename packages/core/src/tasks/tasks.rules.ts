@@ -3,7 +3,8 @@
  * are calendar dates ('YYYY-MM-DD') in the user's time zone; steps between them are taken on UTC midnights, where
  * a day is always a day.
  */
-import { firstOccurrenceFrom, type ParsedRule, parseRule, RuleSyntaxError } from '../calendar/calendar.rrule-engine.js';
+import { firstOccurrenceFrom } from '../calendar/calendar.rrule-engine.js';
+import { type ParsedRule, parseRule, RuleSyntaxError } from '../calendar/calendar.rrule-parse.js';
 import { RULE_MAX_INTERVAL } from '../calendar/calendar.series.js';
 import { addCalendarDays } from '../common/local-date.js';
 import { InvalidRepeatRuleError } from './tasks.errors.js';
