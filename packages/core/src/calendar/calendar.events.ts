@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { calendarQueries, type DB, type EventUpdate, type Kysely } from '@lifeos/db';
 import { userTimeZone } from '../common/time-zone.js';
+import { inTransaction } from '../common/transaction.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { isoDate, utcMidnight } from './calendar.floating-time.js';
 import { assertRange, expandOccurrencesYielding } from './calendar.recurrence.js';
@@ -230,7 +231,7 @@ function remainderRrule(series: EventRow, from: Date): string {
 export async function updateEvent(deps: Deps, userId: string, input: TUpdateEventInput): Promise<TEvent> {
   const { id, scope = 'series', occurrenceStart, ...patch } = input;
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps, async ({ db: trx }) => {
     let target = await findOwn(trx, userId, id);
     assertWritable(target);
     if (target.recurrenceId && target.seriesId && scope === 'series') {
@@ -322,7 +323,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
 export async function deleteEvent(deps: Deps, userId: string, input: TDeleteEventInput): Promise<void> {
   const scope = input.scope ?? 'series';
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     const target = await findOwn(trx, userId, input.id);
     assertWritable(target);
     if (target.recurrenceId) {

@@ -1,6 +1,7 @@
 /** .ics files in and out: an import that is idempotent by UID (read by calendar.ics-import.ts), and the export. */
 import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
 import { userTimeZone } from '../common/time-zone.js';
+import { inTransaction } from '../common/transaction.js';
 import { buildIcsYielding } from './calendar.ics-export.js';
 import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
 import { EXDATES_MAX, type TExportIcs, type TImportReport } from './calendar.schemas.js';
@@ -40,7 +41,7 @@ export async function importIcs(deps: Deps, userId: string, ics: string): Promis
     warnings: parsed.warnings,
   };
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     const uids = [...new Set(parsed.events.map((e) => e.icsUid))];
     const existing = new Map<string, EventRow>();
     for (let i = 0; i < uids.length; i += 1000) {

@@ -20,6 +20,7 @@
 import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
+import { inTransaction } from '../common/transaction.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { type ParsedEvent, parseIcs, type SkippedEvent } from './calendar.ics-import.js';
 import { EXDATES_MAX } from './calendar.schemas.js';
@@ -205,7 +206,7 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
   const skippedTotal = allSkipped.length;
 
   try {
-    const count = await deps.db.transaction().execute(async (trx) => {
+    const count = await inTransaction(deps, async ({ db: trx }) => {
       if (!(await calendarSubscriptionQueries.subscriptionExists(trx, claimed.userId, claimed.id))) return null;
       await calendarSubscriptionQueries.deleteSubscriptionEvents(trx, claimed.userId, claimed.id);
       const inserted = await calendarSubscriptionQueries.insertEvents(trx, rows.masters);

@@ -6,6 +6,7 @@ import { TZDate } from '@date-fns/tz';
 import { type NewWorkoutSet, fitnessQueries as q } from '@lifeos/db';
 import { format } from 'date-fns';
 import { userTimeZone } from '../common/time-zone.js';
+import { inTransaction } from '../common/transaction.js';
 import { type ExportSession, writeWorkoutCsv } from './fitness.csv-export.js';
 import { type ParsedCsvSet, parseWorkoutCsv } from './fitness.csv-import.js';
 import type { TCsvImportReport, TExercise, TExportCsv, TImportCsvInput } from './fitness.schemas.js';
@@ -88,7 +89,7 @@ class DryRunRollback extends Error {
 export async function importCsv(deps: FitnessDeps, userId: string, input: TImportCsvInput): Promise<TCsvImportReport> {
   const parsed = parseWorkoutCsv(input.csv, { timeZone: await userTimeZone(deps.db, userId) });
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await inTransaction(deps, async ({ db: trx }) => {
       await q.lockUserForImport(trx, userId);
       const workouts = parsed.workouts;
       const first = workouts[0];

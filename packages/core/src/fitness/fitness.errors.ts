@@ -56,12 +56,6 @@ export class SessionAlreadyFinishedError extends ConflictError {
   }
 }
 
-export class InvalidSessionCursorError extends ValidationError {
-  constructor() {
-    super('Invalid cursor: pass back the nextCursor of the previous page', 'cursor');
-  }
-}
-
 /** A CSV file that is no workout export Life OS reads (fitness.csv-import.ts), or too large, or empty. */
 export class CsvFormatError extends ValidationError {
   constructor(message: string) {

@@ -1,5 +1,6 @@
 /** Programs: their days and exercises, written in one transaction, reordered, and the day that is due next. */
 import { type DB, type Kysely, fitnessQueries as q } from '@lifeos/db';
+import { inTransaction } from '../common/transaction.js';
 import { InvalidProgramOrderError, ProgramNotFoundError, UnknownExerciseError } from './fitness.errors.js';
 import { nextDayId } from './fitness.rules.js';
 import type {
@@ -100,7 +101,7 @@ async function writeDays(
 
 /** Creates a program with all its days and exercises in one transaction. */
 export async function createProgram(deps: FitnessDeps, userId: string, input: TCreateProgramInput) {
-  const id = await deps.db.transaction().execute(async (trx) => {
+  const id = await inTransaction(deps, async ({ db: trx }) => {
     const { id } = await q.insertProgram(trx, { userId, name: input.name, notes: input.notes ?? null });
     await writeDays(trx, userId, id, input.days, []);
     return id;
@@ -110,7 +111,7 @@ export async function createProgram(deps: FitnessDeps, userId: string, input: TC
 
 /** Replaces a program (days with an id are kept, others created, missing ones deleted) in one transaction. */
 export async function updateProgram(deps: FitnessDeps, userId: string, input: TUpdateProgramInput) {
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     if (!(await q.lockProgram(trx, userId, input.id))) throw new ProgramNotFoundError();
     const existing = await q.listProgramDays(trx, userId, input.id);
     await q.updateProgram(trx, userId, input.id, {
@@ -138,7 +139,7 @@ export async function deleteProgram(deps: FitnessDeps, userId: string, id: strin
  * input must list every day and every exercise of the program exactly once.
  */
 export async function reorderProgram(deps: FitnessDeps, userId: string, input: TReorderProgramInput) {
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     if (!(await q.lockProgram(trx, userId, input.id))) throw new ProgramNotFoundError();
     const days = await q.listProgramDays(trx, userId, input.id);
     const exercises = await q.listProgramExercises(

@@ -1,6 +1,6 @@
 // One file although over 400 lines: a module's schemas are one room, in sections that follow the service's parts.
 import { z } from 'zod';
-import { ZId, ZInstant, ZLocalDate } from '../common/common.schemas.js';
+import { pageInput, pageOf, ZId, ZInstant, ZLocalDate } from '../common/common.schemas.js';
 
 // ---------- vocabulary ----------
 
@@ -276,10 +276,7 @@ export type TFinishSessionInput = z.infer<typeof ZFinishSessionInput>;
 
 export const ZListSessionsInput = z
   .object({
-    cursor: z.string().max(200).nullish(),
-    limit: z.number().int().min(1).max(100).optional(),
-    // Sent by tRPC's infinite queries; pages only go one way (older).
-    direction: z.enum(['forward', 'backward']).optional(),
+    ...pageInput,
   })
   .strict();
 export type TListSessionsInput = z.infer<typeof ZListSessionsInput>;
@@ -319,7 +316,7 @@ export const ZWorkoutSessionSummary = z.object({
   setCount: z.number().int(),
   volumeKg: z.number(),
 });
-export const ZSessionPage = z.object({ items: z.array(ZWorkoutSessionSummary), nextCursor: z.string().nullable() });
+export const ZSessionPage = pageOf(ZWorkoutSessionSummary);
 export type TSessionPage = z.infer<typeof ZSessionPage>;
 
 // ---------- records and stats ----------

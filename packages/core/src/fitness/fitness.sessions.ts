@@ -1,9 +1,10 @@
 /** Workouts (sessions) and their sets: started empty or from a program day, logged set by set, finished. */
 import { type DB, type Kysely, fitnessQueries as q } from '@lifeos/db';
+import { decodeCursor, isInstant, isUuid, keysetPage } from '../common/pagination.js';
+import { inTransaction } from '../common/transaction.js';
 import { ValidationError } from '../errors.js';
 import {
   ExerciseNotFoundError,
-  InvalidSessionCursorError,
   ProgramDayNotFoundError,
   SessionAlreadyFinishedError,
   WorkoutSessionNotFoundError,
@@ -38,7 +39,7 @@ export async function getSession(deps: FitnessDeps, userId: string, id: string):
  */
 export async function startSession(deps: FitnessDeps, userId: string, input: TStartSessionInput) {
   const startedAt = input.startedAt ?? deps.clock.now();
-  const id = await deps.db.transaction().execute(async (trx) => {
+  const id = await inTransaction(deps, async ({ db: trx }) => {
     if (!input.programDayId) {
       return (await q.insertSession(trx, { userId, name: input.name ?? 'Workout', programDayId: null, startedAt })).id;
     }
@@ -78,30 +79,9 @@ export async function startSession(deps: FitnessDeps, userId: string, input: TSt
   return getSession(deps, userId, id);
 }
 
-interface Cursor {
-  startedAt: Date;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) =>
-  Buffer.from(JSON.stringify([c.startedAt.toISOString(), c.id])).toString('base64url');
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const [iso, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [unknown, unknown];
-    const startedAt = new Date(String(iso));
-    if (
-      typeof iso !== 'string' ||
-      Number.isNaN(startedAt.getTime()) ||
-      typeof id !== 'string' ||
-      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    ) {
-      throw new Error('bad cursor');
-    }
-    return { startedAt, id };
-  } catch {
-    throw new InvalidSessionCursorError();
-  }
+function afterKey(cursor: string): { startedAt: Date; id: string } {
+  const [startedAt, id] = decodeCursor(cursor, [isInstant, isUuid]) as [string, string];
+  return { startedAt: new Date(startedAt), id };
 }
 
 /** Sessions newest first, a page at a time (keyset pagination). */
@@ -109,19 +89,14 @@ export async function listSessions(deps: FitnessDeps, userId: string, input: TLi
   const limit = input.limit ?? 20;
   const rows = await q.listSessions(deps.db, userId, {
     limit: limit + 1,
-    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    after: input.cursor ? afterKey(input.cursor) : undefined,
   });
-  const items = rows.slice(0, limit).map((r) => ({
-    ...r,
-    setCount: Number(r.setCount ?? 0),
-    volumeKg: Number(r.volumeKg ?? 0),
-  }));
-  const lastItem = items.at(-1);
-  const page: TSessionPage = {
-    items,
-    nextCursor: rows.length > limit && lastItem ? encodeCursor(lastItem) : null,
+  const page = keysetPage(rows, limit, (last) => [last.startedAt.toISOString(), last.id]);
+  const result: TSessionPage = {
+    items: page.items.map((r) => ({ ...r, setCount: Number(r.setCount ?? 0), volumeKg: Number(r.volumeKg ?? 0) })),
+    nextCursor: page.nextCursor,
   };
-  return page;
+  return result;
 }
 
 async function usableExercise(db: Kysely<DB>, userId: string, exerciseId: string) {
@@ -131,7 +106,7 @@ async function usableExercise(db: Kysely<DB>, userId: string, exerciseId: string
 /** Logs a completed set at the end of the session; answers the whole session. */
 export async function logSet(deps: FitnessDeps, userId: string, input: TLogSetInput) {
   const { sessionId, exerciseId, ...fields } = input;
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async ({ db: trx }) => {
     if (!(await q.findSession(trx, userId, sessionId, { lock: true }))) throw new WorkoutSessionNotFoundError();
     await usableExercise(trx, userId, exerciseId);
     await q.insertSets(trx, [
@@ -186,7 +161,7 @@ export async function finishSession(
   userId: string,
   input: TFinishSessionInput,
 ): Promise<TFinishSessionResult> {
-  const newRecords = await deps.db.transaction().execute(async (trx) => {
+  const newRecords = await inTransaction(deps, async ({ db: trx }) => {
     const session = await q.findSession(trx, userId, input.id, { lock: true });
     if (!session) throw new WorkoutSessionNotFoundError();
     if (session.finishedAt) throw new SessionAlreadyFinishedError();
