@@ -22,7 +22,7 @@ const PORTS: Record<string, string> = {
   'calendar/calendar.ics-export.ts': 'the data archive writes the calendar in its own format (calendar.ics)',
   'fitness/fitness.csv-export.ts': "the data archive writes workouts in fitness' own format (Strong's CSV)",
   'journal/journal.rules.ts': 'word counts: the data import recomputes what it stores as the journal does',
-  'auth/tokens.ts': "secrets and their hashes, for the calendar feed's token",
+  'auth/auth.tokens.ts': "secrets and their hashes, for the calendar feed's token",
 };
 
 const PUBLIC_SURFACE = /^([a-z-]+)\/\1\.(schemas|service|errors|labels)\.ts$/;

@@ -1,6 +1,7 @@
 // The server entry: domain services. Imports the database layer and native modules; never bundle it for a browser.
 export * as apiKeysService from './auth/api-keys.service.js';
 export * from './auth/auth.errors.js';
+export * from './auth/auth.password.js';
 export type {
   AuthConfig,
   AuthDeps,
@@ -10,8 +11,7 @@ export type {
   ThrottleConfig,
 } from './auth/auth.service.js';
 export * as authService from './auth/auth.service.js';
-export * from './auth/password.js';
-export * from './auth/tokens.js';
+export * from './auth/auth.tokens.js';
 export * as agendaService from './calendar/calendar.agenda.js';
 export type { FeedConfig } from './calendar/calendar.service.js';
 export * as calendarService from './calendar/calendar.service.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { TApiKey, TApiKeyScope, TCreateApiKeyInput } from './api-keys.schemas.js';
 import type { TUser } from './auth.schemas.js';
-import { randomSecret, sha256 } from './tokens.js';
+import { randomSecret, sha256 } from './auth.tokens.js';
 
 export const API_KEY_PREFIX = 'lifeos_';
 /** How much of a key is kept in clear to tell keys apart in a list. */

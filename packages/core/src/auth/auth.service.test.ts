@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
 import { InvalidCredentialsError, SessionExpiredError, SetupClosedError, UserExistsError } from './auth.errors.js';
+import { createPasswordHasher, OWASP_ARGON2_MINIMUM } from './auth.password.js';
 import * as auth from './auth.service.js';
-import { createPasswordHasher, OWASP_ARGON2_MINIMUM } from './password.js';
 
 class FakeClock implements Clock {
   constructor(public current = new Date('2026-01-10T08:00:00Z')) {}

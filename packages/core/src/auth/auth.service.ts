@@ -10,8 +10,8 @@ import {
   UserExistsError,
   WrongPasswordError,
 } from './auth.errors.js';
+import type { PasswordHasher } from './auth.password.js';
 import type { TChangePasswordInput, TLoginInput, TSession, TSetupInput, TUser } from './auth.schemas.js';
-import type { PasswordHasher } from './password.js';
 import {
   randomSecret,
   sha256,
@@ -20,7 +20,7 @@ import {
   type TokenConfig,
   verifyAccessToken,
   verifyDeviceToken,
-} from './tokens.js';
+} from './auth.tokens.js';
 
 /**
  * The login throttle (see `login`). Password changes use the per-pair and per-address limits alone.

@@ -1,7 +1,7 @@
 /** The subscription feed: its secret URL (created, rotated, with or without tasks) and the .ics it serves. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { calendarQueries, type DB, type Kysely, tasksQueries } from '@lifeos/db';
-import { randomSecret, sha256 } from '../auth/tokens.js';
+import { randomSecret, sha256 } from '../auth/auth.tokens.js';
 import { NotFoundError } from '../errors.js';
 import { utcMidnight } from './calendar.floating-time.js';
 import { buildIcsYielding, type ExportableEvent } from './calendar.ics-export.js';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { randomSecret, sha256, signAccessToken, type TokenConfig, verifyAccessToken } from './tokens.js';
+import { randomSecret, sha256, signAccessToken, type TokenConfig, verifyAccessToken } from './auth.tokens.js';
 
 const config: TokenConfig = {
   secretKey: new TextEncoder().encode('a'.repeat(48)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPasswordHasher, OWASP_ARGON2_MINIMUM } from './password.js';
+import { createPasswordHasher, OWASP_ARGON2_MINIMUM } from './auth.password.js';
 
 describe('password hasher', () => {
   const hasher = createPasswordHasher(OWASP_ARGON2_MINIMUM);
