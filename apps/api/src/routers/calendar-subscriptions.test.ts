@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { isRefusedAddress } from '@lifeos/core/server';
-import { calendarSubscriptionQueries, sql } from '@lifeos/db';
+import { calendarSubscriptionsQueries, sql } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserClient,
@@ -311,7 +311,7 @@ describe('calendar subscriptions', () => {
     const claimer = async () => {
       const got: string[] = [];
       for (;;) {
-        const claimed = await calendarSubscriptionQueries.claimDueSubscription(db, 300);
+        const claimed = await calendarSubscriptionsQueries.claimDueSubscription(db, 300);
         if (!claimed) return got;
         got.push(claimed.id);
       }
@@ -321,13 +321,13 @@ describe('calendar subscriptions', () => {
     expect(new Set(all).size).toBe(all.length); // nobody got one twice
     expect([...all].sort()).toEqual([...ids].sort()); // and every due one was claimed
     // Claimed ones stay out of later scans until their claim runs out.
-    expect(await calendarSubscriptionQueries.claimDueSubscription(db, 300)).toBeUndefined();
+    expect(await calendarSubscriptionsQueries.claimDueSubscription(db, 300)).toBeUndefined();
     await db
       .updateTable('calendarSubscriptions')
       .set({ lockedUntil: sql<Date>`now() - interval '1 second'` })
       .where('id', '=', ids[0] as string)
       .execute();
-    expect((await calendarSubscriptionQueries.claimDueSubscription(db, 300))?.id).toBe(ids[0]);
+    expect((await calendarSubscriptionsQueries.claimDueSubscription(db, 300))?.id).toBe(ids[0]);
     await db.deleteFrom('calendarSubscriptions').where('userId', '=', userId).execute();
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { authQueries, type DB, type Kysely, userQueries } from '@lifeos/db';
+import { authQueries, type DB, type Kysely, usersQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
 import { NotFoundError, RateLimitedError } from '../errors.js';
@@ -124,7 +124,7 @@ const normalizedName = (username: string) => username.trim().toLowerCase();
 // ---------- setup and users ----------
 
 export async function getSetupStatus(db: Kysely<DB>, allowSignup: boolean) {
-  const users = await userQueries.countUsers(db);
+  const users = await usersQueries.countUsers(db);
   return { needsSetup: users === 0, signupOpen: users === 0 || allowSignup };
 }
 
@@ -140,14 +140,14 @@ export async function createUser(
 ): Promise<TUser> {
   const passwordHash = await deps.hasher.hash(input.password);
   return inTransaction(deps, async ({ db: trx }) => {
-    await userQueries.lockUserCreation(trx);
-    if (options.onlyIfNoUsers && (await userQueries.countUsers(trx)) > 0) throw new SetupClosedError();
-    const conflicts = await userQueries.findUserConflicts(trx, input.username, input.email);
+    await usersQueries.lockUserCreation(trx);
+    if (options.onlyIfNoUsers && (await usersQueries.countUsers(trx)) > 0) throw new SetupClosedError();
+    const conflicts = await usersQueries.findUserConflicts(trx, input.username, input.email);
     if (conflicts.some((c) => c.username.toLowerCase() === input.username.toLowerCase())) {
       throw new UserExistsError('username');
     }
     if (conflicts.length > 0) throw new UserExistsError('email');
-    const user = await userQueries.insertUser(trx, {
+    const user = await usersQueries.insertUser(trx, {
       username: input.username,
       email: input.email,
       displayName: input.displayName ?? input.username,
@@ -210,7 +210,7 @@ async function startSession(deps: AuthDeps, user: TUser, client: ClientInfo): Pr
  */
 export async function login(deps: AuthDeps, input: TLoginInput, client: ClientInfo): Promise<IssuedSession> {
   const now = deps.clock.now();
-  const found = await userQueries.findUserByIdentifier(deps.db, input.identifier);
+  const found = await usersQueries.findUserByIdentifier(deps.db, input.identifier);
   // Counted per account, not per spelling: username and email of one user share one budget.
   const name = normalizedName(found?.username ?? input.identifier);
   const device = client.deviceToken ? await verifyDeviceToken(deps.config, client.deviceToken, now) : null;
@@ -254,7 +254,7 @@ export async function refresh(
   if (!token || token.revokedAt || token.expiresAt.getTime() <= now.getTime()) throw new SessionExpiredError();
 
   const accessFor = async () => {
-    const user = await userQueries.findUserById(deps.db, token.userId);
+    const user = await usersQueries.findUserById(deps.db, token.userId);
     if (!user) throw new SessionExpiredError();
     const accessToken = await signAccessToken(deps.config, { userId: user.id, sessionId: token.familyId }, now);
     return {
@@ -359,7 +359,7 @@ export async function changePassword(
   input: TChangePasswordInput,
   client: ClientInfo,
 ) {
-  const user = await userQueries.findUserById(deps.db, userId);
+  const user = await usersQueries.findUserById(deps.db, userId);
   if (!user) throw new SessionExpiredError();
   const limits = [{ key: `password:user:${normalizedName(user.username)}`, max: deps.config.throttle.maxPerPair }];
   if (client.ip) limits.push({ key: `password:ip:${client.ip}`, max: deps.config.throttle.maxPerIp });
@@ -368,7 +368,7 @@ export async function changePassword(
   const passwordHash = await deps.hasher.hash(input.newPassword);
   await inTransaction(deps, async ({ db: trx }) => {
     const now = deps.clock.now();
-    await userQueries.updateUserPasswordHash(trx, userId, passwordHash, now);
+    await usersQueries.updateUserPasswordHash(trx, userId, passwordHash, now);
     await authQueries.revokeAllFamilies(trx, userId, now, currentSessionId ?? undefined);
   });
 }

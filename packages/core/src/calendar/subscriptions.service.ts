@@ -17,7 +17,7 @@
  * - Each refresh holds a claim on the row (`locked_until`), so a scheduled refresh on any replica, a "refresh
  *   now" and a first fetch never run for the same subscription at once.
  */
-import { calendarSubscriptionQueries, type DB, type Kysely, type NewEvent } from '@lifeos/db';
+import { calendarSubscriptionsQueries, type DB, type Kysely, type NewEvent } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
@@ -56,7 +56,7 @@ export interface SubscriptionDeps {
   fetchPolicy: FetchPolicy;
 }
 
-type Claimed = NonNullable<Awaited<ReturnType<typeof calendarSubscriptionQueries.claimSubscription>>>;
+type Claimed = NonNullable<Awaited<ReturnType<typeof calendarSubscriptionsQueries.claimSubscription>>>;
 
 export type RefreshOutcome =
   /**
@@ -71,7 +71,7 @@ export function retryDelaySeconds(failuresSoFar: number): number {
   return Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(failuresSoFar, 20));
 }
 
-type ListedRow = Awaited<ReturnType<typeof calendarSubscriptionQueries.listSubscriptions>>[number];
+type ListedRow = Awaited<ReturnType<typeof calendarSubscriptionsQueries.listSubscriptions>>[number];
 
 function toSubscription(row: ListedRow): TSubscription {
   return {
@@ -91,13 +91,13 @@ function toSubscription(row: ListedRow): TSubscription {
 }
 
 async function getOwn(db: Kysely<DB>, userId: string, id: string): Promise<TSubscription> {
-  const [row] = await calendarSubscriptionQueries.listSubscriptions(db, userId, id);
+  const [row] = await calendarSubscriptionsQueries.listSubscriptions(db, userId, id);
   if (!row) throw new NotFoundError('Subscription');
   return toSubscription(row);
 }
 
 export async function listSubscriptions(deps: Pick<SubscriptionDeps, 'db'>, userId: string): Promise<TSubscription[]> {
-  return (await calendarSubscriptionQueries.listSubscriptions(deps.db, userId)).map(toSubscription);
+  return (await calendarSubscriptionsQueries.listSubscriptions(deps.db, userId)).map(toSubscription);
 }
 
 /** Subscribes to a calendar and fetches it once (see the module's comment for what is refused and what is kept). */
@@ -108,10 +108,10 @@ export async function addSubscription(
 ): Promise<TSubscription> {
   const url = parseFeedUrl(input.url);
   await assertPublicHost(url, deps.fetchPolicy);
-  if ((await calendarSubscriptionQueries.countSubscriptions(deps.db, userId)) >= SUBSCRIPTIONS_MAX) {
+  if ((await calendarSubscriptionsQueries.countSubscriptions(deps.db, userId)) >= SUBSCRIPTIONS_MAX) {
     throw new ValidationError(`You can subscribe to at most ${SUBSCRIPTIONS_MAX} calendars`);
   }
-  const row = await calendarSubscriptionQueries.insertSubscription(
+  const row = await calendarSubscriptionsQueries.insertSubscription(
     deps.db,
     { userId, name: input.name, url: url.toString(), color: input.color ?? null },
     CLAIM_SECONDS,
@@ -130,7 +130,7 @@ export async function addSubscription(
 
 /** Unsubscribes; the subscription's events go with it. */
 export async function removeSubscription(deps: Pick<SubscriptionDeps, 'db'>, userId: string, id: string) {
-  if (!(await calendarSubscriptionQueries.deleteSubscription(deps.db, userId, id))) {
+  if (!(await calendarSubscriptionsQueries.deleteSubscription(deps.db, userId, id))) {
     throw new NotFoundError('Subscription');
   }
 }
@@ -140,7 +140,7 @@ export async function removeSubscription(deps: Pick<SubscriptionDeps, 'db'>, use
  * call). When a refresh of it is already under way elsewhere, answers it as it is without a second fetch.
  */
 export async function refreshSubscription(deps: SubscriptionDeps, userId: string, id: string): Promise<TSubscription> {
-  const claimed = await calendarSubscriptionQueries.claimSubscription(deps.db, userId, id, CLAIM_SECONDS);
+  const claimed = await calendarSubscriptionsQueries.claimSubscription(deps.db, userId, id, CLAIM_SECONDS);
   if (claimed) await refreshClaimed(deps, claimed);
   return getOwn(deps.db, userId, id);
 }
@@ -156,7 +156,7 @@ export async function refreshDueSubscriptions(
   const done: { id: string; outcome: RefreshOutcome }[] = [];
   const max = options.max ?? 100;
   while (done.length < max) {
-    const claimed = await calendarSubscriptionQueries.claimDueSubscription(deps.db, CLAIM_SECONDS);
+    const claimed = await calendarSubscriptionsQueries.claimDueSubscription(deps.db, CLAIM_SECONDS);
     if (!claimed) break;
     done.push({ id: claimed.id, outcome: await refreshClaimed(deps, claimed) });
   }
@@ -166,7 +166,7 @@ export async function refreshDueSubscriptions(
 /** Fetches a claimed subscription and records the result; releases the claim. Never throws for a feed's fault. */
 export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): Promise<RefreshOutcome> {
   const fail = async (error: string, unexpected?: unknown): Promise<RefreshOutcome> => {
-    await calendarSubscriptionQueries.recordFailure(
+    await calendarSubscriptionsQueries.recordFailure(
       deps.db,
       claimed.id,
       error.slice(0, 500),
@@ -187,7 +187,7 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
     return fail('The calendar could not be fetched');
   }
   if (fetched.status === 'not-modified') {
-    await calendarSubscriptionQueries.recordSuccess(deps.db, claimed.id, REFRESH_INTERVAL_SECONDS);
+    await calendarSubscriptionsQueries.recordSuccess(deps.db, claimed.id, REFRESH_INTERVAL_SECONDS);
     return { status: 'not-modified' };
   }
 
@@ -207,17 +207,17 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
 
   try {
     const count = await inTransaction(deps, async ({ db: trx }) => {
-      if (!(await calendarSubscriptionQueries.subscriptionExists(trx, claimed.userId, claimed.id))) return null;
-      await calendarSubscriptionQueries.deleteSubscriptionEvents(trx, claimed.userId, claimed.id);
-      const inserted = await calendarSubscriptionQueries.insertEvents(trx, rows.masters);
+      if (!(await calendarSubscriptionsQueries.subscriptionExists(trx, claimed.userId, claimed.id))) return null;
+      await calendarSubscriptionsQueries.deleteSubscriptionEvents(trx, claimed.userId, claimed.id);
+      const inserted = await calendarSubscriptionsQueries.insertEvents(trx, rows.masters);
       const seriesIds = new Map(
         inserted.filter((_, i) => rows.masters[i]?.rrule).map((row) => [row.icsUid, row.id] as const),
       );
-      await calendarSubscriptionQueries.insertEvents(
+      await calendarSubscriptionsQueries.insertEvents(
         trx,
         rows.overrides.map((o) => ({ ...o, seriesId: seriesIds.get(o.icsUid) ?? null })),
       );
-      await calendarSubscriptionQueries.recordSuccess(trx, claimed.id, REFRESH_INTERVAL_SECONDS, {
+      await calendarSubscriptionsQueries.recordSuccess(trx, claimed.id, REFRESH_INTERVAL_SECONDS, {
         etag: fetched.etag,
         lastModified: fetched.lastModified,
         skipped,
@@ -229,7 +229,7 @@ export async function refreshClaimed(deps: SubscriptionDeps, claimed: Claimed): 
     if (count === null) return { status: 'failed', error: 'The subscription was removed' };
     return { status: 'updated', events: count, skipped, skippedTotal };
   } catch (error) {
-    if (!(await calendarSubscriptionQueries.subscriptionExists(deps.db, claimed.userId, claimed.id))) {
+    if (!(await calendarSubscriptionsQueries.subscriptionExists(deps.db, claimed.userId, claimed.id))) {
       return { status: 'failed', error: 'The subscription was removed' };
     }
     return fail('The calendar’s events could not be stored', error);

@@ -1,4 +1,4 @@
-import { captureQueries, type DB, type Kysely, projectQueries } from '@lifeos/db';
+import { capturesQueries, type DB, type Kysely, projectsQueries } from '@lifeos/db';
 import * as calendarService from '../calendar/calendar.service.js';
 import type { Clock } from '../clock.js';
 import { localDate } from '../common/local-date.js';
@@ -28,7 +28,7 @@ export interface CapturesDeps {
 
 /** One insert and nothing else: a capture must never wait on (or be lost to) anything slower. */
 export async function createCapture(deps: CapturesDeps, userId: string, input: TCreateCaptureInput): Promise<TCapture> {
-  return captureQueries.insertCapture(deps.db, {
+  return capturesQueries.insertCapture(deps.db, {
     userId,
     text: input.text,
     url: input.url ?? null,
@@ -37,7 +37,7 @@ export async function createCapture(deps: CapturesDeps, userId: string, input: T
 }
 
 export async function listCaptures(deps: CapturesDeps, userId: string, input: TListCapturesInput): Promise<TCapture[]> {
-  return captureQueries.listCaptures(
+  return capturesQueries.listCaptures(
     deps.db,
     userId,
     input?.status ?? 'inbox',
@@ -46,18 +46,18 @@ export async function listCaptures(deps: CapturesDeps, userId: string, input: TL
 }
 
 export async function archiveCapture(deps: CapturesDeps, userId: string, id: string): Promise<TCapture> {
-  const capture = await captureQueries.findCapture(deps.db, userId, id);
+  const capture = await capturesQueries.findCapture(deps.db, userId, id);
   if (!capture) throw new CaptureNotFoundError();
   // A processed capture stays processed: its link to what it became is the point.
   if (capture.status === 'processed') throw new CaptureAlreadyProcessedError();
-  const archived = await captureQueries.setStatus(deps.db, userId, id, 'archived', deps.clock.now());
+  const archived = await capturesQueries.setStatus(deps.db, userId, id, 'archived', deps.clock.now());
   if (!archived) throw new CaptureNotFoundError();
   return archived;
 }
 
 /** Deletes the capture; a task made from it keeps existing (its source_capture_id is cleared by the database). */
 export async function deleteCapture(deps: CapturesDeps, userId: string, id: string): Promise<void> {
-  if (!(await captureQueries.deleteCapture(deps.db, userId, id))) throw new CaptureNotFoundError();
+  if (!(await capturesQueries.deleteCapture(deps.db, userId, id))) throw new CaptureNotFoundError();
 }
 
 /** The capture's first line, as a title (at most 500 characters). */
@@ -84,7 +84,7 @@ export async function processCapture(
 ): Promise<TProcessCaptureResult> {
   return inTransaction(deps, async (tx) => {
     const trx = tx.db;
-    const capture = await captureQueries.findCapture(trx, userId, input.id, { lock: true });
+    const capture = await capturesQueries.findCapture(trx, userId, input.id, { lock: true });
     if (!capture) throw new CaptureNotFoundError();
     if (capture.status === 'processed') throw new CaptureAlreadyProcessedError();
     const into = input.into;
@@ -94,7 +94,7 @@ export async function processCapture(
       case 'task': {
         let projectId = into.projectId ?? null;
         if (into.newProjectName) {
-          const existing = await projectQueries.findProjectsByName(trx, userId, into.newProjectName);
+          const existing = await projectsQueries.findProjectsByName(trx, userId, into.newProjectName);
           const reuse = existing.find((p) => p.status !== 'archived');
           if (reuse) projectId = reuse.id;
           else {
@@ -148,7 +148,10 @@ export async function processCapture(
         break;
       }
     }
-    const processed = await captureQueries.markProcessed(trx, userId, capture.id, { ...target, now: deps.clock.now() });
+    const processed = await capturesQueries.markProcessed(trx, userId, capture.id, {
+      ...target,
+      now: deps.clock.now(),
+    });
     return { capture: processed, into: target, createdProjectId };
   });
 }
@@ -160,6 +163,6 @@ export async function parseCapture(
   input: TParseCaptureInput,
 ): Promise<TParsedCapture> {
   const timezone = await userTimeZone(deps.db, userId);
-  const projects = /(^|\s)\+\S/.test(input.text) ? await projectQueries.projectNames(deps.db, userId) : [];
+  const projects = /(^|\s)\+\S/.test(input.text) ? await projectsQueries.projectNames(deps.db, userId) : [];
   return parseQuickAdd(input.text, { now: deps.clock.now(), timezone, projects });
 }

@@ -1,4 +1,4 @@
-import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
+import { type DB, dashboardQueries, journalQueries, type Kysely, settingsQueries, usersQueries } from '@lifeos/db';
 import { mergeAgenda } from '../calendar/calendar.agenda.js';
 import { localMidnight } from '../calendar/calendar.floating-time.js';
 import { expandOccurrencesYielding } from '../calendar/calendar.recurrence.js';
@@ -74,7 +74,7 @@ type Settings = NonNullable<Awaited<ReturnType<typeof settingsQueries.getSetting
 export async function today(deps: TodayDeps, userId: string): Promise<TDashboardToday> {
   const cache = deps.dashboardCache?.enabled ? deps.dashboardCache : undefined;
   // Read before the data, so that a kept answer is never older than the version it is kept under.
-  const version = cache ? await userQueries.dataVersion(deps.db, userId) : null;
+  const version = cache ? await usersQueries.dataVersion(deps.db, userId) : null;
   const now = deps.clock.now();
   if (version !== null) {
     const kept = cache?.get(userId, version, now);

@@ -1,4 +1,4 @@
-import { type DB, type Kysely, projectQueries } from '@lifeos/db';
+import { type DB, type Kysely, projectsQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
 import * as tasksService from '../tasks/tasks.service.js';
@@ -20,17 +20,17 @@ export interface ProjectsDeps {
   clock: Clock;
 }
 
-function toProject(row: projectQueries.ProjectSelection): TProject {
+function toProject(row: projectsQueries.ProjectSelection): TProject {
   const { done, total, ...project } = row;
   return { ...project, progress: progress(done, total) };
 }
 
 export async function listProjects(deps: ProjectsDeps, userId: string, input: TListProjectsInput): Promise<TProject[]> {
-  return (await projectQueries.listProjects(deps.db, userId, input?.status)).map(toProject);
+  return (await projectsQueries.listProjects(deps.db, userId, input?.status)).map(toProject);
 }
 
 export async function getProject(deps: ProjectsDeps, userId: string, id: string): Promise<TProject> {
-  const row = await projectQueries.findProject(deps.db, userId, id);
+  const row = await projectsQueries.findProject(deps.db, userId, id);
   if (!row) throw new ProjectNotFoundError();
   return toProject(row);
 }
@@ -47,7 +47,7 @@ function completedAtFor(status: TProject['status'] | undefined, current: TProjec
 
 export async function createProject(deps: ProjectsDeps, userId: string, input: TCreateProjectInput): Promise<TProject> {
   const now = deps.clock.now();
-  const id = await projectQueries.insertProject(deps.db, {
+  const id = await projectsQueries.insertProject(deps.db, {
     userId,
     name: input.name,
     description: input.description || null,
@@ -65,7 +65,7 @@ export async function createProject(deps: ProjectsDeps, userId: string, input: T
 export async function updateProject(deps: ProjectsDeps, userId: string, input: TUpdateProjectInput): Promise<TProject> {
   const current = await getProject(deps, userId, input.id);
   const now = deps.clock.now();
-  await projectQueries.updateProject(deps.db, userId, input.id, {
+  await projectsQueries.updateProject(deps.db, userId, input.id, {
     name: input.name,
     description: input.description === undefined ? undefined : input.description || null,
     status: input.status,
@@ -89,12 +89,12 @@ export async function archiveProject(deps: ProjectsDeps, userId: string, id: str
  */
 export async function deleteProject(deps: ProjectsDeps, userId: string, input: TDeleteProjectInput): Promise<void> {
   await inTransaction(deps, async (tx) => {
-    if (!(await projectQueries.lockProject(tx.db, userId, input.id))) throw new ProjectNotFoundError();
+    if (!(await projectsQueries.lockProject(tx.db, userId, input.id))) throw new ProjectNotFoundError();
     const count = await tasksService.countProjectTasks(tx, userId, input.id);
     if (count > 0) {
       if (!input.tasks) throw new ProjectHasTasksError(count);
       await tasksService.releaseProjectTasks(tx, userId, input.id, input.tasks);
     }
-    await projectQueries.deleteProject(tx.db, userId, input.id);
+    await projectsQueries.deleteProject(tx.db, userId, input.id);
   });
 }

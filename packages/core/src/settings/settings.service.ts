@@ -1,4 +1,4 @@
-import { type DB, type Kysely, settingsQueries, userQueries } from '@lifeos/db';
+import { type DB, type Kysely, settingsQueries, usersQueries } from '@lifeos/db';
 import { UserExistsError } from '../auth/auth.errors.js';
 import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
@@ -19,12 +19,12 @@ export async function getSettings(deps: Deps, userId: string): Promise<TSettings
 export async function updateSettings(deps: Deps, userId: string, input: TUpdateSettingsInput): Promise<TSettings> {
   const now = deps.clock.now();
   await inTransaction(deps, async ({ db: trx }) => {
-    if (input.email !== undefined && (await userQueries.isEmailTakenByOther(trx, userId, input.email))) {
+    if (input.email !== undefined && (await usersQueries.isEmailTakenByOther(trx, userId, input.email))) {
       throw new UserExistsError('email');
     }
     const { displayName, email, ...preferences } = input;
     if (displayName !== undefined || email !== undefined) {
-      await userQueries.updateUserProfile(trx, userId, { displayName, email }, now);
+      await usersQueries.updateUserProfile(trx, userId, { displayName, email }, now);
     }
     await settingsQueries.updateSettings(trx, userId, { ...preferences, updatedAt: now });
   });
