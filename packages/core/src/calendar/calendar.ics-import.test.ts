@@ -60,7 +60,9 @@ describe('parseIcs on files from real calendar software', () => {
       new Date('2024-06-01Z'),
       new Date('2024-09-01Z'),
     ).items;
-    expect(occurrences.map((o) => o.startDate)).toEqual(['2024-07-01']); // 15 July excluded, 29 July after UNTIL
+    // 15 July excluded; UNTIL=20240728T230000Z is Exchange's local midnight of 29 July, the last day (as rie reads it)
+    expect(occurrences.map((o) => o.startDate)).toEqual(['2024-07-01', '2024-07-29']);
+    expect(series?.rrule).toContain('UNTIL=20240729;');
   });
 
   it('Outlook with many Windows zones: maps them, skips the event whose DTSTART swallowed its value', () => {
@@ -85,16 +87,12 @@ describe('parseIcs on files from real calendar software', () => {
 
   it('Apple iCal (malformed): imports what it can read, reports the rest with reasons', () => {
     const { events, skipped } = parse('apple-ical-mixed-monthly-bysetpos-malformed.ics');
-    expect(events).toHaveLength(13);
-    expect(skipped.map((s) => s.reason).sort()).toEqual([
-      'Starts outside the years 1900–2199',
-      'Starts outside the years 1900–2199',
-      'Starts outside the years 1900–2199',
-      'Unreadable date in DTEND',
-    ]);
-    // US/Pacific (no VTIMEZONE) is an alias; the Evolution-style prefixed TZID resolves too.
+    // The holidays "since 1753" are imported: their occurrences from 1900 on are what the calendar shows.
+    expect(events).toHaveLength(16);
+    expect(skipped.map((s) => s.reason)).toEqual(['Unreadable date in line "DTEND;VALUE=DATE-TIME:20031114T18300"']);
+    // US/Pacific (no VTIMEZONE) is an alias; the Evolution-style prefixed TZID resolves too; all-day events are UTC.
     expect(new Set(events.map((e) => e.timezone))).toEqual(
-      new Set(['America/Los_Angeles', 'America/New_York', 'America/Chicago']),
+      new Set(['America/Los_Angeles', 'America/New_York', 'America/Chicago', 'UTC']),
     );
     expect(events.find((e) => e.rrule?.includes('BYSETPOS=3'))).toBeDefined();
     // Overrides without SUMMARY keep their series' title.
@@ -108,7 +106,7 @@ describe('parseIcs on files from real calendar software', () => {
       {
         uid: '11le1ep09hvog7dbotn6foj38e@google.com',
         summary: 'Academic Time',
-        reason: 'Invalid recurrence rule (RRULE)',
+        reason: 'Invalid recurrence rule in line "RRULE:RRULE:AnythingRandom;FREQ=WEEKLY;BYDAY=FR,MO,TH,TU,WE"',
       },
     ]);
     const budapest = events.find((e) => e.timezone === 'Europe/Budapest');
@@ -176,6 +174,64 @@ describe('buildIcs', () => {
       const strip = (e: ParsedEvent) => ({ ...e, sequence: 0, cancelled: false });
       expect(again.events.map(strip), name).toEqual(first.map(strip));
     }
+  });
+});
+
+describe('parseIcs on odd lines and calendar-wide zones', () => {
+  const calendar = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', ...lines, 'END:VCALENDAR'].join('\r\n');
+  const event = (uid: string, ...lines: string[]) => ['BEGIN:VEVENT', `UID:${uid}`, ...lines, 'END:VEVENT'];
+
+  it('reads an empty parameter (DTSTART;;) and says so, quoting the line', () => {
+    const { events, warnings } = parse('malformed-double-semicolon.ics');
+    expect(events).toHaveLength(1);
+    expect(warnings).toEqual([
+      expect.stringContaining('line "DTSTART;;VALUE=DATE-TIME:20140409T093000" has an empty parameter'),
+    ]);
+  });
+
+  it('skips an event whose date has an unknown value type, quoting the line, and imports the rest', () => {
+    const { events, skipped } = parseIcs(
+      calendar(
+        ...event('bad', 'SUMMARY:Odd', 'DTSTART;VALUE=MOMENT:20240101T090000Z'),
+        ...event('good', 'SUMMARY:Fine', 'DTSTART:20240101T090000Z'),
+      ),
+      { defaultTimezone: 'UTC' },
+    );
+    expect(events.map((e) => e.icsUid)).toEqual(['good']);
+    expect(skipped).toEqual([
+      { uid: 'bad', summary: 'Odd', reason: 'Unknown value type in line "DTSTART;VALUE=MOMENT:20240101T090000Z"' },
+    ]);
+  });
+
+  it("reads floating times in the calendar's X-WR-TIMEZONE, not the user's zone", () => {
+    const ics = calendar(
+      'X-WR-TIMEZONE:America/New_York',
+      ...event('floating', 'SUMMARY:Standup', 'DTSTART:20240110T090000', 'DTEND:20240110T093000'),
+      ...event('zoned', 'SUMMARY:Call', 'DTSTART;TZID=Europe/Berlin:20240110T090000'),
+    );
+    const { events } = parseIcs(ics, { defaultTimezone: 'Asia/Tokyo' });
+    expect(events.find((e) => e.icsUid === 'floating')).toMatchObject({
+      timezone: 'America/New_York',
+      startsAt: new Date('2024-01-10T14:00:00Z'),
+    });
+    expect(events.find((e) => e.icsUid === 'zoned')?.startsAt).toEqual(new Date('2024-01-10T08:00:00Z'));
+    // Without it (or with a zone nobody knows), floating times stay in the user's zone.
+    const plain = parseIcs(ics.replace('America/New_York', 'Nowhere/Special'), { defaultTimezone: 'Asia/Tokyo' });
+    expect(plain.events.find((e) => e.icsUid === 'floating')?.startsAt).toEqual(new Date('2024-01-10T00:00:00Z'));
+  });
+
+  it('keeps a series that started before 1900', () => {
+    const { events, skipped } = parseIcs(
+      calendar(...event('dst', 'SUMMARY:DST', 'DTSTART;VALUE=DATE:17530401', 'RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU')),
+      { defaultTimezone: 'UTC' },
+    );
+    expect(skipped).toEqual([]);
+    const page = expandOccurrences(
+      events.map((e, i) => ({ ...e, id: String(i), seriesId: null })),
+      new Date('2024-01-01Z'),
+      new Date('2025-01-01Z'),
+    );
+    expect(page.items.map((o) => o.startDate)).toEqual(['2024-04-07']);
   });
 });
 

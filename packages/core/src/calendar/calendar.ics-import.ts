@@ -23,6 +23,8 @@ import { resolveTimezone } from './calendar.timezones.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UID_MAX = 1_000;
+/** Events may start this early (the product's date range); their occurrences are shown from 1900 on. */
+const EARLIEST_START_YEAR = 1000;
 /** More VEVENTs than this in one file are refused (the 1 MiB body limit allows a few thousand). */
 export const MAX_EVENTS_PER_FILE = 5_000;
 
@@ -57,6 +59,9 @@ export interface ParsedCalendar {
 }
 
 class SkipEvent extends Error {}
+
+/** A line as a report quotes it: cut short, so a hostile file cannot make the report large. */
+export const quoteLine = (line: string) => `"${line.length > 120 ? `${line.slice(0, 120)}…` : line}"`;
 
 /** Logical lines: folds joined (RFC 5545 §3.1), trailing whitespace dropped, empty lines left out. */
 function unfold(text: string): string[] {
@@ -111,6 +116,40 @@ function rawProperty(lines: string[], name: string): string | null {
   return line === undefined ? null : lineValue(line);
 }
 
+/** The first line of a property in the event's own lines (not its alarms'), for a message. */
+function rawLine(lines: string[], name: string): string {
+  return lines.find((l) => nameOf(l) === name.toUpperCase()) ?? name.toUpperCase();
+}
+
+const DATE_VALUE_TYPES = new Set(['DATE', 'DATE-TIME', 'PERIOD']);
+const DATE_PROPERTIES = new Set(['DTSTART', 'DTEND', 'RECURRENCE-ID', 'EXDATE', 'RDATE', 'DUE']);
+
+/**
+ * Lines the parser would read with a guess: an empty parameter (`DTSTART;;VALUE=…`, which readers skip) is read and
+ * reported; an unknown value type on a date (`DTSTART;VALUE=FOO:…`) cannot be read without guessing, so it costs
+ * the event.
+ */
+function lineProblems(lines: string[]): { warnings: string[] } {
+  const warnings: string[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    const upper = line.toUpperCase();
+    if (upper.startsWith('BEGIN:')) depth++;
+    else if (upper.startsWith('END:')) depth--;
+    if (depth !== 1) continue; // the event's own lines, not its alarms'
+    const name = nameOf(line);
+    const head = line.slice(0, line.length - lineValue(line).length);
+    if (/;;|;:$/.test(head)) warnings.push(`line ${quoteLine(line)} has an empty parameter, which was ignored`);
+    if (DATE_PROPERTIES.has(name)) {
+      const type = /;VALUE=([^;:]*)/i.exec(head)?.[1]?.toUpperCase();
+      if (type !== undefined && !DATE_VALUE_TYPES.has(type)) {
+        throw new SkipEvent(`Unknown value type in line ${quoteLine(line)}`);
+      }
+    }
+  }
+  return { warnings };
+}
+
 const text = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   const s = String(value).trim();
@@ -158,7 +197,7 @@ function resolveTime(time: ICAL.Time, tzid: string | null, ctx: Context): Resolv
   return { instant: fromFloating(floating, zone), isDate: false, zone, floating };
 }
 
-function propertyTime(component: ICAL.Component, name: string, ctx: Context): ResolvedTime | null {
+function propertyTime(component: ICAL.Component, lines: string[], name: string, ctx: Context): ResolvedTime | null {
   const prop = component.getFirstProperty(name);
   if (!prop) return null;
   try {
@@ -168,7 +207,7 @@ function propertyTime(component: ICAL.Component, name: string, ctx: Context): Re
     return resolveTime(value, typeof tzid === 'string' ? tzid : null, ctx);
   } catch (error) {
     if (error instanceof SkipEvent) throw error;
-    throw new SkipEvent(`Unreadable date in ${name.toUpperCase()}`);
+    throw new SkipEvent(`Unreadable date in line ${quoteLine(rawLine(lines, name))}`);
   }
 }
 
@@ -196,12 +235,24 @@ const utcStamp = (d: Date) =>
 /** The RRULE as stored: known parts only, X- parts dropped, a floating UNTIL turned into UTC. */
 function normalizeRrule(raw: string, allDay: boolean, timezone: string): string {
   const parts = rruleParts(raw.trim());
-  if (!parts) throw new SkipEvent('Invalid recurrence rule (RRULE)');
+  if (!parts) throw new SkipEvent(`Invalid recurrence rule in line ${quoteLine(`RRULE:${raw}`)}`);
   const kept: string[] = [];
   for (const [key, value] of parts) {
     if (key.startsWith('X-')) continue;
     if (!RRULE_KEYS.has(key) || value === '' || /[\s:]/.test(value)) {
-      throw new SkipEvent(`Invalid recurrence rule (RRULE): unknown part "${key.slice(0, 40)}"`);
+      throw new SkipEvent(
+        `Invalid recurrence rule in line ${quoteLine(`RRULE:${raw}`)}: unknown part "${key.slice(0, 40)}"`,
+      );
+    }
+    if (key === 'UNTIL' && allDay && /^\d{8}T\d{6}Z?$/i.test(value)) {
+      // RFC 5545 wants a DATE here. Exchange writes the local midnight that starts the last day, in UTC
+      // (20240728T230000Z for 29 July in London): the nearest midnight's date is that day, for any zone within
+      // ±12 hours. recurring-ical-events reads it the same way; libical drops that last day.
+      const instant = parseRruleDate(value.replace(/Z$/i, ''));
+      if (!instant) throw new SkipEvent(`Invalid UNTIL in line ${quoteLine(`RRULE:${raw}`)}`);
+      const nearest = new Date(Math.round(instant.getTime() / DAY_MS) * DAY_MS);
+      kept.push(`UNTIL=${utcStamp(nearest).slice(0, 8)}`);
+      continue;
     }
     if (key === 'UNTIL' && !allDay && /^\d{8}T\d{6}$/.test(value)) {
       // A floating UNTIL is a wall-clock time in the event's zone (parseRruleDate reads it as UTC fields).
@@ -220,6 +271,7 @@ function normalizeRrule(raw: string, allDay: boolean, timezone: string): string 
 }
 
 function convertEvent(lines: string[], ctx: Context): ParsedEvent {
+  const { warnings: lineWarnings } = lineProblems(lines);
   let component: ICAL.Component;
   try {
     const root = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${lines.join('\r\n')}\r\nEND:VCALENDAR\r\n`));
@@ -229,9 +281,9 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   } catch (error) {
     throw new SkipEvent(`Malformed event: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}`);
   }
-  const start = propertyTime(component, 'dtstart', ctx);
-  const end = propertyTime(component, 'dtend', ctx);
-  const recurrence = propertyTime(component, 'recurrence-id', ctx);
+  const start = propertyTime(component, lines, 'dtstart', ctx);
+  const end = propertyTime(component, lines, 'dtend', ctx);
+  const recurrence = propertyTime(component, lines, 'recurrence-id', ctx);
   if (!start) throw new SkipEvent('No start (DTSTART)');
   const allDay = start.isDate;
   const startsAt = start.instant;
@@ -248,8 +300,9 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   if (allDay && endsAt.getTime() <= startsAt.getTime()) endsAt = new Date(startsAt.getTime() + DAY_MS);
   if (endsAt.getTime() < startsAt.getTime()) throw new SkipEvent('Ends before it starts');
   if (endsAt.getTime() - startsAt.getTime() > 366 * DAY_MS) throw new SkipEvent('Lasts longer than a year');
-  if (startsAt.getUTCFullYear() < 1900 || startsAt.getUTCFullYear() >= 2200) {
-    throw new SkipEvent('Starts outside the years 1900–2199');
+  // A series may start long ago (holidays "since 1753"): its occurrences in the calendar's years are what is shown.
+  if (startsAt.getUTCFullYear() < EARLIEST_START_YEAR || startsAt.getUTCFullYear() >= 2200) {
+    throw new SkipEvent(`Starts outside the years ${EARLIEST_START_YEAR}–2199`);
   }
   const timezone = allDay ? 'UTC' : start.zone;
 
@@ -294,6 +347,7 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   if (component.hasProperty('rdate')) {
     ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": extra dates (RDATE) are not supported and were left out`);
   }
+  for (const warning of lineWarnings) ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": ${warning}`);
   const status = text(component.getFirstPropertyValue('status'))?.toUpperCase();
   if (status === 'CANCELLED' && !recurrence) throw new SkipEvent('Cancelled');
   const sequence = Number(component.getFirstPropertyValue('sequence') ?? 0);
@@ -314,6 +368,21 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   };
 }
 
+/**
+ * The zone floating times are read in: the calendar's X-WR-TIMEZONE (Google and Apple write their times floating
+ * or in UTC and name the calendar's zone there, and recurring-ical-events reads it so), else the user's.
+ */
+function floatingZone(lines: string[], userZone: string): string {
+  let depth = 0;
+  for (const line of lines) {
+    const name = nameOf(line);
+    if (name === 'BEGIN') depth++;
+    else if (name === 'END') depth--;
+    else if (depth === 1 && name === 'X-WR-TIMEZONE') return resolveTimezone(lineValue(line)) ?? userZone;
+  }
+  return userZone;
+}
+
 /** Parses an .ics text. Throws ValidationError only when the text is no calendar at all. */
 export function parseIcs(input: string, options: { defaultTimezone: string }): ParsedCalendar {
   const lines = unfold(input);
@@ -326,7 +395,7 @@ export function parseIcs(input: string, options: { defaultTimezone: string }): P
       `The file holds ${blocks.length} events; at most ${MAX_EVENTS_PER_FILE} can be imported at once`,
     );
   }
-  const ctx: Context = { defaultTimezone: options.defaultTimezone, warnings: new Set() };
+  const ctx: Context = { defaultTimezone: floatingZone(lines, options.defaultTimezone), warnings: new Set() };
   const skipped: SkippedEvent[] = [];
   const byKey = new Map<string, ParsedEvent>();
   for (const block of blocks) {
