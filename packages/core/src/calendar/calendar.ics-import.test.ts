@@ -244,3 +244,15 @@ describe('resolveTimezone', () => {
     expect(resolveTimezone('Customized Time Zone')).toBeNull();
   });
 });
+
+describe('resolveTimezone on every Windows zone', () => {
+  it("maps each of CLDR's Windows names to a zone the runtime knows", async () => {
+    const { WINDOWS_TO_IANA_MAP } = await import('windows-iana');
+    const names = [...new Set(WINDOWS_TO_IANA_MAP.map((entry) => entry.windowsName))];
+    expect(names.length).toBeGreaterThan(130);
+    const unresolved = names.filter((name) => resolveTimezone(name) === null);
+    expect(unresolved).toEqual([]);
+    expect(resolveTimezone('jordan standard time')).toBe('Asia/Amman');
+    expect(resolveTimezone('Coordinated Universal Time')).toBe('UTC');
+  });
+});
