@@ -12,6 +12,8 @@ import { createUser, startTestServer, type TestServer } from './harness.js';
 import { byUid, lifeOsOccurrences, type Reference, referenceOccurrences } from './ics-oracle.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../packages/core/src/calendar/fixtures/', import.meta.url));
+/** Hand-written files for what the real-world fixtures do not show (see ics-cases/README.md). */
+const CASES = fileURLToPath(new URL('./ics-cases/', import.meta.url));
 
 /** Each fixture's window: the years its events happen in (a series without end is compared over three years). */
 const WINDOWS: Record<string, [string, string]> = {
@@ -27,6 +29,7 @@ const WINDOWS: Record<string, [string, string]> = {
   'rdate-exdate-daily-count.ics': ['2024-01-01', '2025-01-01'],
   'thunderbird-moved-occurrences.ics': ['2019-01-01', '2020-01-01'],
   'zimbra-recurrence-overrides.ics': ['2012-01-01', '2025-01-01'],
+  'custom-vtimezone.ics': ['2024-01-01', '2025-06-01'],
 };
 
 /**
@@ -122,14 +125,21 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.ics'));
+const files = [
+  ...readdirSync(FIXTURES)
+    .filter((name) => name.endsWith('.ics'))
+    .map((name) => ({ name, path: FIXTURES + name })),
+  ...readdirSync(CASES)
+    .filter((name) => name.endsWith('.ics'))
+    .map((name) => ({ name, path: CASES + name })),
+];
 
 describe('calendar files against independent references', () => {
   it('has a window for every fixture', () => {
-    expect(Object.keys(WINDOWS).sort()).toEqual(files.sort());
+    expect(Object.keys(WINDOWS).sort()).toEqual(files.map((f) => f.name).sort());
   });
 
-  files.forEach((file, index) => {
+  files.forEach(({ name: file, path }, index) => {
     it(`${file}: the same occurrences as rie and libical`, { timeout: 60_000 }, async () => {
       const [fromDay, toDay] = WINDOWS[file] ?? ['2020-01-01', '2021-01-01'];
       const from = new Date(`${fromDay}T00:00:00Z`);
@@ -141,11 +151,11 @@ describe('calendar files against independent references', () => {
       });
       const me = await user.client.auth.me.query();
       const zone = (await user.client.settings.get.query()).timezone;
-      const report = await user.client.calendar.importIcs.mutate({ ics: readFileSync(FIXTURES + file, 'utf8') });
+      const report = await user.client.calendar.importIcs.mutate({ ics: readFileSync(path, 'utf8') });
       const [ours, rie, libical] = await Promise.all([
         lifeOsOccurrences(server, user, me.id, from, to).then(byUid),
-        referenceOccurrences(FIXTURES + file, from, to, { reference: 'rie', floatingZone: zone }),
-        referenceOccurrences(FIXTURES + file, from, to, { reference: 'libical', floatingZone: zone }),
+        referenceOccurrences(path, from, to, { reference: 'rie', floatingZone: zone }),
+        referenceOccurrences(path, from, to, { reference: 'libical', floatingZone: zone }),
       ]);
       const answers = { rie: byUid(rie.occurrences), libical: byUid(libical.occurrences) };
       const unreadable = {

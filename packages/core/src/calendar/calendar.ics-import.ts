@@ -4,8 +4,9 @@
  * Real exports are often a little broken. The file is unfolded and cut into its VEVENT blocks first, and each
  * block is parsed on its own: a malformed line costs only the event it is in, which is reported as skipped with
  * the parser's message, and every other event is imported. A file that is not iCalendar at all is refused.
- * Time zones are taken by name (IANA, aliases, Windows names — see calendar.timezones.ts), not from the file's VTIMEZONE
- * rules, so that recurrences expand with the zone's real DST rules.
+ * Time zones are taken by name (IANA, aliases, Windows names — see calendar.timezones.ts), so that recurrences expand
+ * with the zone's real DST rules; a TZID no name resolves is matched to the zone that keeps its VTIMEZONE's offsets
+ * (calendar.vtimezone.ts). Floating times are read in the calendar's X-WR-TIMEZONE, else the user's zone.
  */
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
@@ -20,6 +21,7 @@ import {
 } from './calendar.schemas.js';
 import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
 import { resolveTimezone } from './calendar.timezones.js';
+import { zoneForVtimezone } from './calendar.vtimezone.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UID_MAX = 1_000;
@@ -85,8 +87,8 @@ const lineValue = (line: string) => {
   return '';
 };
 
-/** The top-level VEVENT blocks of a calendar, each as its lines (BEGIN…END, nested VALARMs included). */
-function eventBlocks(lines: string[]): { lines: string[]; complete: boolean }[] {
+/** The top-level blocks of one kind (VEVENT, VTIMEZONE) of a calendar, each as its lines (nested ones included). */
+function componentBlocks(lines: string[], kind = 'VEVENT'): { lines: string[]; complete: boolean }[] {
   const blocks: { lines: string[]; complete: boolean }[] = [];
   let current: string[] | null = null;
   let depth = 0;
@@ -98,11 +100,11 @@ function eventBlocks(lines: string[]): { lines: string[]; complete: boolean }[] 
       else if (upper.startsWith('END:')) {
         depth--;
         if (depth === 0) {
-          blocks.push({ lines: current, complete: upper === 'END:VEVENT' });
+          blocks.push({ lines: current, complete: upper === `END:${kind}` });
           current = null;
         }
       }
-    } else if (upper === 'BEGIN:VEVENT') {
+    } else if (upper === `BEGIN:${kind}`) {
       current = [line];
       depth = 1;
     }
@@ -161,6 +163,36 @@ const clip = (value: string | null, max: number) => (value && value.length > max
 interface Context {
   defaultTimezone: string;
   warnings: Set<string>;
+  /** The zone the file's own VTIMEZONE of a TZID stands for (see calendar.vtimezone.ts), remembered per TZID. */
+  fileZone(tzid: string, year: number): string | null;
+}
+
+/** At most this many of a file's own VTIMEZONEs are matched to a zone (each costs a few milliseconds). */
+const MAX_FILE_ZONES = 20;
+
+function fileZones(lines: string[]): (tzid: string, year: number) => string | null {
+  const blocks = new Map<string, string[]>();
+  for (const block of componentBlocks(lines, 'VTIMEZONE')) {
+    const tzid = text(rawProperty(block.lines, 'TZID'));
+    if (tzid && block.complete && !blocks.has(tzid)) blocks.set(tzid, block.lines);
+  }
+  const matched = new Map<string, string | null>();
+  return (tzid, year) => {
+    let zone = matched.get(tzid);
+    if (zone === undefined) {
+      const block = blocks.get(tzid);
+      zone = null;
+      if (block && matched.size < MAX_FILE_ZONES) {
+        try {
+          zone = zoneForVtimezone(new ICAL.Component(ICAL.parse(block.join('\r\n'))), [year, year + 1]);
+        } catch {
+          zone = null;
+        }
+      }
+      matched.set(tzid, zone);
+    }
+    return zone;
+  };
 }
 
 interface ResolvedTime {
@@ -190,7 +222,8 @@ function resolveTime(time: ICAL.Time, tzid: string | null, ctx: Context): Resolv
   }
   let zone = ctx.defaultTimezone;
   if (tzid) {
-    const resolved = resolveTimezone(tzid);
+    const resolved =
+      resolveTimezone(tzid) ?? ctx.fileZone(tzid, Math.min(2199, Math.max(1900, floating.getUTCFullYear())));
     if (resolved) zone = resolved;
     else ctx.warnings.add(`Unknown time zone "${tzid.slice(0, 100)}": its times were read in ${ctx.defaultTimezone}`);
   }
@@ -389,13 +422,17 @@ export function parseIcs(input: string, options: { defaultTimezone: string }): P
   if (!lines.some((line) => line.toUpperCase() === 'BEGIN:VCALENDAR')) {
     throw new ValidationError('This is not an iCalendar file: it has no BEGIN:VCALENDAR line');
   }
-  const blocks = eventBlocks(lines);
+  const blocks = componentBlocks(lines);
   if (blocks.length > MAX_EVENTS_PER_FILE) {
     throw new ValidationError(
       `The file holds ${blocks.length} events; at most ${MAX_EVENTS_PER_FILE} can be imported at once`,
     );
   }
-  const ctx: Context = { defaultTimezone: floatingZone(lines, options.defaultTimezone), warnings: new Set() };
+  const ctx: Context = {
+    defaultTimezone: floatingZone(lines, options.defaultTimezone),
+    warnings: new Set(),
+    fileZone: fileZones(lines),
+  };
   const skipped: SkippedEvent[] = [];
   const byKey = new Map<string, ParsedEvent>();
   for (const block of blocks) {

@@ -1,0 +1,184 @@
+/**
+ * A time zone defined only inside a file: a VTIMEZONE whose TZID names no zone Life OS knows ("Customized Time
+ * Zone", "Lotus Notes zone 4", an Exchange zone edited by hand). Events are stored with an IANA zone, so that a
+ * series expands with DST rules the runtime keeps current; the file's own rules pick that zone: the first of CLDR's
+ * main zones (one per rule set Windows offers, in CLDR's order: the most used zone of an offset first) whose UTC
+ * offsets agree with the VTIMEZONE's through the years the events happen in, including the days it changes (so a
+ * zone that changes on another day of the same week does not match). A zone that never changes and has
+ * no IANA twin becomes a fixed offset (Etc/GMT-5 is UTC+5); otherwise there is no answer and the caller warns.
+ */
+import { tzOffset } from '@date-fns/tz';
+import ICAL from 'ical.js';
+import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import { occurrencesBetween } from './calendar.rrule-engine.js';
+import { type ParsedRule, parseRule } from './calendar.rrule-parse.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** CLDR's main zone of each Windows zone, in CLDR's order (by offset; the most used zone of an offset first). */
+const MAIN_ZONES = [
+  ...new Set<string>(
+    WINDOWS_TO_IANA_MAP.filter((entry) => entry.territory === '001').flatMap((entry) => entry.iana.slice(0, 1)),
+  ),
+];
+
+let candidates: string[] | null = null;
+/**
+ * The zones a file's zone is compared with: CLDR's main zones, one per rule set Windows offers, which is what Outlook
+ * and Notes zones mirror. Comparing with all ~420 IANA zones would cost a formatter each (~0.5 s on first use).
+ */
+function mainZones(): string[] {
+  if (!candidates) {
+    const known = new Set(Intl.supportedValuesOf('timeZone'));
+    candidates = MAIN_ZONES.filter((zone) => known.has(zone));
+  }
+  return candidates;
+}
+
+/**
+ * The instants a zone is compared at: noon UTC on the 1st and 15th of each month of `years`, and, where the file's
+ * zone changes between two of them, noon of the day before and the day of the change (found by halving).
+ */
+function sampleInstants(offsetAt: (instant: Date) => number, years: number[]): Date[] {
+  const coarse: Date[] = [];
+  for (const year of years) {
+    for (let month = 0; month < 12; month++) {
+      coarse.push(new Date(Date.UTC(year, month, 1, 12)), new Date(Date.UTC(year, month, 15, 12)));
+    }
+  }
+  const samples = [...coarse];
+  for (let i = 1; i < coarse.length; i++) {
+    let before = (coarse[i - 1] as Date).getTime();
+    let after = (coarse[i] as Date).getTime();
+    if (offsetAt(new Date(before)) === offsetAt(new Date(after))) continue;
+    while (after - before > DAY_MS) {
+      const middle = before + Math.floor((after - before) / 2 / DAY_MS) * DAY_MS;
+      if (offsetAt(new Date(middle)) === offsetAt(new Date(before))) before = middle;
+      else after = middle;
+    }
+    samples.push(new Date(before), new Date(after));
+  }
+  return samples;
+}
+
+/** One change of the file's zone: from this instant on, its UTC offset is `offset` minutes. */
+interface Change {
+  at: number;
+  offset: number;
+}
+
+/** ICAL.Time's fields as a floating date (the wall clock, written as UTC). */
+const floatingOf = (t: ICAL.Time) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+
+/**
+ * The changes of a VTIMEZONE from two years before `years` to their end, in order: each STANDARD or DAYLIGHT
+ * observance starts at its DTSTART, again at each occurrence of its RRULE (walked by Life OS's own engine, within its
+ * budget; ical.js would expand an Outlook zone from 1601 on every read) and at each RDATE, all in the local time
+ * before the change (TZOFFSETFROM). Null when the zone cannot be read.
+ */
+function zoneChanges(component: ICAL.Component, years: number[]): Change[] | null {
+  const windowFrom = Date.UTC((years[0] ?? 2000) - 2, 0, 1);
+  const windowTo = Date.UTC((years[years.length - 1] ?? 2000) + 1, 0, 1);
+  const changes: Change[] = [];
+  for (const observance of [
+    ...component.getAllSubcomponents('standard'),
+    ...component.getAllSubcomponents('daylight'),
+  ]) {
+    const dtstart = observance.getFirstPropertyValue('dtstart');
+    const from = observance.getFirstPropertyValue('tzoffsetfrom');
+    const to = observance.getFirstPropertyValue('tzoffsetto');
+    if (!(dtstart instanceof ICAL.Time) || !(from instanceof ICAL.UtcOffset) || !(to instanceof ICAL.UtcOffset)) {
+      return null;
+    }
+    const fromMs = from.toSeconds() * 1000;
+    const offset = Math.round(to.toSeconds() / 60);
+    const starts = [floatingOf(dtstart)];
+    for (const property of observance.getAllProperties('rdate')) {
+      for (const value of property.getValues()) if (value instanceof ICAL.Time) starts.push(floatingOf(value));
+    }
+    const rrule = observance.getFirstPropertyValue('rrule');
+    if (rrule instanceof ICAL.Recur) {
+      const rule = parseRule(rrule.toString());
+      // UNTIL is UTC in a VTIMEZONE (RFC 5545 §3.6.5); the walk takes floating time.
+      const until = rule.until ? new Date(rule.until.date.getTime() + (rule.until.form === 'utc' ? fromMs : 0)) : null;
+      const { dates, exhausted } = occurrencesBetween(
+        rule,
+        new Date(walkStart(rule, starts[0] as number, windowFrom)),
+        until,
+        new Date(windowFrom),
+        new Date(windowTo),
+        500,
+      );
+      if (exhausted) return null;
+      starts.push(...dates.map((d) => d.getTime()));
+    }
+    for (const start of starts) if (start < windowTo) changes.push({ at: start - fromMs, offset });
+  }
+  return changes.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Where to start walking a yearly rule: its DTSTART moved on by whole intervals to just before the window, since
+ * Outlook starts every zone in 1601 and four centuries of steps would run out the walk's budget. The changes before
+ * are not needed (the window starts two years early); a rule with COUNT is walked from its DTSTART.
+ */
+function walkStart(rule: ParsedRule, dtstart: number, windowFrom: number): number {
+  const start = new Date(dtstart);
+  const years = new Date(windowFrom).getUTCFullYear() - 1 - start.getUTCFullYear();
+  if (rule.freq !== 'YEARLY' || rule.count !== null || years <= 0) return dtstart;
+  const step = years - (years % rule.interval);
+  // 1 January keeps every BY rule's days in reach of the year (a 29 February start would not exist every year).
+  return Date.UTC(
+    start.getUTCFullYear() + step,
+    0,
+    1,
+    start.getUTCHours(),
+    start.getUTCMinutes(),
+    start.getUTCSeconds(),
+  );
+}
+
+/** The file's zone's UTC offset (minutes) at an instant: that of its last change before it. */
+function fileOffset(component: ICAL.Component, years: number[]): ((instant: Date) => number) | null {
+  let changes: Change[] | null;
+  try {
+    changes = zoneChanges(component, years);
+  } catch {
+    return null;
+  }
+  const first = changes?.[0];
+  if (!changes || !first) return null;
+  const known = changes;
+  return (instant) => {
+    const t = instant.getTime();
+    let offset = first.offset;
+    for (const change of known) {
+      if (change.at > t) break;
+      offset = change.offset;
+    }
+    return offset;
+  };
+}
+
+/** An IANA zone (or fixed offset) that keeps the VTIMEZONE's time over `years`, or null. */
+export function zoneForVtimezone(component: ICAL.Component, years: number[]): string | null {
+  const offsetAt = fileOffset(component, years);
+  if (!offsetAt) return null;
+  let instants: Date[];
+  let offsets: number[];
+  try {
+    instants = sampleInstants(offsetAt, years);
+    offsets = instants.map(offsetAt);
+  } catch {
+    return null;
+  }
+  for (const zone of mainZones()) {
+    if (instants.every((instant, i) => tzOffset(zone, instant) === offsets[i])) return zone;
+  }
+  const first = offsets[0] ?? 0;
+  if (offsets.every((o) => o === first) && first % 60 === 0 && Math.abs(first) <= 14 * 60) {
+    const hours = first / 60;
+    return hours === 0 ? 'UTC' : `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
+  }
+  return null;
+}
