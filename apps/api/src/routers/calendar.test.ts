@@ -212,6 +212,22 @@ describe('ICS import and export', () => {
     });
   });
 
+  it('imports a THISANDFUTURE override as a split series, and a second import finds it again', async () => {
+    const ics = readFileSync(new URL('../../test/ics-cases/thisandfuture.ics', import.meta.url), 'utf8');
+    const first = await importer.client.calendar.importIcs.mutate({ ics });
+    expect(first).toMatchObject({ imported: 4, updated: 0, unchanged: 0, skipped: [] });
+    const again = await importer.client.calendar.importIcs.mutate({ ics });
+    expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 4, skipped: [] });
+    const february = (
+      await importer.client.calendar.events.list.query({ from: new Date('2024-02-01Z'), to: new Date('2024-03-01Z') })
+    ).items.filter((o) => o.title.startsWith('Weekly review'));
+    expect(february.map((o) => [o.title, berlinTime(o.start)])).toEqual([
+      ['Weekly review (new time)', '14:30'],
+      ['Weekly review (new time)', '14:30'],
+      ['Weekly review (new time)', '14:30'],
+    ]);
+  });
+
   it('imports Google (TZID with DST, overrides) and is idempotent by UID', async () => {
     const ics = fixture('google-public-calendar-berlin.ics');
     const first = await importer.client.calendar.importIcs.mutate({ ics });

@@ -19,7 +19,7 @@ import {
   type TOccurrenceList,
   type TUpdateEventInput,
 } from './calendar.schemas.js';
-import { countOccurrencesBefore, isOccurrenceStart, validateRecurrenceRule } from './calendar.series.js';
+import { isOccurrenceStart, ruleEndingBefore, ruleFrom, validateRecurrenceRule } from './calendar.series.js';
 import { computeSeriesEnd, DAY_MS, type Deps, type EventRow } from './calendar.shared.js';
 
 export function toEvent(row: EventRow): TEvent {
@@ -191,38 +191,6 @@ function assertOccurrence(series: EventRow, occurrenceStart: Date | undefined): 
   }
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** The rule, ending before `before`: COUNT becomes the occurrences already had, or UNTIL moves to just before. */
-function truncateRrule(series: EventRow, before: Date): string {
-  const parts = rruleParts(series.rrule as string);
-  if (!parts) throw new ValidationError('Invalid recurrence rule');
-  if (parts.has('COUNT')) {
-    parts.set('COUNT', String(countOccurrencesBefore(series, before)));
-  } else {
-    const last = new Date(before.getTime() - (series.allDay ? DAY_MS : 1000));
-    const date = `${pad(last.getUTCFullYear(), 4)}${pad(last.getUTCMonth() + 1)}${pad(last.getUTCDate())}`;
-    parts.set(
-      'UNTIL',
-      series.allDay
-        ? date
-        : `${date}T${pad(last.getUTCHours())}${pad(last.getUTCMinutes())}${pad(last.getUTCSeconds())}Z`,
-    );
-  }
-  return [...parts].map(([k, v]) => `${k}=${v}`).join(';');
-}
-
-/** The rest of a series from `from` on, as the rule for a new series (COUNT reduced by those already had). */
-function remainderRrule(series: EventRow, from: Date): string {
-  const parts = rruleParts(series.rrule as string);
-  if (!parts) throw new ValidationError('Invalid recurrence rule');
-  if (parts.has('COUNT')) {
-    const left = Number(parts.get('COUNT')) - countOccurrencesBefore(series, from);
-    parts.set('COUNT', String(Math.max(1, left)));
-  }
-  return [...parts].map(([k, v]) => `${k}=${v}`).join(';');
-}
-
 /**
  * Edits an event. `series` (default) changes the series or single event; `occurrence` detaches one occurrence as
  * its own event (RECURRENCE-ID), which replaces it in the series; `following` ends the series before the
@@ -289,9 +257,9 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
     }
 
     // following: the series ends before the occurrence; a new series carries on from it with the changes.
-    const remainder = remainderRrule(target, at);
+    const remainder = ruleFrom(target, at);
     const head: EventUpdate = {
-      rrule: truncateRrule(target, at),
+      rrule: ruleEndingBefore(target, at),
       exdates: target.exdates.filter((d) => d.getTime() < at.getTime()),
       updatedAt: now,
     };
@@ -373,7 +341,7 @@ async function endSeriesBefore(db: Kysely<DB>, userId: string, series: EventRow,
     await calendarQueries.deleteEvent(db, userId, series.id);
     return;
   }
-  const rrule = truncateRrule(series, at);
+  const rrule = ruleEndingBefore(series, at);
   await calendarQueries.deleteOverridesFrom(db, userId, series.id, at);
   await calendarQueries.updateEvent(db, userId, series.id, {
     rrule,

@@ -256,3 +256,71 @@ describe('resolveTimezone on every Windows zone', () => {
     expect(resolveTimezone('Coordinated Universal Time')).toBe('UTC');
   });
 });
+
+describe('RECURRENCE-ID;RANGE=THISANDFUTURE', () => {
+  const cases = (name: string) =>
+    readFileSync(new URL(`../../../../apps/api/test/ics-cases/${name}`, import.meta.url), 'utf8');
+
+  it('ends the series before the override and carries on as a new series with its changes', () => {
+    const { events, skipped } = parseIcs(cases('thisandfuture.ics'), { defaultTimezone: 'UTC' });
+    expect(skipped).toEqual([]);
+    const head = events.find((e) => e.icsUid === 'moved-later@lifeos.test');
+    const next = events.find((e) => e.icsUid === 'moved-later@lifeos.test_R20240205T080000Z');
+    expect(head).toMatchObject({ title: 'Weekly review', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4', exdates: [] });
+    expect(next).toMatchObject({
+      title: 'Weekly review (new time)',
+      recurrenceId: null,
+      startsAt: new Date('2024-02-05T13:30:00Z'),
+      endsAt: new Date('2024-02-05T15:00:00Z'),
+      timezone: 'Europe/Berlin',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6',
+      // The exception of 19 February 09:00 moves with its occurrence.
+      exdates: [new Date('2024-02-19T13:30:00Z')],
+    });
+    const renamed = events.find((e) => e.icsUid === 'renamed-daily@lifeos.test_R20240310T080000Z');
+    expect(renamed).toMatchObject({ title: 'Stand-up (new room)', location: 'Room 4' });
+    expect(events.find((e) => e.icsUid === 'renamed-daily@lifeos.test')?.rrule).toBe(
+      'FREQ=DAILY;UNTIL=20240310T075959Z',
+    );
+    // Nothing is left of the overrides themselves.
+    expect(events.filter((e) => e.recurrenceId)).toEqual([]);
+  });
+
+  it('moves later single overrides to the new series, by the same shift', () => {
+    const ics = cases('thisandfuture.ics').replace(
+      'END:VCALENDAR',
+      [
+        'BEGIN:VEVENT',
+        'UID:moved-later@lifeos.test',
+        'RECURRENCE-ID;TZID=Europe/Berlin:20240226T090000',
+        'SUMMARY:Review with guests',
+        'DTSTART;TZID=Europe/Berlin:20240226T170000',
+        'DTEND;TZID=Europe/Berlin:20240226T180000',
+        'END:VEVENT',
+        'END:VCALENDAR',
+      ].join('\r\n'),
+    );
+    const { events } = parseIcs(ics, { defaultTimezone: 'UTC' });
+    const moved = events.filter((e) => e.recurrenceId);
+    expect(moved).toEqual([
+      expect.objectContaining({
+        icsUid: 'moved-later@lifeos.test_R20240205T080000Z',
+        recurrenceId: new Date('2024-02-26T13:30:00Z'), // 14:30 Berlin, the new series' time that day
+        startsAt: new Date('2024-02-26T16:00:00Z'),
+      }),
+    ]);
+  });
+
+  it('writes the split series back as two series other clients read', () => {
+    const first = parseIcs(cases('thisandfuture.ics'), { defaultTimezone: 'UTC' }).events;
+    const now = new Date('2026-01-01Z');
+    const ics = buildIcs(
+      first.map((e) => ({ ...e, createdAt: now, updatedAt: now })),
+      { name: 'Life OS' },
+    );
+    expect(ics).not.toContain('RANGE=THISANDFUTURE');
+    const again = parseIcs(ics, { defaultTimezone: 'UTC' }).events;
+    const strip = (e: ParsedEvent) => ({ ...e, sequence: 0 });
+    expect(again.map(strip)).toEqual(first.map(strip));
+  });
+});

@@ -21,6 +21,7 @@ import {
 } from './calendar.schemas.js';
 import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
 import { resolveTimezone } from './calendar.timezones.js';
+import { applyThisAndFuture } from './calendar.ics-ranges.js';
 import { zoneForVtimezone } from './calendar.vtimezone.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,6 +37,8 @@ export interface ParsedEvent {
   recurrenceId: Date | null;
   /** A detached occurrence with STATUS:CANCELLED: the occurrence is deleted from its series. */
   cancelled: boolean;
+  /** RECURRENCE-ID;RANGE=THISANDFUTURE: the change holds for this and every later occurrence (calendar.ics-ranges.ts). */
+  thisAndFuture: boolean;
   title: string;
   description: string | null;
   location: string | null;
@@ -388,6 +391,10 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
     icsUid,
     recurrenceId: recurrence ? (allDay ? recurrence.floating : recurrence.instant) : null,
     cancelled: status === 'CANCELLED',
+    thisAndFuture:
+      recurrence !== null &&
+      String(component.getFirstProperty('recurrence-id')?.getParameter('range') ?? '').toUpperCase() ===
+        'THISANDFUTURE',
     title: clip(summary, EVENT_TITLE_MAX) ?? '',
     description: clip(text(component.getFirstPropertyValue('description')), EVENT_DESCRIPTION_MAX),
     location: clip(text(component.getFirstPropertyValue('location')), EVENT_LOCATION_MAX),
@@ -466,7 +473,7 @@ export function parseIcs(input: string, options: { defaultTimezone: string }): P
       skipped.push({ uid, summary, reason });
     }
   }
-  const events = [...byKey.values()];
+  const events = applyThisAndFuture([...byKey.values()], skipped);
   // A detached occurrence without a SUMMARY (Apple writes those) keeps its series' title.
   const titles = new Map(events.filter((e) => !e.recurrenceId).map((e) => [e.icsUid, e.title]));
   for (const event of events) if (!event.title) event.title = titles.get(event.icsUid) || '(no title)';

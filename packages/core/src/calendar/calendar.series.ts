@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import { fromFloating, toFloating } from './calendar.floating-time.js';
 import { firstOccurrenceFrom, occurrencesBetween, WALK_BUDGET, walkRule } from './calendar.rrule-engine.js';
 import { type ParsedRule, parseRule, RuleSyntaxError } from './calendar.rrule-parse.js';
+import { rruleParts } from './calendar.schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -213,6 +214,48 @@ export function countOccurrencesBefore(event: ExpandableEvent, before: Date, lim
     new Date(floatingBefore),
   );
   return n;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+type SplitSeries = Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>;
+
+/** A series' rule as parts, or a ValidationError. */
+function ruleParts(series: SplitSeries): Map<string, string> {
+  const parts = rruleParts(series.rrule ?? '');
+  if (!parts) throw new ValidationError('Invalid recurrence rule');
+  return parts;
+}
+
+/**
+ * The rule of a series split at `before` ("this and following"), for the part before it: COUNT becomes the
+ * occurrences already had, or UNTIL moves to just before.
+ */
+export function ruleEndingBefore(series: SplitSeries, before: Date): string {
+  const parts = ruleParts(series);
+  if (parts.has('COUNT')) {
+    parts.set('COUNT', String(countOccurrencesBefore(series as ExpandableEvent, before)));
+  } else {
+    const last = new Date(before.getTime() - (series.allDay ? DAY_MS : 1000));
+    const date = `${pad(last.getUTCFullYear(), 4)}${pad(last.getUTCMonth() + 1)}${pad(last.getUTCDate())}`;
+    parts.set(
+      'UNTIL',
+      series.allDay
+        ? date
+        : `${date}T${pad(last.getUTCHours())}${pad(last.getUTCMinutes())}${pad(last.getUTCSeconds())}Z`,
+    );
+  }
+  return [...parts].map(([k, v]) => `${k}=${v}`).join(';');
+}
+
+/** The rest of a series from `from` on, as the rule for a new series (COUNT reduced by those already had). */
+export function ruleFrom(series: SplitSeries, from: Date): string {
+  const parts = ruleParts(series);
+  if (parts.has('COUNT')) {
+    const left = Number(parts.get('COUNT')) - countOccurrencesBefore(series as ExpandableEvent, from);
+    parts.set('COUNT', String(Math.max(1, left)));
+  }
+  return [...parts].map(([k, v]) => `${k}=${v}`).join(';');
 }
 
 /**
