@@ -10,7 +10,6 @@ import {
   EXDATES_MAX,
   eventTimesIssues,
   recurrenceToRrule,
-  rruleParts,
   rruleToRecurrence,
   type TCreateEventInput,
   type TDeleteEventInput,

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { ValidationError } from '../errors.js';
 import { fromFloating } from './calendar.floating-time.js';
+import { applyThisAndFuture } from './calendar.ics-ranges.js';
 import {
   EVENT_DESCRIPTION_MAX,
   EVENT_LOCATION_MAX,
@@ -21,7 +22,6 @@ import {
 } from './calendar.schemas.js';
 import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
 import { resolveTimezone } from './calendar.timezones.js';
-import { applyThisAndFuture } from './calendar.ics-ranges.js';
 import { zoneForVtimezone } from './calendar.vtimezone.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
