@@ -5,7 +5,8 @@ The references are Debian's python3-recurring-ical-events (on python3-icalendar,
 libical through gir1.2-ical-3.0. Life OS's tests run this script and compare its answer with their own expansion
 (apps/api/test/ics-oracle.test.ts).
 
-Usage: ical-oracle.py FILE FROM TO [--floating-zone ZONE] [--reference rie|libical]
+Usage: ical-oracle.py FILE FROM TO [--floating-zone=ZONE] [--reference=rie|libical]
+       ical-oracle.py --vtimezone=ZONE    (prints libical's VTIMEZONE of an IANA zone)
 FROM and TO are UTC instants (2026-01-01T00:00:00Z). Floating times are read in --floating-zone (default UTC),
 as Life OS reads them in the user's zone.
 
@@ -288,6 +289,19 @@ REFERENCES = {"rie": (rie_version, rie_expand), "libical": (libical_version, lib
 
 
 def main(argv):
+    vtimezone = next((a.split("=", 1)[1] for a in argv if a.startswith("--vtimezone=")), None)
+    if vtimezone:
+        # libical's own definition of an IANA zone, for tests that write files with their VTIMEZONEs.
+        import gi
+        gi.require_version("ICalGLib", "3.0")
+        from gi.repository import ICalGLib
+        zone = ICalGLib.Timezone.get_builtin_timezone(vtimezone)
+        if zone is None:
+            sys.exit(f"libical knows no zone {vtimezone}")
+        component = zone.get_component().clone()
+        component.get_first_property(ICalGLib.PropertyKind.TZID_PROPERTY).set_tzid(vtimezone)
+        sys.stdout.write(component.as_ical_string())
+        return
     if "--version" in argv:
         print("; ".join(version() for version, _ in REFERENCES.values()))
         return
