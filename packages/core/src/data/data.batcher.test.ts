@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_FIRST_ROWS, BATCH_ROWS, BATCH_TARGET_MS, Batcher } from './data.import.js';
+import { BATCH_FIRST_ROWS, BATCH_ROWS, BATCH_TARGET_MS, Batcher } from './data.batcher.js';
 
 /** A database stand-in that records what it was sent and lets the test decide when each write finishes. */
 function recordingWriter(options: { failOn?: number } = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upgradeDocument, validateDocument } from './data.import.js';
+import { upgradeDocument, validateDocument } from './data.import-validate.js';
 import { DATA_EXPORT_SECTIONS, ZDataExport } from './data.schemas.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
