@@ -22,7 +22,7 @@ export * as capturesService from './captures/captures.service.js';
 export * from './clock.js';
 export { DashboardCache } from './dashboard/dashboard.cache.js';
 export * as dashboardService from './dashboard/dashboard.service.js';
-export * as dataArchive from './data/archive.js';
+export * as dataArchive from './data/data.archive.js';
 export * from './data/data.errors.js';
 export type { DataDeps, TExportPart } from './data/data.export.js';
 export * as dataExport from './data/data.export.js';

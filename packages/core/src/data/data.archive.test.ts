@@ -1,10 +1,13 @@
+// The archive and its files tested together, over one fixture document (most of this file's length): every case
+// unpacks the archive it makes, and the files' own readers (the calendar's and fitness' imports) read them back.
 import { randomBytes } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseIcs } from '../calendar/calendar.ics-import.js';
 import { parseWorkoutCsv } from '../fitness/fitness.csv-import.js';
-import { ARCHIVE_FILES, archiveFilename, exportArchive, journalMarkdown, TASKS_CSV_HEADER } from './archive.js';
+import { archiveFilename, exportArchive } from './data.archive.js';
+import { ARCHIVE_FILES, journalMarkdown, TASKS_CSV_HEADER } from './data.archive-files.js';
 import type { TExportPart } from './data.export.js';
 import { DATA_EXPORT_SECTIONS, type TDataExport, type TDataExportSection, ZDataExport } from './data.schemas.js';
 
