@@ -251,28 +251,69 @@ def libical_expand(text, start, end, floating):
                 ev.get_first_property(ICalGLib.PropertyKind.RDATE_PROPERTY) is None:
             found.append(occurrence(uid, s, e, floating))
             continue
+        # libical walks the rule and applies EXDATE (foreach_recurrence); its RDATE values lose their TZID there (a
+        # zoned RDATE comes back as if in UTC) and PERIOD values are dropped, so the extra dates are read here with
+        # libical's own value parsing and zone conversion, and the recurrence set is RFC 5545's: (rule ∪ RDATE) − EXDATE.
+        extra = []
+        prop = ev.get_first_property(ICalGLib.PropertyKind.RDATE_PROPERTY)
+        while prop is not None:
+            param = prop.get_first_parameter(ICalGLib.ParameterKind.TZID_PARAMETER)
+            tzid = param.get_tzid() if param is not None else None
+            value = prop.get_rdate()
+            period = value.get_period()
+            if period is not None and not period.get_start().is_null_time():
+                period_start = to_python(period.get_start(), tzid)
+                period_end = to_python(period.get_end(), tzid)
+                if period_end is None:  # start/duration form
+                    period_end = period_start + dt.timedelta(seconds=period.get_duration().as_int())
+                extra.append((period_start, period_end))
+            else:
+                extra.append((to_python(value.get_time(), tzid), None))
+            prop = ev.get_next_property(ICalGLib.PropertyKind.RDATE_PROPERTY)
+        # The walk stays on the component in its calendar, where its TZIDs resolve; its extra dates are read above.
+        walked = ev
+        while walked.get_first_property(ICalGLib.PropertyKind.RDATE_PROPERTY) is not None:
+            walked.remove_property(walked.get_first_property(ICalGLib.PropertyKind.RDATE_PROPERTY))
         starts = []
 
         def collect(comp, span, data):
-            t = span.get_start() if hasattr(span, "get_start") else span.start
-            starts.append(t)
-        # foreach_recurrence walks RRULE, RDATE and EXDATE of one component (RFC 5545 §3.8.5).
+            starts.append(span.get_start())
         lo = ICalGLib.Time.new_from_timet_with_zone(int((start - dt.timedelta(days=400)).timestamp()), 0, utc)
         hi = ICalGLib.Time.new_from_timet_with_zone(int(end.timestamp()), 0, utc)
-        ev.foreach_recurrence(lo, hi, collect, None)
+        if walked.get_first_property(ICalGLib.PropertyKind.RRULE_PROPERTY) is not None:
+            walked.foreach_recurrence(lo, hi, collect, None)
+        else:
+            starts.append(None)  # DTSTART alone, then the extra dates
+        occurrences = []
         for t in starts:
-            when = dt.datetime.fromtimestamp(t, UTC) if isinstance(t, int) else None
-            if when is None:
+            if t is None:
+                occurrences.append((s, None))
                 continue
+            when = dt.datetime.fromtimestamp(t, UTC)
             if isinstance(s, dt.datetime):
                 occ_start = when
                 if s.tzinfo is None:  # floating: libical gives its wall clock as UTC
                     occ_start = when.replace(tzinfo=None)
             else:
                 occ_start = when.date()
-            if normalize(occ_start, floating) in replaced:
+            occurrences.append((occ_start, None))
+        excluded = set()
+        prop = ev.get_first_property(ICalGLib.PropertyKind.EXDATE_PROPERTY)
+        while prop is not None:
+            param = prop.get_first_parameter(ICalGLib.ParameterKind.TZID_PARAMETER)
+            value = to_python(prop.get_exdate(), param.get_tzid() if param is not None else None)
+            if value is not None:
+                excluded.add(normalize(value, floating))
+            prop = ev.get_next_property(ICalGLib.PropertyKind.EXDATE_PROPERTY)
+        seen = set()
+        for occ_start, own_end in occurrences + extra:
+            if occ_start is None:
                 continue
-            occ_end = occ_start + duration if duration is not None else None
+            key = normalize(occ_start, floating)
+            if key in replaced or key in excluded or key in seen:
+                continue
+            seen.add(key)
+            occ_end = own_end if own_end is not None else (occ_start + duration if duration is not None else None)
             found.append(occurrence(uid, occ_start, occ_end, floating))
     return found
 

@@ -3,9 +3,12 @@
  * python3-recurring-ical-events ("rie") and libical (scripts/ical-oracle.py). Every UID of every fixture must give
  * the same occurrences (instants, or dates for all-day events) over the fixture's window as the references. Where
  * the references disagree, or one cannot read an event, FOLLOWS says which one Life OS follows and why; where Life
- * OS refuses an event, REFUSED says why. Anything else that differs fails, naming the occurrences.
+ * OS refuses an event, REFUSED says why. Anything else that differs fails, naming the occurrences. Then Life OS's
+ * export of the same events is read by both references, which must find exactly Life OS's occurrences in it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer } from './harness.js';
@@ -31,6 +34,7 @@ const WINDOWS: Record<string, [string, string]> = {
   'zimbra-recurrence-overrides.ics': ['2012-01-01', '2025-01-01'],
   'custom-vtimezone.ics': ['2024-01-01', '2025-06-01'],
   'thisandfuture.ics': ['2024-01-01', '2024-06-01'],
+  'rdate.ics': ['2024-01-01', '2027-01-01'],
 };
 
 /**
@@ -101,26 +105,6 @@ const REFUSED: Record<string, Record<string, string>> = {
 };
 
 /**
- * What Life OS does not do yet, pinned to the exact occurrences it misses, so the test fails (and this entry goes)
- * the day it does.
- */
-const GAPS: Record<string, Record<string, { missing: string[]; why: string }>> = {
-  'zimbra-recurrence-overrides.ics': {
-    '623c13c0-6c2b-45d6-a12b-c33ad61c4868': {
-      // rie cannot read this series (a PERIOD RDATE); libical reads it but places RDATE;TZID=America/Los_Angeles
-      // values in UTC (18:00Z is right) and drops the PERIOD value. When RDATE lands, the oracle must read these.
-      why: 'RDATE is not stored yet: the import warns that the extra dates were left out',
-      missing: [
-        '2012-11-05T10:00:00Z → 2012-11-05T10:30:00Z',
-        '2012-11-10T10:00:00Z → 2012-11-10T10:30:00Z',
-        '2012-11-30T10:00:00Z → 2012-11-30T10:30:00Z',
-        '2023-11-23T09:00:00Z → 2023-11-23T09:30:00Z',
-      ],
-    },
-  },
-};
-
-/**
  * Where neither reference implements what RFC 5545 says, the occurrences worked out by hand from the RFC, and why.
  */
 const BY_HAND: Record<string, Record<string, { why: string; occurrences: string[] }>> = {
@@ -146,8 +130,10 @@ const BY_HAND: Record<string, Record<string, { why: string; occurrences: string[
 };
 
 let server: TestServer;
+let exportDir: string;
 beforeAll(async () => {
   server = await startTestServer();
+  exportDir = mkdtempSync(join(tmpdir(), 'lifeos-oracle-export-'));
 });
 afterAll(() => server.close());
 
@@ -229,9 +215,8 @@ describe('calendar files against independent references', () => {
         const chosen = follows[uid]?.reference;
         const judges = chosen ? [chosen] : readers;
         if (judges.length === 0) problems.push(`${uid}: no reference can read it; say what Life OS follows`);
-        const gap = GAPS[file]?.[uid];
         for (const reference of judges) {
-          const expected = (answers[reference].get(uid) ?? []).filter((k) => !gap?.missing.includes(k));
+          const expected = answers[reference].get(uid) ?? [];
           if (JSON.stringify(mine) === JSON.stringify(expected)) continue;
           const extra = mine.filter((k) => !expected.includes(k)).slice(0, 3);
           const missing = expected.filter((k) => !mine.includes(k)).slice(0, 3);
@@ -247,15 +232,33 @@ describe('calendar files against independent references', () => {
             problems.push(`${uid}: rie and libical disagree; add it to FOLLOWS`);
         }
       }
-      for (const [uid, gap] of Object.entries(GAPS[file] ?? {})) {
-        const seen = gap.missing.filter((k) => (ours.get(uid) ?? []).includes(k));
-        if (seen.length > 0)
-          problems.push(`${uid}: the gap "${gap.why}" is closed for ${seen.join(', ')}: update GAPS`);
-        const known = [answers.rie.get(uid) ?? [], answers.libical.get(uid) ?? []].flat();
-        for (const k of gap.missing)
-          if (!known.includes(k)) problems.push(`${uid}: no reference has ${k}: update GAPS`);
-      }
       expect(problems).toEqual([]);
+
+      // Life OS's own export of what it imported, read by the same references, gives Life OS's occurrences.
+      const exported = path.replace(/\.ics$/, '').replace(/.*\//, `${exportDir}/`) + '.exported.ics';
+      writeFileSync(exported, (await user.client.calendar.exportIcs.query()).ics);
+      const [raw, rieAgain, libicalAgain] = await Promise.all([
+        lifeOsOccurrences(server, user, me.id, from, to).then(byUid),
+        referenceOccurrences(exported, from, to, { reference: 'rie', floatingZone: zone }),
+        referenceOccurrences(exported, from, to, { reference: 'libical', floatingZone: zone }),
+      ]);
+      const again = { rie: byUid(rieAgain.occurrences), libical: byUid(libicalAgain.occurrences) };
+      const exportProblems = [...rieAgain.unreadable, ...libicalAgain.unreadable].map(
+        (u) => `${u.uid}: a reference cannot read the export: ${u.reason}`,
+      );
+      for (const uid of new Set([...raw.keys(), ...again.rie.keys(), ...again.libical.keys()])) {
+        for (const reference of ['rie', 'libical'] as const) {
+          const theirs = again[reference].get(uid) ?? [];
+          const mine = raw.get(uid) ?? [];
+          if (JSON.stringify(theirs) === JSON.stringify(mine)) continue;
+          exportProblems.push(
+            `${uid}: Life OS ${mine.length}, ${reference} on the export ${theirs.length}; only Life OS: ${mine
+              .filter((k) => !theirs.includes(k))
+              .slice(0, 2)}; only ${reference}: ${theirs.filter((k) => !mine.includes(k)).slice(0, 2)}`,
+          );
+        }
+      }
+      expect(exportProblems).toEqual([]);
     });
   });
 });

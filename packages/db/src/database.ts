@@ -112,6 +112,9 @@ export interface EventsTable {
   timezone: string;
   rrule: string | null;
   exdates: ColumnType<Date[], Date[] | undefined, Date[]>;
+  /** Extra dates of a series (RDATE): their starts, and one for one their ends (null: the series' length). */
+  rdates: ColumnType<Date[], Date[] | undefined, Date[]>;
+  rdateEnds: ColumnType<(Date | null)[], (Date | null)[] | undefined, (Date | null)[]>;
   seriesEndsAt: NullableTimestamp;
   icsUid: string;
   recurrenceId: NullableTimestamp;

@@ -13,6 +13,7 @@ import * as m20261125180000 from '../migrations/20261125180000_foreign_key_index
 import * as m20261126000000 from '../migrations/20261126000000_data_versions.js';
 import * as m20261126010000 from '../migrations/20261126010000_journal_excerpt.js';
 import * as m20261127000000 from '../migrations/20261127000000_subscription_skipped.js';
+import * as m20261207110000 from '../migrations/20261207110000_event_rdates.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261126000000_data_versions': m20261126000000,
   '20261126010000_journal_excerpt': m20261126010000,
   '20261127000000_subscription_skipped': m20261127000000,
+  '20261207110000_event_rdates': m20261207110000,
 };

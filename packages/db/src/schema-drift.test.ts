@@ -81,6 +81,8 @@ const spec: SchemaSpec = {
     timezone: { type: 'text', nullable: false },
     rrule: { type: 'text', nullable: true },
     exdates: { type: '_timestamptz', nullable: false },
+    rdates: { type: '_timestamptz', nullable: false },
+    rdateEnds: { type: '_timestamptz', nullable: false },
     seriesEndsAt: { type: 'timestamptz', nullable: true },
     icsUid: { type: 'text', nullable: false },
     recurrenceId: { type: 'timestamptz', nullable: true },

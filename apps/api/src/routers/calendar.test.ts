@@ -212,6 +212,82 @@ describe('ICS import and export', () => {
     });
   });
 
+  it('keeps extra dates (RDATE) through edits, the JSON export and its import', async () => {
+    const ics = readFileSync(new URL('../../test/ics-cases/rdate.ics', import.meta.url), 'utf8');
+    const rdates = await createUser(server, {
+      username: 'rdates',
+      email: 'rdates@example.com',
+      password: 'a long enough password',
+    });
+    expect(await rdates.client.calendar.importIcs.mutate({ ics })).toMatchObject({ imported: 3, skipped: [] });
+    const range = { from: new Date('2024-03-01Z'), to: new Date('2024-06-01Z') };
+    const starts = async (client = rdates.client) =>
+      (await client.calendar.events.list.query(range)).items
+        .filter((o) => o.title === 'Three dates and no rule')
+        .map((o) => o.start.toISOString());
+    expect(await starts()).toEqual([
+      '2024-03-05T17:00:00.000Z',
+      '2024-04-02T16:00:00.000Z',
+      '2024-05-07T16:00:00.000Z',
+    ]);
+    const period = (await rdates.client.calendar.events.list.query(range)).items.find(
+      (o) => o.start.toISOString() === '2024-03-16T17:00:00.000Z',
+    );
+    expect(period?.end).toEqual(new Date('2024-03-16T21:00:00Z')); // the PERIOD's own end
+
+    // One extra date deleted: an exception, as for the rule's dates.
+    const series = (await rdates.client.calendar.events.list.query(range)).items.find(
+      (o) => o.title === 'Three dates and no rule',
+    );
+    await rdates.client.calendar.events.delete.mutate({
+      id: series?.eventId as string,
+      scope: 'occurrence',
+      occurrenceStart: new Date('2024-04-02T16:00:00Z'),
+    });
+    expect(await starts()).toEqual(['2024-03-05T17:00:00.000Z', '2024-05-07T16:00:00.000Z']);
+
+    // The JSON export carries them; importing it into another account gives the same occurrences.
+    const doc = await rdates.client.data.export.query();
+    const exported = doc.events.find((e) => e.icsUid === 'rdate-period@lifeos.test');
+    expect(exported?.rdates).toEqual(['2024-03-16T17:00:00.000Z', '2024-03-30T14:00:00.000Z']);
+    expect(exported?.rdateEnds).toEqual(['2024-03-16T21:00:00.000Z', '2024-03-30T16:00:00.000Z']);
+    const copy = await createUser(server, {
+      username: 'rdates2',
+      email: 'rdates2@example.com',
+      password: 'a long enough password',
+    });
+    await copy.client.data.import.mutate({ data: doc, mode: 'replace' });
+    const all = async (client: typeof copy.client) =>
+      (await client.calendar.events.list.query(range)).items.map(
+        (o) => `${o.title} ${o.start.toISOString()} ${o.end.toISOString()}`,
+      );
+    expect(await all(copy.client)).toEqual(await all(rdates.client));
+
+    // "This and following" splits the extra dates with the rule: each part keeps its own.
+    const weekly = (await rdates.client.calendar.events.list.query(range)).items.find(
+      (o) => o.title === 'Weekly with a long extra session',
+    );
+    await rdates.client.calendar.events.update.mutate({
+      id: weekly?.eventId as string,
+      scope: 'following',
+      occurrenceStart: new Date('2024-03-20T13:00:00Z'),
+      title: 'Weekly, renamed',
+    });
+    const after = (await rdates.client.data.export.query()).events.filter((e) => e.title.startsWith('Weekly'));
+    expect(after.map((e) => [e.title, e.rdates ?? []])).toEqual([
+      ['Weekly with a long extra session', ['2024-03-16T17:00:00.000Z']],
+      ['Weekly, renamed', ['2024-03-30T14:00:00.000Z']],
+    ]);
+    expect((await all(rdates.client)).filter((o) => o.startsWith('Weekly'))).toEqual([
+      'Weekly with a long extra session 2024-03-06T14:00:00.000Z 2024-03-06T15:00:00.000Z',
+      'Weekly with a long extra session 2024-03-13T13:00:00.000Z 2024-03-13T14:00:00.000Z',
+      'Weekly with a long extra session 2024-03-16T17:00:00.000Z 2024-03-16T21:00:00.000Z',
+      'Weekly, renamed 2024-03-20T13:00:00.000Z 2024-03-20T14:00:00.000Z',
+      'Weekly, renamed 2024-03-27T13:00:00.000Z 2024-03-27T14:00:00.000Z',
+      'Weekly, renamed 2024-03-30T14:00:00.000Z 2024-03-30T16:00:00.000Z',
+    ]);
+  });
+
   it('imports a THISANDFUTURE override as a split series, and a second import finds it again', async () => {
     const ics = readFileSync(new URL('../../test/ics-cases/thisandfuture.ics', import.meta.url), 'utf8');
     const first = await importer.client.calendar.importIcs.mutate({ ics });

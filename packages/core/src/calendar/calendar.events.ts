@@ -36,12 +36,22 @@ export function toEvent(row: EventRow): TEvent {
     rrule: row.rrule,
     recurrence: row.rrule ? rruleToRecurrence(row.rrule) : null,
     exdates: row.exdates,
+    rdates: row.rdates,
     icsUid: row.icsUid,
     recurrenceId: row.recurrenceId,
     seriesId: row.seriesId,
     subscriptionId: row.subscriptionId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/** A series' extra dates (RDATE) before a split point, or from it on, with their ends. */
+function extraDatesSplit(series: EventRow, at: Date, side: 'before' | 'from') {
+  const kept = series.rdates.flatMap((d, i) => (d.getTime() < at.getTime() === (side === 'before') ? [i] : []));
+  return {
+    rdates: kept.map((i) => series.rdates[i] as Date),
+    rdateEnds: kept.map((i) => series.rdateEnds[i] ?? null),
   };
 }
 
@@ -221,7 +231,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       if (reset) await calendarQueries.deleteOverridesFrom(trx, userId, target.id, new Date(0));
       const row = await calendarQueries.updateEvent(trx, userId, target.id, {
         ...fields,
-        ...(reset ? { exdates: [] } : {}),
+        ...(reset ? { exdates: [], rdates: [], rdateEnds: [] } : {}),
         updatedAt: now,
       });
       if (!row) throw new NotFoundError('Event');
@@ -257,12 +267,14 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
 
     // following: the series ends before the occurrence; a new series carries on from it with the changes.
     const remainder = ruleFrom(target, at);
+    const before = extraDatesSplit(target, at, 'before');
     const head: EventUpdate = {
       rrule: ruleEndingBefore(target, at),
       exdates: target.exdates.filter((d) => d.getTime() < at.getTime()),
+      ...before,
       updatedAt: now,
     };
-    head.seriesEndsAt = computeSeriesEnd({ ...target, rrule: head.rrule as string });
+    head.seriesEndsAt = computeSeriesEnd({ ...target, ...before, rrule: head.rrule as string });
     await calendarQueries.deleteOverridesFrom(trx, userId, target.id, at);
     await calendarQueries.updateEvent(trx, userId, target.id, head);
     const duration = target.endsAt.getTime() - target.startsAt.getTime();
@@ -274,6 +286,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       userId,
       ...fields,
       exdates: target.exdates.filter((d) => d.getTime() >= at.getTime() && fields.rrule === remainder),
+      ...(fields.rrule === remainder ? extraDatesSplit(target, at, 'from') : { rdates: [], rdateEnds: [] }),
       icsUid: `${randomUUID()}@lifeos`,
       createdAt: now,
       updatedAt: now,
@@ -341,11 +354,13 @@ async function endSeriesBefore(db: Kysely<DB>, userId: string, series: EventRow,
     return;
   }
   const rrule = ruleEndingBefore(series, at);
+  const before = extraDatesSplit(series, at, 'before');
   await calendarQueries.deleteOverridesFrom(db, userId, series.id, at);
   await calendarQueries.updateEvent(db, userId, series.id, {
     rrule,
     exdates: series.exdates.filter((d) => d.getTime() < at.getTime()),
-    seriesEndsAt: computeSeriesEnd({ ...series, rrule }),
+    ...before,
+    seriesEndsAt: computeSeriesEnd({ ...series, ...before, rrule }),
     updatedAt: now,
   });
 }

@@ -13,6 +13,8 @@ export interface ExportableEvent {
   timezone: string;
   rrule: string | null;
   exdates: Date[];
+  rdates?: Date[];
+  rdateEnds?: (Date | null)[];
   recurrenceId: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -30,6 +32,47 @@ function exdateLine(event: ExportableEvent): string | null {
   if (isUtc(event.timezone)) return `EXDATE:${event.exdates.map((d) => `${dateStamp(d)}T${timeStamp(d)}Z`).join(',')}`;
   const local = event.exdates.map((d) => toFloating(d, event.timezone)).map((d) => `${dateStamp(d)}T${timeStamp(d)}`);
   return `EXDATE;TZID=${event.timezone}:${local.join(',')}`;
+}
+
+const utcStamp = (d: Date) => `${dateStamp(d)}T${timeStamp(d)}Z`;
+
+/** RDATE like EXDATE, in the event's own terms (an extra date with a length of its own: see periodOverrides). */
+function rdateLines(event: ExportableEvent): string[] {
+  const starts = event.rdates ?? [];
+  if (starts.length === 0) return [];
+  if (event.allDay) return [`RDATE;VALUE=DATE:${starts.map(dateStamp).join(',')}`];
+  if (isUtc(event.timezone)) return [`RDATE:${starts.map(utcStamp).join(',')}`];
+  const local = starts.map((d) => toFloating(d, event.timezone)).map((d) => `${dateStamp(d)}T${timeStamp(d)}`);
+  return [`RDATE;TZID=${event.timezone}:${local.join(',')}`];
+}
+
+/**
+ * An extra date with a length of its own (an imported RDATE PERIOD) is written as a plain RDATE and an override of
+ * that occurrence with its own end: every client reads that form, where recurring-ical-events fails on a file
+ * holding a PERIOD and libical's expansion drops it. An occurrence the events already override keeps its override.
+ */
+function periodOverrides(events: ExportableEvent[]): ExportableEvent[] {
+  const overridden = new Set(
+    events.flatMap((e) => (e.recurrenceId ? [`${e.icsUid} ${e.recurrenceId.getTime()}`] : [])),
+  );
+  return events.flatMap((event) =>
+    (event.rdates ?? []).flatMap((start, i) => {
+      const end = event.rdateEnds?.[i];
+      if (!end || overridden.has(`${event.icsUid} ${start.getTime()}`)) return [];
+      return [
+        {
+          ...event,
+          rrule: null,
+          exdates: [],
+          rdates: [],
+          rdateEnds: [],
+          recurrenceId: start,
+          startsAt: start,
+          endsAt: end,
+        },
+      ];
+    }),
+  );
 }
 
 type IcsOptions = { name: string; method?: 'publish' };
@@ -98,7 +141,9 @@ type Calendar = ReturnType<typeof newCalendar>;
 
 function addEvent(calendar: Calendar, event: ExportableEvent) {
   const zoned = !event.allDay && !isUtc(event.timezone);
-  const repeating = event.rrule ? [`RRULE:${event.rrule}`, exdateLine(event)].filter(Boolean).join('\r\n') : null;
+  const repeating = event.rrule
+    ? [`RRULE:${event.rrule}`, exdateLine(event), ...rdateLines(event)].filter(Boolean).join('\r\n')
+    : null;
   // ical-generator writes a Date's UTC fields after TZID (it converts only moment/luxon/dayjs values), so a
   // zoned event gets its wall-clock times written as UTC fields.
   const wall = (d: Date) => (zoned ? toFloating(d, event.timezone) : d);
@@ -130,7 +175,7 @@ function* icsPieces(events: ExportableEvent[], options: IcsOptions): Generator<s
   yield empty.slice(0, -CALENDAR_END.length);
   let piece = '';
   let count = 0;
-  for (const event of events) {
+  for (const event of [...events, ...periodOverrides(events)]) {
     piece += addEvent(calendar, event).toString();
     count++;
     if (count >= ICS_PIECE_EVENTS || piece.length >= ICS_PIECE_CHARS) {

@@ -18,6 +18,7 @@ import {
   EVENT_LOCATION_MAX,
   EVENT_TITLE_MAX,
   parseRruleDate,
+  RDATES_MAX,
   rruleParts,
 } from './calendar.schemas.js';
 import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
@@ -48,6 +49,9 @@ export interface ParsedEvent {
   timezone: string;
   rrule: string | null;
   exdates: Date[];
+  /** Extra dates (RDATE): starts and, one for one, the ends of PERIOD values (null: the event's length). */
+  rdates: Date[];
+  rdateEnds: (Date | null)[];
   sequence: number;
 }
 
@@ -371,6 +375,55 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
     }
   }
 
+  const extra = new Map<number, Date | null>();
+  // A DATE with a UTC mark (`RDATE:20131210Z`, Google's birthdays) is no RFC 5545 value: left out, as libical
+  // does, and said.
+  const malformedDates = new Set<string>();
+  for (const line of lines.filter((l) => nameOf(l) === 'RDATE')) {
+    const bad = lineValue(line)
+      .split(',')
+      .filter((v) => /^\d{8}Z$/i.test(v.trim()));
+    if (bad.length === 0) continue;
+    for (const value of bad) malformedDates.add(value.trim().slice(0, 8));
+    lineWarnings.push(`line ${quoteLine(line)} holds a date with a time-zone mark, which was left out`);
+  }
+  let early = 0;
+  for (const prop of component.getAllProperties('rdate')) {
+    const tzid = prop.getParameter('tzid');
+    for (const value of prop.getValues()) {
+      const isPeriod = value instanceof ICAL.Period;
+      const startTime = isPeriod ? value.start : value;
+      if (!(startTime instanceof ICAL.Time)) continue;
+      if (malformedDates.has(`${startTime.year}${pad(startTime.month)}${pad(startTime.day)}`) && startTime.isDate) {
+        continue;
+      }
+      const t = resolveTime(startTime, typeof tzid === 'string' ? tzid : null, ctx);
+      let at: Date;
+      if (allDay) at = new Date(Math.floor(t.floating.getTime() / DAY_MS) * DAY_MS);
+      else if (t.isDate)
+        at = fromFloating(new Date(t.floating.getTime() + (start.floating.getTime() % DAY_MS)), timezone);
+      else at = t.instant;
+      let end: Date | null = null;
+      if (isPeriod && !allDay) {
+        const periodEnd = resolveTime(value.getEnd(), typeof tzid === 'string' ? tzid : null, ctx).instant;
+        if (periodEnd.getTime() < at.getTime())
+          throw new SkipEvent(`A PERIOD ends before it starts in line ${quoteLine(rawLine(lines, 'RDATE'))}`);
+        end = periodEnd;
+      }
+      // DTSTART is the first instance (RFC 5545 §3.8.2.4): an extra date before it has no place in the series.
+      if (at.getTime() < startsAt.getTime()) early++;
+      else extra.set(at.getTime(), end);
+    }
+  }
+  if (early > 0) lineWarnings.push(`${early} extra date(s) (RDATE) before the event's start were left out`);
+  if (extra.size > RDATES_MAX) throw new SkipEvent(`More than ${RDATES_MAX} extra dates (RDATE)`);
+  const rdateStarts = [...extra.keys()].sort((a, b) => a - b);
+  if (rdateStarts.length > 0 && rrule === null && !recurrence) {
+    // Extra dates without a rule: the recurrence set is DTSTART and those dates (RFC 5545 §3.8.5.2), stored as a
+    // rule that gives DTSTART alone.
+    rrule = 'FREQ=DAILY;COUNT=1';
+  }
+
   const uidValue = text(component.getFirstPropertyValue('uid'));
   const summary = text(component.getFirstPropertyValue('summary'));
   if (uidValue && uidValue.length > UID_MAX) throw new SkipEvent('UID is too long');
@@ -380,9 +433,6 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
       .update(`${summary ?? ''}\n${startsAt.toISOString()}\n${endsAt.toISOString()}`)
       .digest('hex')
       .slice(0, 32)}`;
-  if (component.hasProperty('rdate')) {
-    ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": extra dates (RDATE) are not supported and were left out`);
-  }
   for (const warning of lineWarnings) ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": ${warning}`);
   const status = text(component.getFirstPropertyValue('status'))?.toUpperCase();
   if (status === 'CANCELLED' && !recurrence) throw new SkipEvent('Cancelled');
@@ -404,6 +454,8 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
     timezone,
     rrule,
     exdates: [...new Map(exdates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime()),
+    rdates: recurrence ? [] : rdateStarts.map((t) => new Date(t)),
+    rdateEnds: recurrence ? [] : rdateStarts.map((t) => extra.get(t) ?? null),
     sequence: Number.isFinite(sequence) ? sequence : 0,
   };
 }

@@ -54,10 +54,19 @@ export function applyThisAndFuture(events: ParsedEvent[], skipped: SkippedEvent[
         next.exdates = current.exdates
           .filter((d) => d.getTime() >= at.getTime())
           .map((d) => shifted(d, shift, current, next));
+        const later = current.rdates.flatMap((d, i) => (d.getTime() >= at.getTime() ? [i] : []));
+        next.rdates = later.map((i) => shifted(current.rdates[i] as Date, shift, current, next));
+        next.rdateEnds = later.map((i) => {
+          const end = current.rdateEnds[i];
+          return end ? shifted(end, shift, current, next) : null;
+        });
+        const earlier = current.rdates.flatMap((d, i) => (d.getTime() < at.getTime() ? [i] : []));
         const head: ParsedEvent = {
           ...current,
           rrule: ruleEndingBefore(current, at),
           exdates: current.exdates.filter((d) => d.getTime() < at.getTime()),
+          rdates: earlier.map((i) => current.rdates[i] as Date),
+          rdateEnds: earlier.map((i) => current.rdateEnds[i] ?? null),
         };
         result = result.map((e) => {
           if (e === current) return head;

@@ -21,7 +21,10 @@ function unchanged(row: EventRow, event: ParsedEvent, seriesId: string | null, e
     row.rrule === event.rrule &&
     row.seriesId === seriesId &&
     row.exdates.length === exdates.length &&
-    row.exdates.every((d, i) => sameTime(d, exdates[i] ?? null))
+    row.exdates.every((d, i) => sameTime(d, exdates[i] ?? null)) &&
+    row.rdates.length === event.rdates.length &&
+    row.rdates.every((d, i) => sameTime(d, event.rdates[i] ?? null)) &&
+    row.rdateEnds.every((d, i) => sameTime(d, event.rdateEnds[i] ?? null))
   );
 }
 
@@ -105,6 +108,8 @@ async function saveImported(
     timezone: event.timezone,
     rrule: event.rrule,
     exdates,
+    rdates: event.rdates,
+    rdateEnds: event.rdateEnds,
     seriesEndsAt: computeSeriesEnd(event),
     seriesId,
   };

@@ -227,6 +227,12 @@ function* expandSteps(
     const floatTo = new Date((event.allDay ? to.getTime() : toFloating(to, event.timezone).getTime()) + margin);
     const excluded = new Set(event.exdates.map((d) => d.getTime()));
     const detached = replaced.get(event.id);
+    // An extra date given as a PERIOD has a length of its own.
+    const periodEnds = new Map<number, number>();
+    event.rdates?.forEach((d, i) => {
+      const end = event.rdateEnds?.[i];
+      if (end) periodEnds.set(d.getTime(), end.getTime());
+    });
     let limit = firstWalk;
     let walk = seriesOccurrences(event, floatFrom, floatTo, limit);
     let index = 0;
@@ -260,7 +266,7 @@ function* expandSteps(
           }
           const start = walk.starts[index++] as Date;
           if (excluded.has(start.getTime()) || detached?.has(start.getTime())) continue;
-          const end = new Date(start.getTime() + duration);
+          const end = new Date(periodEnds.get(start.getTime()) ?? start.getTime() + duration);
           if (!inRange(event, start, end)) continue;
           this.head = occurrence(event, start, end, start);
           // One beyond the series' cap: the answer is complete only up to it.

@@ -9,6 +9,8 @@ export const MAX_RANGE_DAYS = 400;
 /** The largest .ics text importIcs takes (characters); the HTTP body limit (1 MiB) applies too. */
 export const ICS_MAX_CHARS = 1_000_000;
 export const EXDATES_MAX = 1_000;
+/** At most this many extra dates (RDATE) on one series; an imported event with more is refused, not cut. */
+export const RDATES_MAX = 1_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -218,6 +220,8 @@ export const ZEvent = z.object({
   /** The rule in the form's terms, or null when there is none or it says more than the form can. */
   recurrence: ZRecurrence.nullable(),
   exdates: z.array(z.date()),
+  /** Extra dates of the series (RDATE), from an imported file. */
+  rdates: z.array(z.date()),
   icsUid: z.string(),
   /** A detached occurrence: the original start it replaces, and its series. */
   recurrenceId: z.date().nullable(),

@@ -23,6 +23,9 @@ export interface ExpandableEvent {
   timezone: string;
   rrule: string | null;
   exdates: Date[];
+  /** Extra dates of the series (RDATE): their starts and, one for one, their ends (null: the series' length). */
+  rdates?: Date[];
+  rdateEnds?: (Date | null)[];
   recurrenceId: Date | null;
   seriesId: string | null;
   /** Set for a read-only event of a subscribed calendar. */
@@ -147,9 +150,10 @@ export function seriesOccurrences(
   floatingTo: Date,
   limit: number,
 ): SeriesOccurrences {
+  const extra = event.rdates?.length ? `|${event.rdates.map((d) => d.getTime()).join(',')}` : '';
   const key = walkFromSeriesStart
     ? null
-    : `${event.rrule}|${event.startsAt.getTime()}|${event.timezone}|${event.allDay}|${floatingFrom.getTime()}|${floatingTo.getTime()}|${limit}`;
+    : `${event.rrule}|${event.startsAt.getTime()}|${event.timezone}|${event.allDay}|${floatingFrom.getTime()}|${floatingTo.getTime()}|${limit}${extra}`;
   let found = key === null ? undefined : rememberedStarts.get(key);
   if (found && key !== null) {
     // Most recently used last: the first key is the one to forget.
@@ -165,10 +169,8 @@ export function seriesOccurrences(
       ? { maxSteps: WALK_BUDGET.maxSteps, maxMs: Number.POSITIVE_INFINITY }
       : undefined;
     const walk = occurrencesBetween(rule, dtstart, until, floatingFrom, floatingTo, limit, budget);
-    found = {
-      times: walk.dates.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)).getTime()),
-      exhausted: walk.exhausted,
-    };
+    const times = walk.dates.map((date) => (event.allDay ? date : fromFloating(date, event.timezone)).getTime());
+    found = { times: withExtraDates(event, times, floatingFrom, floatingTo, limit), exhausted: walk.exhausted };
     // A walk cut short by the clock (a busy machine) is not remembered: the next one may finish.
     if (key !== null && (!walk.exhausted || walk.steps > WALK_BUDGET.maxSteps)) {
       if (rememberedStarts.size >= REMEMBERED_STARTS) {
@@ -181,6 +183,30 @@ export function seriesOccurrences(
   return { starts: found.times.map((time) => new Date(time)), exhausted: found.exhausted };
 }
 const REMEMBERED_STARTS = 5_000;
+
+/**
+ * The rule's starts with the series' extra dates (RDATE) in the same floating range merged in, in order, once each,
+ * at most `limit`. The recurrence set is the rule's dates and the extra dates together (RFC 5545 §3.8.5.2).
+ */
+function withExtraDates(
+  event: ExpandableEvent,
+  times: number[],
+  floatingFrom: Date,
+  floatingTo: Date,
+  limit: number,
+): number[] {
+  if (!event.rdates?.length) return times;
+  const from = floatingFrom.getTime();
+  const to = floatingTo.getTime();
+  const extra = event.rdates
+    .filter((d) => {
+      const floating = (event.allDay ? d : toFloating(d, event.timezone)).getTime();
+      return floating >= from && floating <= to;
+    })
+    .map((d) => d.getTime());
+  if (extra.length === 0) return times;
+  return [...new Set([...times, ...extra])].sort((a, b) => a - b).slice(0, limit);
+}
 const rememberedStarts = new Map<string, { times: number[]; exhausted: boolean }>();
 
 /** Occurrence starts of a series in a floating range (see seriesOccurrences). */
@@ -191,6 +217,7 @@ export function seriesStarts(event: ExpandableEvent, floatingFrom: Date, floatin
 /** Whether `start` is an occurrence of the series (or the start of the single event), ignoring exceptions. */
 export function isOccurrenceStart(event: ExpandableEvent, start: Date): boolean {
   if (!event.rrule) return event.startsAt.getTime() === start.getTime();
+  if (event.rdates?.some((d) => d.getTime() === start.getTime())) return true;
   const floating = event.allDay ? start : toFloating(start, event.timezone);
   const around = seriesStarts(event, new Date(floating.getTime() - 1000), new Date(floating.getTime() + 1000), 10);
   return around.some((d) => d.getTime() === start.getTime());
@@ -263,7 +290,21 @@ export function ruleFrom(series: SplitSeries, from: Date): string {
  * walk's budget). For a single event, its end. Used to skip finished series in range queries, so it may err late,
  * never early.
  */
-export function seriesEnd(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>) {
+export function seriesEnd(
+  event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule' | 'rdates' | 'rdateEnds'>,
+) {
+  const ruleEnd = ruleSeriesEnd(event);
+  if (ruleEnd === null || !event.rdates?.length) return ruleEnd;
+  // An extra date after the rule's last occurrence ends the series later.
+  const duration = durationOf(event);
+  let end = ruleEnd.getTime();
+  event.rdates.forEach((start, i) => {
+    end = Math.max(end, (event.rdateEnds?.[i]?.getTime() ?? start.getTime() + duration) + DAY_MS);
+  });
+  return new Date(end);
+}
+
+function ruleSeriesEnd(event: Pick<ExpandableEvent, 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>) {
   if (!event.rrule) return event.endsAt;
   const { rule, dtstart, until } = seriesRule(event);
   let lastFloating: Date | null = null;

@@ -20,6 +20,8 @@ export function computeSeriesEnd(event: {
   endsAt: Date;
   timezone: string;
   rrule: string | null;
+  rdates?: Date[];
+  rdateEnds?: (Date | null)[];
 }) {
   return seriesEnd(event);
 }

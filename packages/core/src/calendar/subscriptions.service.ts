@@ -281,6 +281,8 @@ function eventRows(events: ParsedEvent[], claimed: Claimed) {
       timezone: e.timezone,
       rrule: e.rrule,
       exdates,
+      rdates: e.rdates,
+      rdateEnds: e.rdateEnds,
       seriesEndsAt,
       icsUid: e.icsUid,
       recurrenceId: e.recurrenceId,

@@ -124,6 +124,8 @@ export function toExportableEvent(row: TDataRow<'events'>): ExportableEvent {
     timezone: row.timezone,
     rrule: row.rrule,
     exdates: row.exdates.map((d) => new Date(d)),
+    rdates: (row.rdates ?? []).map((d) => new Date(d)),
+    rdateEnds: (row.rdateEnds ?? []).map((d) => (d === null ? null : new Date(d))),
     recurrenceId: row.recurrenceId === null ? null : new Date(row.recurrenceId),
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),

@@ -177,6 +177,8 @@ function sectionReaders(db: Kysely<DB>, userId: string) {
       timezone: r.timezone,
       rrule: r.rrule,
       exdates: r.exdates.map(iso),
+      // Only when there are some: exports of calendars without extra dates stay as they were.
+      ...(r.rdates.length > 0 ? { rdates: r.rdates.map(iso), rdateEnds: r.rdateEnds.map(isoOrNull) } : {}),
       icsUid: r.icsUid,
       recurrenceId: isoOrNull(r.recurrenceId),
       seriesId: r.seriesId,

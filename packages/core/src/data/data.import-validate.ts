@@ -168,7 +168,10 @@ export async function ruleProblems(doc: TDataExport): Promise<RuleProblems> {
 
 /** An event row as the calendar's rule checks and series end take it. */
 export function eventTimes(
-  event: Pick<TDataExport['events'][number], 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>,
+  event: Pick<
+    TDataExport['events'][number],
+    'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule' | 'rdates' | 'rdateEnds'
+  >,
 ) {
   return {
     allDay: event.allDay,
@@ -176,5 +179,7 @@ export function eventTimes(
     endsAt: new Date(event.endsAt),
     timezone: event.timezone,
     rrule: event.rrule,
+    rdates: (event.rdates ?? []).map((value) => new Date(value)),
+    rdateEnds: (event.rdateEnds ?? []).map((value) => (value === null ? null : new Date(value))),
   };
 }

@@ -253,6 +253,8 @@ const SECTION_WRITERS: SectionSteps[] = [
     values: ({ id: _id, ...values }, { planner }) => ({
       ...values,
       exdates: values.exdates.map((value) => new Date(value)),
+      rdates: eventTimes(values).rdates,
+      rdateEnds: eventTimes(values).rdateEnds,
       seriesId: planner.idOf('events', values.seriesId),
       seriesEndsAt: seriesEnd(eventTimes(values)),
     }),

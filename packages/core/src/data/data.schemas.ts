@@ -275,6 +275,9 @@ export const ZDataEvent = z
     timezone: ZDataTimezone,
     rrule: text(1_000).nullable(),
     exdates: z.array(ZDataDateTime).max(10_000),
+    /** Extra dates (RDATE) and, one for one, their ends (null: the event's length); absent when there are none. */
+    rdates: z.array(ZDataDateTime).max(1_000).optional(),
+    rdateEnds: z.array(ZDataDateTime.nullable()).max(1_000).optional(),
     icsUid: name(1_000),
     /** A detached occurrence: the original start it replaces, in the series `seriesId`. */
     recurrenceId: ZDataDateTime.nullable(),
@@ -289,6 +292,14 @@ export const ZDataEvent = z
   .refine((row) => row.recurrenceId === null || row.rrule === null, {
     error: 'A detached occurrence has no repeat rule of its own',
     path: ['rrule'],
+  })
+  .refine((row) => (row.rdates?.length ?? 0) === (row.rdateEnds?.length ?? 0), {
+    error: "Every extra date (rdates) needs its end in rdateEnds (null for the event's length)",
+    path: ['rdateEnds'],
+  })
+  .refine((row) => (row.rdates?.length ?? 0) === 0 || row.rrule !== null, {
+    error: 'Extra dates (rdates) belong to a series',
+    path: ['rdates'],
   });
 
 // ---------- the document ----------

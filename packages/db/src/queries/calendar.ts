@@ -14,6 +14,8 @@ const EVENT_COLUMNS = [
   'timezone',
   'rrule',
   'exdates',
+  'rdates',
+  'rdateEnds',
   'seriesEndsAt',
   'icsUid',
   'recurrenceId',
@@ -64,7 +66,7 @@ export async function listEventsByUids(db: Kysely<DB>, userId: string, icsUids: 
 }
 
 const AROUND_COLUMNS = sql`id, title, description, location, starts_at, ends_at, all_day, timezone, rrule, exdates,
-  recurrence_id, series_id, subscription_id`;
+  rdates, rdate_ends, recurrence_id, series_id, subscription_id`;
 
 /** What expanding an event into occurrences needs of it. */
 export interface EventAroundRow {
@@ -78,6 +80,8 @@ export interface EventAroundRow {
   timezone: string;
   rrule: string | null;
   exdates: Date[];
+  rdates: Date[];
+  rdateEnds: (Date | null)[];
   recurrenceId: Date | null;
   seriesId: string | null;
   subscriptionId: string | null;
@@ -110,6 +114,8 @@ export const eventAroundFromJson = (e: Json<EventAroundRow>): EventAroundRow => 
   startsAt: toDate(e.startsAt),
   endsAt: toDate(e.endsAt),
   exdates: (e.exdates ?? []).map(toDate),
+  rdates: (e.rdates ?? []).map(toDate),
+  rdateEnds: (e.rdateEnds ?? []).map(toDateOrNull),
   recurrenceId: toDateOrNull(e.recurrenceId),
 });
 

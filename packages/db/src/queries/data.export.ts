@@ -261,6 +261,8 @@ export function exportEventsQuery(db: Kysely<DB>, userId: string) {
       'timezone',
       'rrule',
       'exdates',
+      'rdates',
+      'rdateEnds',
       'icsUid',
       'recurrenceId',
       'seriesId',

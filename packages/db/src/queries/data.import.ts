@@ -308,6 +308,8 @@ export async function insertEvents(trx: Kysely<DB>, rows: NewEvent[]) {
       timezone: 'text',
       rrule: 'text',
       exdates: 'timestamptz[]',
+      rdates: 'timestamptz[]',
+      rdateEnds: 'timestamptz[]',
       seriesEndsAt: 'timestamptz',
       icsUid: 'text',
       recurrenceId: 'timestamptz',

@@ -8,7 +8,9 @@ export type Json<T> = {
       ? string | null
       : T[K] extends Date[]
         ? string[]
-        : T[K];
+        : T[K] extends (Date | null)[]
+          ? (string | null)[]
+          : T[K];
 };
 
 /** The rows of `query` as one JSON array (rows keep the query's order), to read several sets in one statement. */
