@@ -569,7 +569,7 @@ function generateFitness(ctx: Context) {
               rpe: null,
               durationS: null,
               distanceM: null,
-              isWarmup: true,
+              setType: 'warmup',
               completed: true,
               createdAt: clock,
             });
@@ -594,7 +594,7 @@ function generateFitness(ctx: Context) {
                   : null,
               durationS: isHold ? faker.number.int({ min: l.repMin, max: l.repMax }) : null,
               distanceM: null,
-              isWarmup: false,
+              setType: 'normal',
               completed: true,
               createdAt: clock,
             });
@@ -628,7 +628,7 @@ function generateFitness(ctx: Context) {
           rpe: null,
           durationS: minutes * 60,
           distanceM: Math.round(minutes * (metresPerMinute ?? 300) * (0.9 + faker.number.float() * 0.2)),
-          isWarmup: false,
+          setType: 'normal',
           completed: true,
           createdAt: later(startedAt, minutes),
         });

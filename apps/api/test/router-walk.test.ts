@@ -281,6 +281,13 @@ beforeAll(async () => {
   alice = { ...OWNER, browser: ownerBrowser };
   bob = await makeActor('bob');
   walker = await makeActor('walker');
+  // Relinking needs an exercise every user may link to (the library's ids are made by the migration).
+  SAMPLE_INPUTS['fitness.sessions.relinkExercise'] = {
+    id: randomUUID(),
+    sourceName: 'Squat',
+    exerciseId: await fitnessWalkExercise(alice),
+    everywhere: true,
+  };
   readKey = (await alice.browser.client.apiKeys.create.mutate({ name: 'walk read', scope: 'read' })).key;
   writeKey = (await alice.browser.client.apiKeys.create.mutate({ name: 'walk write', scope: 'write' })).key;
   for (const p of procedures) {

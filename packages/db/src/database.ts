@@ -246,9 +246,20 @@ export interface WorkoutSessionsTable {
   startedAt: Timestamp;
   finishedAt: NullableTimestamp;
   notes: string | null;
+  /** Notes written on an exercise in this workout, in file order (migration 20261207120000; core checks the shape). */
+  exerciseNotes: Generated<WorkoutExerciseNote[]>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }
+
+/** A note on an exercise in a workout: it comes before the session's set at `position`. */
+export interface WorkoutExerciseNote {
+  position: number;
+  exerciseName: string;
+  note: string;
+}
+
+export type WorkoutSetType = 'normal' | 'warmup' | 'dropset' | 'failure';
 
 export interface WorkoutSetsTable {
   id: Generated<string>;
@@ -261,7 +272,12 @@ export interface WorkoutSetsTable {
   rpe: NullableNumeric;
   durationS: number | null;
   distanceM: NullableNumeric;
-  isWarmup: Generated<boolean>;
+  setType: Generated<WorkoutSetType>;
+  /** Derived from setType by the database (migration 20261207120000); never written. */
+  isWarmup: GeneratedAlways<boolean>;
+  note: string | null;
+  /** The exercise's name as the imported file wrote it (null: logged in the app); exerciseId is only its link. */
+  sourceName: string | null;
   /** False for a planned set pre-filled from a program and not yet logged. */
   completed: Generated<boolean>;
   createdAt: CreatedAt;

@@ -14,6 +14,7 @@ import * as m20261126000000 from '../migrations/20261126000000_data_versions.js'
 import * as m20261126010000 from '../migrations/20261126010000_journal_excerpt.js';
 import * as m20261127000000 from '../migrations/20261127000000_subscription_skipped.js';
 import * as m20261207110000 from '../migrations/20261207110000_event_rdates.js';
+import * as m20261207120000 from '../migrations/20261207120000_workout_csv_lossless.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261126010000_journal_excerpt': m20261126010000,
   '20261127000000_subscription_skipped': m20261127000000,
   '20261207110000_event_rdates': m20261207110000,
+  '20261207120000_workout_csv_lossless': m20261207120000,
 };

@@ -358,6 +358,67 @@ describe('data.import', () => {
     expect(weights.map((w) => w.weightKg)).not.toContain(99);
   });
 
+  it('keeps what workout files said: set types, notes, notes on exercises, file names, seconds', async () => {
+    const lifter = await newUser();
+    await lifter.client.fitness.import.csv.mutate({
+      csv: [
+        'Workout #,Date,Workout Name,Duration (sec),Exercise Name,Set Order,Weight (kg),Reps,Distance (meters),Seconds,Notes,Workout Notes,RPE',
+        '1,2025-03-01 09:00:00,Push,3725,Overhead Press (Dumbbell),Note,,,,,Seat upright,Felt strong,',
+        '1,2025-03-01 09:00:00,Push,3725,Overhead Press (Dumbbell),W,10,10,0,0,,Felt strong,',
+        '1,2025-03-01 09:00:00,Push,3725,Overhead Press (Dumbbell),1,20,8,0,0,grindy,Felt strong,9',
+        '1,2025-03-01 09:00:00,Push,3725,Overhead Press (Dumbbell),D,15,10,0,0,,Felt strong,',
+        '1,2025-03-01 09:00:00,Push,3725,Dips,F,0,12,0,0,,Felt strong,',
+      ].join('\n'),
+    });
+    const backup = await lifter.client.data.export.query();
+    const [session] = backup.workoutSessions;
+    expect(session).toMatchObject({
+      notes: 'Felt strong',
+      exerciseNotes: [{ position: 0, exerciseName: 'Overhead Press (Dumbbell)', note: 'Seat upright' }],
+    });
+    expect(Date.parse(session?.finishedAt as string) - Date.parse(session?.startedAt as string)).toBe(3725_000);
+    expect(backup.workoutSets.map((s) => [s.setType, s.isWarmup, s.note, s.sourceName])).toEqual([
+      ['warmup', true, null, 'Overhead Press (Dumbbell)'],
+      ['normal', false, 'grindy', 'Overhead Press (Dumbbell)'],
+      ['dropset', false, null, 'Overhead Press (Dumbbell)'],
+      ['failure', false, null, 'Dips'],
+    ]);
+
+    const restored = await newUser();
+    await restored.client.data.import.mutate({ data: backup, mode: 'replace' });
+    expect(normalise(await restored.client.data.export.query())).toEqual(normalise(backup));
+    const csv = (await lifter.client.fitness.export.csv.query()).csv;
+    expect((await restored.client.fitness.export.csv.query()).csv).toBe(csv);
+
+    // A merge that takes the document's newer session rewrites its notes on exercises too.
+    const edited = structuredClone(backup);
+    const newer = edited.workoutSessions[0] as TDataExport['workoutSessions'][number];
+    newer.exerciseNotes = [{ position: 1, exerciseName: 'Overhead Press (Dumbbell)', note: 'Seat at 80°' }];
+    newer.updatedAt = new Date(Date.parse(newer.updatedAt) + 60_000).toISOString();
+    const merged = await restored.client.data.import.mutate({ data: edited, mode: 'merge' });
+    expect(merged.counts.workoutSessions.updated).toBe(1);
+    const [after] = (await restored.client.data.export.query()).workoutSessions;
+    expect(after?.exerciseNotes).toEqual(newer.exerciseNotes);
+
+    // An export from before set types (isWarmup only, no notes or names) still imports.
+    const older = structuredClone(backup);
+    for (const s of older.workoutSets) {
+      delete s.setType;
+      delete s.note;
+      delete s.sourceName;
+    }
+    for (const s of older.workoutSessions) delete s.exerciseNotes;
+    const fromOlder = await newUser();
+    expect((await fromOlder.client.data.import.mutate({ data: older, mode: 'replace' })).failuresTotal).toBe(0);
+    const sets = (await fromOlder.client.data.export.query()).workoutSets;
+    expect(sets.map((s) => [s.setType, s.note, s.sourceName])).toEqual([
+      ['warmup', null, null],
+      ['normal', null, null],
+      ['normal', null, null],
+      ['normal', null, null],
+    ]);
+  });
+
   it('a dry run reports the counts and writes nothing', async () => {
     const erin = await newUser();
     const before = await erin.client.data.export.query();

@@ -63,13 +63,24 @@ describe('fitness.import.csv', () => {
       ['Pull Day', '2024-03-07T18:30:45.000Z', '2024-03-07T19:28:45.000Z'],
     ]);
     const push = sessions[1];
-    expect(push?.sets.map((s) => [s.exerciseName, s.isWarmup, s.weightKg, s.reps, s.rpe, s.completed])).toEqual([
-      ['Bench Press (Barbell)', true, 40, 10, null, true],
-      ['Bench Press (Barbell)', false, 60, 10, 7, true],
-      ['Bench Press (Barbell)', false, 62.5, 8, 8.5, true],
-      ['Seated Overhead Press (Dumbbell)', false, 22.5, 12, null, true],
-      ['Triceps Pushdown (Cable)', false, 30, 15, null, true],
+    expect(
+      push?.sets.map((s) => [s.exerciseName, s.setType, s.isWarmup, s.weightKg, s.reps, s.rpe, s.completed]),
+    ).toEqual([
+      ['Bench Press (Barbell)', 'warmup', true, 40, 10, null, true],
+      ['Bench Press (Barbell)', 'normal', false, 60, 10, 7, true],
+      ['Bench Press (Barbell)', 'normal', false, 62.5, 8, 8.5, true],
+      ['Seated Overhead Press (Dumbbell)', 'normal', false, 22.5, 12, null, true],
+      ['Triceps Pushdown (Cable)', 'normal', false, 30, 15, null, true],
     ]);
+    // The file's own names stay on the sets; the library exercise is only what they are linked to.
+    expect(push?.sets.map((s) => s.sourceName)).toEqual([
+      'Bench Press (Barbell)',
+      'Bench Press (Barbell)',
+      'Bench Press (Barbell)',
+      'Overhead Press (Dumbbell)',
+      'Triceps Pushdown (Cable - Straight Bar)',
+    ]);
+    expect(push?.durationS).toBe(3900);
     expect(sessions[0]?.sets[0]).toMatchObject({ exerciseName: 'Running', distanceM: 5200, durationS: 1860 });
     expect(sessions[2]?.sets.map((s) => s.exerciseName)).toEqual([
       'Deadlift (Barbell)',
@@ -109,7 +120,8 @@ describe('fitness.import.csv', () => {
     expect(report).toMatchObject({ sessions: 1, sets: 4, exercisesCreated: [], skippedRows: [] });
     const [session] = await allSessions(user);
     expect(session?.sets.map((s) => (s.weightKg === null ? null : kgToLb(s.weightKg)))).toEqual([95, 225, 225, null]);
-    expect(session?.notes).toContain('felt heavy, grip "narrow"');
+    expect(session?.notes).toBe('deload next week');
+    expect(session?.sets.map((s) => s.note)).toEqual([null, 'felt heavy, grip "narrow"', null, null]);
     expect(session?.sets[3]).toMatchObject({ exerciseName: 'Rowing (Machine)', distanceM: 1995.59, durationS: 420 });
   });
 
@@ -145,13 +157,14 @@ describe('fitness.import.csv', () => {
     // 07:30 in Berlin in July is 05:30 UTC.
     expect(session?.startedAt.toISOString()).toBe('2024-07-05T05:30:00.000Z');
     expect(session?.finishedAt?.toISOString()).toBe('2024-07-05T06:41:00.000Z');
-    expect(session?.sets.map((s) => [s.exerciseName, s.isWarmup])).toEqual([
-      ['Bench Press (Barbell)', true],
-      ['Bench Press (Barbell)', false],
-      ['Bent Over Row (Barbell)', false],
-      ['Lateral Raise (Dumbbell)', false],
-      ['Running (Treadmill)', false],
+    expect(session?.sets.map((s) => [s.sourceName, s.exerciseName, s.setType])).toEqual([
+      ['Bench Press (Barbell)', 'Bench Press (Barbell)', 'warmup'],
+      ['Bench Press (Barbell)', 'Bench Press (Barbell)', 'normal'],
+      ['Bent Over Row (Barbell)', 'Bent Over Row (Barbell)', 'normal'],
+      ['Lateral Raise (Dumbbell)', 'Lateral Raise (Dumbbell)', 'dropset'],
+      ['Treadmill', 'Running (Treadmill)', 'normal'],
     ]);
+    expect(session?.durationS).toBe(71 * 60);
   });
 
   it('matches the user’s own exercises first, any case', async () => {
@@ -220,11 +233,18 @@ describe('fitness.export.csv', () => {
     const exported = await source.client.fitness.export.csv.query();
     expect(exported.filename).toMatch(/^lifeos-workouts-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = exported.csv.trimEnd().split('\n');
-    expect(lines[0]).toBe('Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE');
+    expect(lines[0]).toBe(
+      'Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE',
+    );
     expect(lines).toHaveLength(1 + 11 + 4 + 4 + 5 + 4);
-    expect(lines).toContain('2019-11-02 10:04:33,Leg Day,1h 2m,Squat (Barbell),2,102.5,5,0,0,8');
-    expect(lines).toContain('2024-03-05 18:01:12,Push Day,1h 5m,Bench Press (Barbell),W,40,10,0,0,');
-    expect(lines).toContain('2024-03-04 09:00:00,Push A,1h 0m,Bench Press (Barbell),1,102.0583,5,0,0,8');
+    expect(lines).toContain('2019-11-02 10:04:33,Leg Day,1h 2m,Squat (Barbell),2,102.5,5,0,0,,"Kniebeuge, tief",8');
+    expect(lines).toContain('2024-03-05 18:01:12,Push Day,1h 5m,Bench Press (Barbell),W,40,10,0,0,,,');
+    expect(lines).toContain(
+      '2024-03-04 09:00:00,Push A,1h 0m,Bench Press (Barbell),1,102.0583,5,0,0,"felt heavy, grip ""narrow""",deload next week,8',
+    );
+    // The file's own exercise names, not the library's they were linked to; Hevy's drop set as D.
+    expect(lines).toContain('2024-03-05 18:01:12,Push Day,1h 5m,Overhead Press (Dumbbell),1,22.5,12,0,0,,,');
+    expect(lines).toContain('2024-07-05 07:30:00,Upper A,1h 11m,Lateral Raise (Dumbbell),D,10,12,0,0,,,');
     expect(exported.csv).not.toContain('in progress');
 
     const copy = await newUser('copy', 'America/New_York');
@@ -232,6 +252,182 @@ describe('fitness.export.csv', () => {
     expect(report).toMatchObject({ sessions: 9, sets: 28, skippedRows: [], warnings: [] });
     expect([...report.exercisesCreated].sort()).toEqual(['Aerobics', 'Totally Unknown Machine']);
     expect((await copy.client.fitness.export.csv.query()).csv).toBe(exported.csv);
+  });
+});
+
+describe('workout files round-trip through the database', () => {
+  const FIXTURES = [
+    'strong-current-bom-crlf.csv',
+    'strong-units-notes.csv',
+    'strong-legacy-semicolon.csv',
+    'hevy.csv',
+    'strong-fr-localized-crlf.csv',
+  ];
+  it.each(FIXTURES)('%s: import → export → import (another user) → export gives the same bytes', async (name) => {
+    const key = name.replace(/\W/g, '').slice(0, 20);
+    const first = await newUser(`rt1${key}`, 'Europe/Berlin');
+    await first.client.fitness.import.csv.mutate({ csv: fixture(name) });
+    const once = (await first.client.fitness.export.csv.query()).csv;
+    const second = await newUser(`rt2${key}`, 'Europe/Berlin');
+    expect(await second.client.fitness.import.csv.mutate({ csv: once })).toMatchObject({
+      skippedRows: [],
+      warnings: [],
+    });
+    expect((await second.client.fitness.export.csv.query()).csv).toBe(once);
+  });
+
+  it("keeps Strong's Note rows, drop and failure sets, set and workout notes, and durations to the second", async () => {
+    const csv = [
+      'Workout #,Date,Workout Name,Duration (sec),Exercise Name,Set Order,Weight (kg),Reps,Distance (meters),Seconds,Notes,Workout Notes,RPE',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),Note,,,,,"Elbows in, 2s pause",Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),W,40,10,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),1,80,5,0,0,grindy,Felt strong,9',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),D,60,8,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Dips,F,0,12,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Dips,Note,,,,,last set to failure,Felt strong,',
+    ].join('\n');
+    const user = await newUser('noterows');
+    expect(await user.client.fitness.import.csv.mutate({ csv })).toMatchObject({
+      sessions: 1,
+      sets: 4,
+      skippedRows: [],
+    });
+    const [session] = await allSessions(user);
+    expect(session).toMatchObject({ notes: 'Felt strong', durationS: 3725 });
+    expect(session?.exerciseNotes).toEqual([
+      { position: 0, exerciseName: 'Bench Press (Barbell)', note: 'Elbows in, 2s pause' },
+      { position: 4, exerciseName: 'Dips', note: 'last set to failure' },
+    ]);
+    expect(session?.sets.map((s) => [s.setType, s.note])).toEqual([
+      ['warmup', null],
+      ['normal', 'grindy'],
+      ['dropset', null],
+      ['failure', null],
+    ]);
+    const listed = await user.client.fitness.sessions.list.query();
+    expect(listed.items[0]?.durationS).toBe(3725);
+    // Warm-ups stay out of the volume; drop and failure sets are working sets.
+    expect(listed.items[0]?.volumeKg).toBe(80 * 5 + 60 * 8);
+    const out = (await user.client.fitness.export.csv.query()).csv.trimEnd().split('\n');
+    expect(out.slice(1)).toEqual([
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Bench Press (Barbell),Note,,,,,"Elbows in, 2s pause",Felt strong,',
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Bench Press (Barbell),W,40,10,0,0,,Felt strong,',
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Bench Press (Barbell),1,80,5,0,0,grindy,Felt strong,9',
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Bench Press (Barbell),D,60,8,0,0,,Felt strong,',
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Dips,F,0,12,0,0,,Felt strong,',
+      '2025-03-01 09:00:00,Push,1h 2m 5s,Dips,Note,,,,,last set to failure,Felt strong,',
+    ]);
+  });
+
+  it('logs and changes set types and notes in the app (isWarmup still understood)', async () => {
+    const user = await newUser('settypes');
+    const session = await user.client.fitness.sessions.start.mutate({ name: 'types' });
+    const [squat] = await user.client.fitness.exercises.list.query({ q: 'Squat (Barbell)' });
+    const exerciseId = squat?.id as string;
+    let s = await user.client.fitness.sessions.logSet.mutate({
+      sessionId: session.id,
+      exerciseId,
+      reps: 5,
+      isWarmup: true,
+    });
+    s = await user.client.fitness.sessions.logSet.mutate({
+      sessionId: session.id,
+      exerciseId,
+      reps: 3,
+      setType: 'failure',
+      note: 'ground it out',
+    });
+    expect(s.sets.map((x) => [x.setType, x.isWarmup, x.note, x.sourceName])).toEqual([
+      ['warmup', true, null, null],
+      ['failure', false, 'ground it out', null],
+    ]);
+    s = await user.client.fitness.sessions.updateSet.mutate({
+      id: s.sets[0]?.id as string,
+      setType: 'dropset',
+      note: '',
+    });
+    expect(s.sets[0]).toMatchObject({ setType: 'dropset', isWarmup: false, note: null });
+    await expectCode(
+      user.client.fitness.sessions.updateSet.mutate({ id: s.sets[0]?.id as string, setType: 'normal', isWarmup: true }),
+      'BAD_REQUEST',
+    );
+  });
+});
+
+describe('fitness.sessions.relinkExercise', () => {
+  it("changes an imported name's link in one workout or everywhere, keeping the name; later imports follow", async () => {
+    const user = await newUser('relink');
+    await user.client.fitness.import.csv.mutate({ csv: fixture('strong-current-bom-crlf.csv') });
+    const [chestPress] = await user.client.fitness.exercises.list.query({ q: 'Chest Press (Machine)' });
+    const [dumbbellBench] = await user.client.fitness.exercises.list.query({ q: 'Bench Press (Dumbbell)' });
+    const sessions = await allSessions(user);
+    const push = sessions[1];
+    const pull = sessions[2];
+
+    const inOne = await user.client.fitness.sessions.relinkExercise.mutate({
+      id: push?.id as string,
+      sourceName: 'overhead press (dumbbell)',
+      exerciseId: dumbbellBench?.id as string,
+    });
+    expect(inOne.sets).toBe(1);
+    expect(inOne.session.sets[3]).toMatchObject({
+      sourceName: 'Overhead Press (Dumbbell)',
+      exerciseName: 'Bench Press (Dumbbell)',
+      exerciseId: dumbbellBench?.id,
+    });
+    // The export still writes the file's own name.
+    expect((await user.client.fitness.export.csv.query()).csv).toContain(',Overhead Press (Dumbbell),1,22.5,');
+
+    // Everywhere: asked from any workout of the user's, also one without that name.
+    const everywhere = await user.client.fitness.sessions.relinkExercise.mutate({
+      id: push?.id as string,
+      sourceName: 'Totally Unknown Machine',
+      exerciseId: chestPress?.id as string,
+      everywhere: true,
+    });
+    expect(everywhere.sets).toBe(1);
+    const relinked = await user.client.fitness.sessions.get.query({ id: pull?.id as string });
+    expect(relinked.sets.at(-1)).toMatchObject({
+      sourceName: 'Totally Unknown Machine',
+      exerciseName: 'Chest Press (Machine)',
+    });
+    // The next file with that name is linked the way the user chose.
+    const later = await user.client.fitness.import.csv.mutate({
+      csv: 'Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE\n2024-04-01 10:00:00,Pull Day,50m,Totally Unknown Machine,1,50,10,0,0,\n',
+    });
+    expect(later.exercisesCreated).toEqual([]);
+    const latest = (await allSessions(user)).at(-1);
+    expect(latest?.sets[0]).toMatchObject({ exerciseId: chestPress?.id, sourceName: 'Totally Unknown Machine' });
+  });
+
+  it("touches only the caller's sets: another user's workout is not found, and 'everywhere' is the caller's", async () => {
+    const alice = await newUser('relinka');
+    const bob = await newUser('relinkb');
+    const csv = fixture('strong-current-bom-crlf.csv');
+    await alice.client.fitness.import.csv.mutate({ csv });
+    await bob.client.fitness.import.csv.mutate({ csv });
+    const [chestPress] = await bob.client.fitness.exercises.list.query({ q: 'Chest Press (Machine)' });
+    const alicePull = (await allSessions(alice))[2];
+    const bobPull = (await allSessions(bob))[2];
+    const input = { sourceName: 'Bench Press (Barbell)', exerciseId: chestPress?.id as string, everywhere: true };
+    await expectCode(
+      bob.client.fitness.sessions.relinkExercise.mutate({ ...input, id: alicePull?.id as string }),
+      'NOT_FOUND',
+    );
+    const mine = await bob.client.fitness.sessions.relinkExercise.mutate({ ...input, id: bobPull?.id as string });
+    expect(mine.sets).toBe(3);
+    const aliceBench = (await allSessions(alice))[1]?.sets.filter((s) => s.sourceName === 'Bench Press (Barbell)');
+    expect(aliceBench?.map((s) => s.exerciseName)).toEqual(Array(3).fill('Bench Press (Barbell)'));
+    // Another user's own exercise cannot be linked to.
+    const [bobs] = await bob.client.fitness.exercises.list.query({ q: 'Totally Unknown Machine' });
+    await expectCode(
+      alice.client.fitness.sessions.relinkExercise.mutate({
+        ...input,
+        id: alicePull?.id as string,
+        exerciseId: bobs?.id as string,
+      }),
+      'NOT_FOUND',
+    );
   });
 });
 

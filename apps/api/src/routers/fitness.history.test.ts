@@ -46,13 +46,13 @@ beforeAll(async () => {
       ${base}::timestamptz + make_interval(days => i * 2, hours => 1)
     from generate_series(0, ${SESSIONS - 1}) as i`.execute(db);
   await sql`
-    insert into workout_sets (user_id, session_id, exercise_id, position, reps, weight_kg, is_warmup)
+    insert into workout_sets (user_id, session_id, exercise_id, position, reps, weight_kg, set_type)
     select ${userId}, overlay(overlay(md5('s' || i) placing '4' from 13) placing '8' from 17)::uuid,
       case k when 0 then ${ids[EXERCISES[0]]}::uuid when 1 then ${ids[EXERCISES[1]]}::uuid else ${ids[EXERCISES[2]]}::uuid end,
       k * 4 + j,
       case when j = 0 then 10 else 3 + ((i + j + k) % 10) end,
       case when j = 0 then 20 else 40 + k * 20 + (i % 97) * 0.5 + j * 2.5 end,
-      j = 0
+      case when j = 0 then 'warmup' else 'normal' end
     from generate_series(0, ${SESSIONS - 1}) as i, generate_series(0, 2) as k, generate_series(0, 3) as j`.execute(db);
   // Noise that must not count: an unfinished session with a huge set.
   await sql`

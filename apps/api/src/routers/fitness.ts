@@ -23,6 +23,8 @@ import {
   ZProgramSummary,
   ZRecordsForExercise,
   ZRecordsForExerciseInput,
+  ZRelinkExerciseInput,
+  ZRelinkExerciseResult,
   ZReorderProgramInput,
   ZSessionPage,
   ZStartSessionInput,
@@ -133,6 +135,15 @@ const sessionsRouter = router({
     .input(ZIdInput)
     .output(ZWorkoutSession)
     .mutation(({ ctx, input }) => fitness.deleteSet(ctx, ctx.user.id, input.id)),
+  relinkExercise: protectedProcedure
+    .meta({
+      description:
+        'Link an imported exercise name (as the file wrote it) to another exercise, in this workout or everywhere ' +
+        '(also for later imports); answers the workout and how many sets changed',
+    })
+    .input(ZRelinkExerciseInput)
+    .output(ZRelinkExerciseResult)
+    .mutation(({ ctx, input }) => fitness.relinkExercise(ctx, ctx.user.id, input)),
   finish: protectedProcedure
     .meta({ description: 'Finish a workout; answers it with the records it set' })
     .input(ZFinishSessionInput)

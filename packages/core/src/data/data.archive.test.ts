@@ -91,8 +91,9 @@ const DOCUMENT: TDataExport = {
       programDayId: null,
       name: 'Push',
       startedAt: '2026-11-23T17:00:00.000Z',
-      finishedAt: '2026-11-23T18:05:00.000Z',
-      notes: null,
+      finishedAt: '2026-11-23T18:05:07.000Z',
+      notes: 'Felt strong',
+      exerciseNotes: [{ position: 0, exerciseName: 'Bench', note: 'Elbows in' }],
       createdAt: T,
       updatedAt: T,
     },
@@ -120,7 +121,15 @@ const DOCUMENT: TDataExport = {
   workoutSets: [
     ...[
       { n: 30, position: 0, isWarmup: true, reps: 10, weightKg: 40 },
-      { n: 31, position: 1, isWarmup: false, reps: 5, weightKg: 102.5 },
+      {
+        n: 31,
+        position: 1,
+        isWarmup: false,
+        setType: 'failure' as const,
+        reps: 5,
+        weightKg: 102.5,
+        sourceName: 'Bench',
+      },
       { n: 32, position: 2, isWarmup: false, reps: 5, weightKg: 100, completed: false },
     ].map(({ n, completed, ...s }) => ({
       id: id(n),
@@ -144,6 +153,8 @@ const DOCUMENT: TDataExport = {
       durationS: null,
       distanceM: null,
       isWarmup: false,
+      setType: 'dropset',
+      note: 'slow, heavy',
       completed: true,
       createdAt: T,
     },
@@ -337,7 +348,7 @@ describe('exportArchive', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('journal/'))).toEqual([]);
     expect(text(ARCHIVE_FILES.tasks)).toBe(`${TASKS_CSV_HEADER.join(',')}\n`);
     expect(text(ARCHIVE_FILES.workouts).split('\n')[0]).toBe(
-      'Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE',
+      'Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE',
     );
     expect(parseIcs(text(ARCHIVE_FILES.calendar), { defaultTimezone: 'UTC' }).events).toEqual([]);
   });
@@ -418,17 +429,19 @@ describe('exportArchive', () => {
       ...w,
       sets: w.sets.map(({ row: _row, ...set }) => set),
     });
-    const none = { rpe: null, durationS: null, distanceM: null };
+    const none = { rpe: null, durationS: null, distanceM: null, note: null };
     expect(parsed.workouts.map(strip)).toEqual([
       {
         name: 'Push',
         startedAt: new Date('2026-11-23T17:00:00.000Z'),
-        finishedAt: new Date('2026-11-23T18:05:00.000Z'),
-        notes: null,
+        // To the second; the workout's note, the note on an exercise, set types and the file's own name come along.
+        finishedAt: new Date('2026-11-23T18:05:07.000Z'),
+        notes: 'Felt strong',
+        exerciseNotes: [{ position: 0, exerciseName: 'Bench', note: 'Elbows in' }],
         // The set not marked completed is left out, as the fitness export does.
         sets: [
-          { exerciseName: 'Bench Press (Barbell)', isWarmup: true, reps: 10, weightKg: 40, ...none },
-          { exerciseName: 'Bench Press (Barbell)', isWarmup: false, reps: 5, weightKg: 102.5, ...none },
+          { exerciseName: 'Bench Press (Barbell)', setType: 'warmup', reps: 10, weightKg: 40, ...none },
+          { exerciseName: 'Bench', setType: 'failure', reps: 5, weightKg: 102.5, ...none },
         ],
       },
       {
@@ -436,11 +449,21 @@ describe('exportArchive', () => {
         startedAt: new Date('2026-11-24T07:30:00.000Z'),
         finishedAt: new Date('2026-11-24T08:00:00.000Z'),
         notes: null,
+        exerciseNotes: [],
         sets: [
-          { exerciseName: 'Sled Push, "heavy"', isWarmup: false, reps: 8, weightKg: 120, ...none, rpe: 8.5 },
+          {
+            exerciseName: 'Sled Push, "heavy"',
+            setType: 'dropset',
+            reps: 8,
+            weightKg: 120,
+            ...none,
+            rpe: 8.5,
+            note: 'slow, heavy',
+          },
           {
             exerciseName: 'Running',
-            isWarmup: false,
+            setType: 'normal',
+            note: null,
             reps: null,
             weightKg: null,
             rpe: null,

@@ -60,11 +60,7 @@ class WholeFileDeflate extends ZipPassThrough {
   }
 }
 
-interface WorkoutHeader {
-  name: string;
-  startedAt: Date;
-  finishedAt: Date;
-}
+type WorkoutHeader = Omit<ExportSession, 'sets'>;
 
 interface SetRow {
   position: number;
@@ -193,7 +189,13 @@ export async function* exportArchive(
         for (const s of part.rows) {
           // Like the fitness CSV export: finished workouts only (one in progress has no duration yet).
           if (s.finishedAt === null) continue;
-          sessions.set(s.id, { name: s.name, startedAt: new Date(s.startedAt), finishedAt: new Date(s.finishedAt) });
+          sessions.set(s.id, {
+            name: s.name,
+            startedAt: new Date(s.startedAt),
+            finishedAt: new Date(s.finishedAt),
+            notes: s.notes,
+            exerciseNotes: s.exerciseNotes ?? [],
+          });
         }
         break;
       case 'workoutSets':
@@ -208,8 +210,10 @@ export async function* exportArchive(
           currentSets.push({
             position: row.position,
             set: {
-              exerciseName,
-              isWarmup: row.isWarmup,
+              position: row.position,
+              exerciseName: row.sourceName ?? exerciseName,
+              setType: row.setType ?? (row.isWarmup ? 'warmup' : 'normal'),
+              note: row.note ?? null,
               reps: row.reps,
               weightKg: row.weightKg,
               rpe: row.rpe,

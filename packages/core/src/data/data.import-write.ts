@@ -118,11 +118,12 @@ const SECTION_WRITERS: SectionSteps[] = [
       startedAt: row.startedAt,
       finishedAt: row.finishedAt,
       notes: row.notes,
+      exerciseNotes: row.exerciseNotes ?? [],
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     }),
     insert: dataQueries.insertWorkoutSessions,
-    update: rewrite('workoutSessions'),
+    update: ({ trx, userId }, id, _row, values) => dataQueries.updateWorkoutSession(trx, userId, id, values),
     // An updated session's sets are the document's: its own are deleted and the document's written like new ones.
     afterwards: ({ trx, userId }, updated) => dataQueries.deleteSetsOfSessions(trx, userId, updated),
   }),
@@ -139,8 +140,15 @@ const SECTION_WRITERS: SectionSteps[] = [
       planner.report.count('workoutSets', session?.outcome === 'updated' ? 'updated' : 'created');
       return { id: randomUUID(), outcome: 'created' };
     },
-    values: ({ id, exercise: _exercise, sessionId, ...values }, { planner, exerciseOf }) => ({
+    // is_warmup is derived from set_type by the database; an older export's flag says which of the two it was.
+    values: (
+      { id, exercise: _exercise, sessionId, isWarmup, setType, note, sourceName, ...values },
+      { planner, exerciseOf },
+    ) => ({
       ...values,
+      setType: setType ?? (isWarmup ? 'warmup' : 'normal'),
+      note: note ?? null,
+      sourceName: sourceName ?? null,
       sessionId: (planner.plan.workoutSessions.get(sessionId) as Target).id,
       exerciseId: exerciseOf.get(id) as string,
     }),

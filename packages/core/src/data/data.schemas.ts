@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZCaptureUrl } from '../captures/captures.schemas.js';
 import { ZDateTimeText, ZId, ZLocalDate, ZWeekStart } from '../common/common.schemas.js';
-import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES } from '../fitness/fitness.schemas.js';
+import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES, SET_TYPES } from '../fitness/fitness.schemas.js';
 import { ZDailyReflectionContent, ZMorningPagesContent, ZWeeklyReviewContent } from '../journal/journal.schemas.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { ZTheme, ZUnits } from '../settings/settings.schemas.js';
@@ -164,6 +164,11 @@ export const ZDataWorkoutSession = z
     startedAt: ZDataDateTime,
     finishedAt: ZDataDateTime.nullable(),
     notes: text(10_000).nullable(),
+    /** Notes on an exercise in the workout, each before the set at `position` (absent in older exports). */
+    exerciseNotes: z
+      .array(z.object({ position: int(0, INT4_MAX), exerciseName: name(100), note: name(2000) }).strict())
+      .max(1000)
+      .optional(),
     ...timestamps,
   })
   .strict()
@@ -184,10 +189,19 @@ export const ZDataWorkoutSet = z
     durationS: int(0, INT4_MAX).nullable(),
     distanceM: decimal(0, 99_999_999).nullable(),
     isWarmup: z.boolean(),
+    /** Absent in older exports, where isWarmup says warm-up or normal. */
+    setType: z.enum(SET_TYPES).optional(),
+    note: name(2000).nullable().optional(),
+    /** The exercise's name as an imported file wrote it (the exercise is its link). */
+    sourceName: name(100).nullable().optional(),
     completed: z.boolean(),
     createdAt: ZDataDateTime,
   })
-  .strict();
+  .strict()
+  .refine((row) => row.setType === undefined || row.isWarmup === (row.setType === 'warmup'), {
+    error: 'isWarmup and setType disagree',
+    path: ['setType'],
+  });
 
 export const ZDataBodyWeight = z
   .object({ id: ZId, measuredOn: ZLocalDate, weightKg: decimal(0.0001, 99_999), ...timestamps })

@@ -27,12 +27,12 @@ describe('parseWorkoutCsv: Strong, current shape (BOM, CRLF)', () => {
 
   it('reads warm-ups, decimals, quoted names, bodyweight, timed and cardio sets; Rest Timer is not a set', () => {
     const push = parsed.workouts[1];
-    expect(push?.sets.map((s) => [s.exerciseName, s.isWarmup, s.weightKg, s.reps, s.rpe])).toEqual([
-      ['Bench Press (Barbell)', true, 40, 10, null],
-      ['Bench Press (Barbell)', false, 60, 10, 7],
-      ['Bench Press (Barbell)', false, 62.5, 8, 8.5],
-      ['Overhead Press (Dumbbell)', false, 22.5, 12, null],
-      ['Triceps Pushdown (Cable - Straight Bar)', false, 30, 15, null],
+    expect(push?.sets.map((s) => [s.exerciseName, s.setType, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Bench Press (Barbell)', 'warmup', 40, 10, null],
+      ['Bench Press (Barbell)', 'normal', 60, 10, 7],
+      ['Bench Press (Barbell)', 'normal', 62.5, 8, 8.5],
+      ['Overhead Press (Dumbbell)', 'normal', 22.5, 12, null],
+      ['Triceps Pushdown (Cable - Straight Bar)', 'normal', 30, 15, null],
     ]);
     expect(push?.sets.every((s) => s.row !== 4)).toBe(true);
     expect(parsed.workouts[0]?.sets[0]).toMatchObject({
@@ -63,8 +63,8 @@ describe('parseWorkoutCsv: Strong with units and notes', () => {
     const [workout] = parsed.workouts;
     expect(workout?.sets).toHaveLength(4);
     const [warmup, first, second, row] = workout?.sets ?? [];
-    expect(warmup).toMatchObject({ isWarmup: true, reps: 8 });
-    expect(first).toMatchObject({ isWarmup: false, weightKg: 102.0583, reps: 5, rpe: 8 });
+    expect(warmup).toMatchObject({ setType: 'warmup', reps: 8 });
+    expect(first).toMatchObject({ setType: 'normal', weightKg: 102.0583, reps: 5, rpe: 8 });
     expect(kgToLb(first?.weightKg ?? 0)).toBe(225);
     expect(kgToLb(warmup?.weightKg ?? 0)).toBe(95);
     expect(second).toMatchObject({ rpe: 9 });
@@ -72,8 +72,10 @@ describe('parseWorkoutCsv: Strong with units and notes', () => {
     expect(Number(workout?.finishedAt) - Number(workout?.startedAt)).toBe(3600_000);
   });
 
-  it('keeps the workout note and set notes (with their comma and quotes) as the session notes', () => {
-    expect(parsed.workouts[0]?.notes).toBe('deload next week\nBench Press (Barbell): felt heavy, grip "narrow"');
+  it("keeps the workout note as the workout's, and a set's note (with its comma and quotes) on the set", () => {
+    expect(parsed.workouts[0]?.notes).toBe('deload next week');
+    expect(parsed.workouts[0]?.sets.map((s) => s.note)).toEqual([null, 'felt heavy, grip "narrow"', null, null]);
+    expect(parsed.workouts[0]?.exerciseNotes).toEqual([]);
   });
 });
 
@@ -95,7 +97,8 @@ describe('parseWorkoutCsv: legacy semicolon Strong', () => {
       ['Leg Press', 180, 10, null],
     ]);
     expect(parsed.workouts[0]?.notes).toBe('Kniebeuge, tief');
-    expect(parsed.workouts[1]?.notes).toBe('Bench Press (Barbell): Schulter ok');
+    expect(parsed.workouts[1]?.notes).toBeNull();
+    expect(parsed.workouts[1]?.sets[0]?.note).toBe('Schulter ok');
   });
 });
 
@@ -109,12 +112,12 @@ describe('parseWorkoutCsv: Hevy', () => {
     // 07:30 in New York in July (EDT, UTC-4).
     expect(workout?.startedAt.toISOString()).toBe('2024-07-05T11:30:00.000Z');
     expect(workout?.finishedAt.toISOString()).toBe('2024-07-05T12:41:00.000Z');
-    expect(workout?.sets.map((s) => [s.exerciseName, s.isWarmup, s.weightKg, s.reps, s.rpe])).toEqual([
-      ['Bench Press (Barbell)', true, 40, 10, null],
-      ['Bench Press (Barbell)', false, 80, 6, 8],
-      ['Bent Over Row (Barbell)', false, 60, 8, null],
-      ['Lateral Raise (Dumbbell)', false, 10, 12, null],
-      ['Treadmill', false, null, null, null],
+    expect(workout?.sets.map((s) => [s.exerciseName, s.setType, s.weightKg, s.reps, s.rpe])).toEqual([
+      ['Bench Press (Barbell)', 'warmup', 40, 10, null],
+      ['Bench Press (Barbell)', 'normal', 80, 6, 8],
+      ['Bent Over Row (Barbell)', 'normal', 60, 8, null],
+      ['Lateral Raise (Dumbbell)', 'dropset', 10, 12, null],
+      ['Treadmill', 'normal', null, null, null],
     ]);
     expect(workout?.sets[4]).toMatchObject({ distanceM: 1500, durationS: 600 });
   });
@@ -127,7 +130,9 @@ describe('parseWorkoutCsv: Hevy', () => {
     ].join('\n');
     const parsed = parseWorkoutCsv(csv, UTC);
     expect(parsed.workouts[0]).toMatchObject({ name: 'Leg day 🦵🔥', notes: 'line one\nline "two"' });
-    expect(parsed.workouts[0]?.sets).toEqual([expect.objectContaining({ weightKg: 58.97, reps: 5, isWarmup: false })]);
+    expect(parsed.workouts[0]?.sets).toEqual([
+      expect.objectContaining({ weightKg: 58.97, reps: 5, setType: 'failure' }),
+    ]);
     expect(parsed.skippedRows).toEqual([{ row: 3, reason: 'No reps, time or distance' }]);
   });
 });
@@ -148,7 +153,8 @@ describe('parseWorkoutCsv: Strong in French', () => {
       ['Curl (Haltère)', 12, 9, 8],
       ['Élévations latérales (Haltère)', 8, 15, null],
     ]);
-    expect(parsed.workouts[0]?.notes).toBe('Élévations latérales (Haltère): léger, bonne forme');
+    expect(parsed.workouts[0]?.notes).toBeNull();
+    expect(parsed.workouts[0]?.sets[2]?.note).toBe('léger, bonne forme');
     expect(parsed.workouts[1]?.sets[0]).toMatchObject({ exerciseName: 'Aerobics', durationS: 600, reps: null });
   });
 });
@@ -196,6 +202,52 @@ describe('parseWorkoutCsv: what it refuses and what it survives', () => {
   });
 });
 
+describe('parseWorkoutCsv: what a workout file says beside its numbers', () => {
+  it("keeps Strong's Note rows, drop and failure sets, set and workout notes, and durations to the second", () => {
+    const csv = [
+      'Workout #,Date,Workout Name,Duration (sec),Exercise Name,Set Order,Weight (kg),Reps,Distance (meters),Seconds,Notes,Workout Notes,RPE',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),Note,,,,,"Elbows in, 2s pause",Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),W,40,10,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),1,80,5,0,0,grindy,Felt strong,9',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),D,60,8,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Bench Press (Barbell),Rest Timer,0,0,0,120,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Dips,F,0,12,0,0,,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Dips,Note,,,,,last set to failure,Felt strong,',
+      '1,2025-03-01 09:00:00,Push,3725,Dips,Note,,,,,,Felt strong,',
+    ].join('\n');
+    const parsed = parseWorkoutCsv(csv, UTC);
+    expect(parsed.skippedRows).toEqual([]);
+    const [workout] = parsed.workouts;
+    expect(workout?.notes).toBe('Felt strong');
+    expect((Number(workout?.finishedAt) - Number(workout?.startedAt)) / 1000).toBe(3725);
+    expect(workout?.sets.map((s) => [s.exerciseName, s.setType, s.weightKg, s.reps, s.note])).toEqual([
+      ['Bench Press (Barbell)', 'warmup', 40, 10, null],
+      ['Bench Press (Barbell)', 'normal', 80, 5, 'grindy'],
+      ['Bench Press (Barbell)', 'dropset', 60, 8, null],
+      ['Dips', 'failure', null, 12, null],
+    ]);
+    // Each note stands where the file put it: before the first set, and after the last.
+    expect(workout?.exerciseNotes).toEqual([
+      { position: 0, exerciseName: 'Bench Press (Barbell)', note: 'Elbows in, 2s pause' },
+      { position: 4, exerciseName: 'Dips', note: 'last set to failure' },
+    ]);
+  });
+
+  it("keeps Hevy's description as the workout's note and an exercise's note once for its rows", () => {
+    const csv = [
+      'title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe',
+      'Legs,"12 Jan 2025, 18:00","12 Jan 2025, 19:01",Good day,Squat (Barbell),,Belt on,0,warmup,60,5,,,',
+      'Legs,"12 Jan 2025, 18:00","12 Jan 2025, 19:01",Good day,Squat (Barbell),,Belt on,1,normal,100,5,,,',
+      'Legs,"12 Jan 2025, 18:00","12 Jan 2025, 19:01",Good day,Leg Curl (Machine),,,0,failure,40,12,,,',
+    ].join('\n');
+    const [workout] = parseWorkoutCsv(csv, UTC).workouts;
+    expect(workout?.notes).toBe('Good day');
+    expect(workout?.exerciseNotes).toEqual([{ position: 0, exerciseName: 'Squat (Barbell)', note: 'Belt on' }]);
+    expect(workout?.sets.map((s) => s.setType)).toEqual(['warmup', 'normal', 'failure']);
+    expect((Number(workout?.finishedAt) - Number(workout?.startedAt)) / 1000).toBe(3660);
+  });
+});
+
 describe('durations and dates', () => {
   it('reads and writes Strong durations', () => {
     expect(['1h 5m', '32m', '35min', '1h 1min', '1h', '45s', '3720', '264h 1m', 'soon'].map(parseDuration)).toEqual([
@@ -209,14 +261,18 @@ describe('durations and dates', () => {
       950_460,
       null,
     ]);
-    expect([3900, 1920, 0, 45, 3600, 3661].map(formatDuration)).toEqual([
+    expect([3900, 1920, 0, 45, 3600, 3661, 3725, 1925.4].map(formatDuration)).toEqual([
       '1h 5m',
       '32m',
       '0m',
       '45s',
       '1h 0m',
-      '1h 1m',
+      '1h 1m 1s',
+      '1h 2m 5s',
+      '32m 5s',
     ]);
+    // Seconds survive the way out and back: none is rounded to a minute.
+    for (const seconds of [3725, 1925, 45, 3600, 86_399]) expect(parseDuration(formatDuration(seconds))).toBe(seconds);
   });
 
   it('refuses impossible dates and resolves DST in the zone', () => {

@@ -14,16 +14,20 @@
  *   `weight_lbs`/`distance_miles`), dates like `5 Jul 2024, 07:30`, set types warmup/normal/dropset/failure.
  *
  * Dates in these files are local wall-clock times with no zone: they are read in the user's time zone.
- * A workout is the rows sharing a start time and a workout name (and `Workout #` where there is one). Rows that
- * are not sets (Strong's `Rest Timer`, blank lines) are ignored; rows that cannot be read are reported as
- * skipped with the reason, and every other row is imported. A file whose header is none of these is refused.
+ * A workout is the rows sharing a start time and a workout name (and `Workout #` where there is one). Nothing the
+ * file says is dropped but Strong's `Rest Timer` rows and blank lines: set types (Strong's `W`/`D`/`F` in "Set
+ * Order", Hevy's set_type), a set's note (Strong's Notes), the workout's note (Workout Notes, Hevy's description),
+ * notes on an exercise (Strong's `Note` rows, Hevy's exercise_notes, kept once per run of its rows) where they
+ * stand among the sets, durations to the second, and exercise names as written. Rows that cannot be read are
+ * reported as skipped with the reason, and every other row is imported. A file whose header is none of these is
+ * refused.
  */
 import { TZDate } from '@date-fns/tz';
 import Papa from 'papaparse';
 import { unescapeCsvFormula } from '../common/csv.js';
 import { type CsvShape, detectDelimiter, detectShape, EXPECTED, type Field } from './fitness.csv-columns.js';
 import { CsvFormatError } from './fitness.errors.js';
-import { CSV_MAX_CHARS } from './fitness.schemas.js';
+import { CSV_MAX_CHARS, type TExerciseNote, type TSetType } from './fitness.schemas.js';
 import { lbToKg, roundTo } from './fitness.units.js';
 
 /** A workout longer than this is taken as a timer left running: kept, without a duration. */
@@ -35,13 +39,16 @@ const KM_PER_MI = 1.609344;
 export interface ParsedCsvSet {
   /** The row (the header is row 1, as a spreadsheet numbers them). */
   row: number;
+  /** As the file wrote it: the service links it to an exercise, and keeps the name. */
   exerciseName: string;
-  isWarmup: boolean;
+  setType: TSetType;
   reps: number | null;
   weightKg: number | null;
   rpe: number | null;
   durationS: number | null;
   distanceM: number | null;
+  /** The set's own note (Strong's Notes cell on a set row). */
+  note: string | null;
 }
 
 export interface ParsedCsvWorkout {
@@ -49,7 +56,10 @@ export interface ParsedCsvWorkout {
   startedAt: Date;
   /** The start plus the workout's duration (the start when the duration is missing or implausible). */
   finishedAt: Date;
+  /** The workout's note (Strong's Workout Notes, Hevy's description). */
   notes: string | null;
+  /** Notes on an exercise (Strong's "Note" rows, Hevy's exercise_notes), each before the set at `position`. */
+  exerciseNotes: TExerciseNote[];
   sets: ParsedCsvSet[];
 }
 
@@ -160,7 +170,10 @@ interface RawSet {
   rpe: number | null;
 }
 
-function toSet(raw: RawSet, warn: (reason: string) => void): Omit<ParsedCsvSet, 'row' | 'exerciseName' | 'isWarmup'> {
+function toSet(
+  raw: RawSet,
+  warn: (reason: string) => void,
+): Omit<ParsedCsvSet, 'row' | 'exerciseName' | 'setType' | 'note'> {
   const reps = zeroToNull(bounded(raw.reps, 'reps', 1000, { int: true }));
   const weight = zeroToNull(bounded(raw.weight, 'weight', raw.weightUnit === 'kg' ? 2000 : 4400));
   const distance = zeroToNull(bounded(raw.distance, 'distance', 1_000_000));
@@ -196,10 +209,31 @@ const distanceUnitOf = (text: string | undefined): 'm' | 'km' | 'mi' | null => {
   return null;
 };
 
+/** Hevy's set_type words (and their spellings elsewhere); anything else is a normal set. */
+function hevySetType(raw: string | undefined): TSetType {
+  const t = (raw ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
+  return t === 'warmup' ? 'warmup' : t === 'dropset' ? 'dropset' : t === 'failure' ? 'failure' : 'normal';
+}
+
+/** What a Strong row is, by its "Set Order": a set of a type, a note on the exercise, or the rest timer. */
+function strongRowKind(order: string): TSetType | 'note' | 'rest' {
+  if (/^rest timer$/i.test(order)) return 'rest';
+  if (/^note$/i.test(order)) return 'note';
+  if (/^w$/i.test(order)) return 'warmup';
+  if (/^d$/i.test(order)) return 'dropset';
+  if (/^f$/i.test(order)) return 'failure';
+  return 'normal';
+}
+
 // ---------- the file ----------
 
-interface WorkoutDraft extends ParsedCsvWorkout {
+interface WorkoutDraft extends Omit<ParsedCsvWorkout, 'notes'> {
   noteLines: Set<string>;
+  /** The exercise and note of the last Hevy row, so a note repeated on each of an exercise's rows is kept once. */
+  lastExerciseNote: string | null;
 }
 
 export function parseWorkoutCsv(input: string, options: { timeZone: string }): ParsedCsv {
@@ -233,12 +267,15 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
     try {
       const broken = brokenRows.get(index + 1);
       if (broken) throw new RowProblem(`Malformed CSV row: ${broken}`);
-      let draft: Omit<ParsedCsvWorkout, 'sets' | 'notes'> & { durationS: number | null };
+      let draft: { name: string; startedAt: Date; durationS: number | null };
       let key: string;
       let exerciseName: string;
-      let isWarmup: boolean;
-      let raw: RawSet;
-      let noteLines: string[];
+      let kind: TSetType | 'note';
+      let raw: RawSet | null = null;
+      let workoutNote: string;
+      /** A set row's own note (Strong), or the note on the row's exercise (a Strong Note row, Hevy). */
+      let setNote = '';
+      let exerciseNote = '';
       if (shape === 'hevy') {
         const startedAt = parseLocalDateTime(get('startTime'), timeZone);
         if (!startedAt) throw new RowProblem(`Unreadable start time "${(get('startTime') ?? '').slice(0, 40)}"`);
@@ -246,10 +283,9 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
         const durationS = endedAt ? Math.round((endedAt.getTime() - startedAt.getTime()) / 1000) : null;
         const name = cleanText(get('title'), NAME_MAX) || 'Workout';
         key = `${startedAt.toISOString()}\u0000${name}`;
-        draft = { name, startedAt, finishedAt: startedAt, durationS };
+        draft = { name, startedAt, durationS };
         exerciseName = cleanText(get('exerciseTitle'), NAME_MAX);
-        const setType = (get('setType') ?? '').trim().toLowerCase();
-        isWarmup = setType === 'warmup' || setType === 'warm-up' || setType === 'warm_up';
+        kind = hevySetType(get('setType'));
         const lb = columns.has('weightLb') && !columns.has('weightKg');
         const mi = columns.has('distanceMi') && !columns.has('distanceKm');
         raw = {
@@ -261,9 +297,8 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
           seconds: readNumber(get('durationSeconds')),
           rpe: readNumber(get('rpe')),
         };
-        noteLines = [cleanText(get('description'), NOTES_MAX)];
-        const exerciseNote = cleanText(get('exerciseNotes'), NOTES_MAX);
-        if (exerciseNote) noteLines.push(`${exerciseName}: ${exerciseNote}`);
+        workoutNote = cleanText(get('description'), NOTES_MAX);
+        exerciseNote = cleanText(get('exerciseNotes'), NOTES_MAX);
       } else {
         const startedAt = parseLocalDateTime(get('date'), timeZone);
         if (!startedAt) throw new RowProblem(`Unreadable date "${(get('date') ?? '').slice(0, 40)}"`);
@@ -272,51 +307,54 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
         const durationS = columns.has('durationSec')
           ? parseDuration(get('durationSec'))
           : (parseDuration(get('duration')) ?? parseDuration(get('workoutDuration')));
-        draft = { name, startedAt, finishedAt: startedAt, durationS };
+        draft = { name, startedAt, durationS };
         exerciseName = cleanText(get('exerciseName'), NAME_MAX);
-        const order = (get('setOrder') ?? '').trim();
-        if (/^rest timer$/i.test(order)) return; // Strong logs its rest timer as a row: not a set.
-        isWarmup = /^w$/i.test(order);
-        const unitCell = get('weightUnit');
-        const weightUnit = columns.has('weightLb') ? 'lb' : columns.has('weightKg') ? 'kg' : weightUnitOf(unitCell);
-        if (columns.has('weightUnit') && (unitCell ?? '').trim() !== '' && !weightUnitOf(unitCell)) {
-          throw new RowProblem(`Unknown weight unit "${(unitCell ?? '').trim().slice(0, 20)}"`);
-        }
-        const distanceUnitCell = get('distanceUnit');
-        const distanceUnit = columns.has('distanceM')
-          ? 'm'
-          : columns.has('distanceMi')
-            ? 'mi'
-            : columns.has('distanceKm')
-              ? 'km'
-              : (distanceUnitOf(distanceUnitCell) ?? 'km');
-        raw = {
-          reps: readNumber(get('reps')),
-          weight: readNumber(
-            get(columns.has('weightLb') ? 'weightLb' : columns.has('weightKg') ? 'weightKg' : 'weight'),
-          ),
-          weightUnit: weightUnit ?? 'kg',
-          distance: readNumber(
-            get(
-              columns.has('distanceM')
-                ? 'distanceM'
-                : columns.has('distanceMi')
-                  ? 'distanceMi'
-                  : columns.has('distanceKm')
-                    ? 'distanceKm'
-                    : 'distance',
+        const rowKind = strongRowKind((get('setOrder') ?? '').trim());
+        if (rowKind === 'rest') return; // Strong logs its rest timer as a row: not a set.
+        kind = rowKind;
+        workoutNote = cleanText(get('workoutNotes'), NOTES_MAX);
+        if (kind === 'note') exerciseNote = cleanText(get('notes'), NOTES_MAX);
+        else {
+          setNote = cleanText(get('notes'), NOTES_MAX);
+          const unitCell = get('weightUnit');
+          const weightUnit = columns.has('weightLb') ? 'lb' : columns.has('weightKg') ? 'kg' : weightUnitOf(unitCell);
+          if (columns.has('weightUnit') && (unitCell ?? '').trim() !== '' && !weightUnitOf(unitCell)) {
+            throw new RowProblem(`Unknown weight unit "${(unitCell ?? '').trim().slice(0, 20)}"`);
+          }
+          const distanceUnitCell = get('distanceUnit');
+          const distanceUnit = columns.has('distanceM')
+            ? 'm'
+            : columns.has('distanceMi')
+              ? 'mi'
+              : columns.has('distanceKm')
+                ? 'km'
+                : (distanceUnitOf(distanceUnitCell) ?? 'km');
+          raw = {
+            reps: readNumber(get('reps')),
+            weight: readNumber(
+              get(columns.has('weightLb') ? 'weightLb' : columns.has('weightKg') ? 'weightKg' : 'weight'),
             ),
-          ),
-          distanceUnit,
-          seconds: readNumber(get('seconds')),
-          rpe: readNumber(get('rpe')),
-        };
-        noteLines = [cleanText(get('workoutNotes'), NOTES_MAX)];
-        const setNote = cleanText(get('notes'), NOTES_MAX);
-        if (setNote) noteLines.push(`${exerciseName}: ${setNote}`);
+            weightUnit: weightUnit ?? 'kg',
+            distance: readNumber(
+              get(
+                columns.has('distanceM')
+                  ? 'distanceM'
+                  : columns.has('distanceMi')
+                    ? 'distanceMi'
+                    : columns.has('distanceKm')
+                      ? 'distanceKm'
+                      : 'distance',
+              ),
+            ),
+            distanceUnit,
+            seconds: readNumber(get('seconds')),
+            rpe: readNumber(get('rpe')),
+          };
+        }
       }
       if (!exerciseName) throw new RowProblem('No exercise name');
-      const set = toSet(raw, warn);
+      const set = raw && kind !== 'note' ? { setType: kind, ...toSet(raw, warn) } : null;
+      if (kind === 'note' && !exerciseNote) return; // An empty Note row says nothing.
 
       let workout = workouts.get(key);
       if (!workout) {
@@ -330,14 +368,23 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
           name: draft.name,
           startedAt: draft.startedAt,
           finishedAt,
-          notes: null,
+          exerciseNotes: [],
           sets: [],
           noteLines: new Set(),
+          lastExerciseNote: null,
         };
         workouts.set(key, workout);
       }
-      for (const line of noteLines) if (line) workout.noteLines.add(line);
-      workout.sets.push({ row, exerciseName, isWarmup, ...set });
+      if (workoutNote) workout.noteLines.add(workoutNote);
+      if (exerciseNote) {
+        // Hevy repeats an exercise's note on each of its rows: one note per run of rows.
+        const said = `${exerciseName}\u0000${exerciseNote}`;
+        if (kind === 'note' || workout.lastExerciseNote !== said) {
+          workout.exerciseNotes.push({ position: workout.sets.length, exerciseName, note: exerciseNote });
+        }
+        workout.lastExerciseNote = said;
+      } else if (set) workout.lastExerciseNote = null;
+      if (set) workout.sets.push({ row, exerciseName, ...set, note: setNote || null });
     } catch (error) {
       if (!(error instanceof RowProblem)) throw error;
       skippedRows.push({ row, reason: error.message });
@@ -348,7 +395,10 @@ export function parseWorkoutCsv(input: string, options: { timeZone: string }): P
     shape,
     workouts: [...workouts.values()]
       .filter((w) => w.sets.length > 0)
-      .map(({ noteLines, ...w }) => ({ ...w, notes: [...noteLines].join('\n').slice(0, NOTES_MAX).trim() || null }))
+      .map(({ noteLines, lastExerciseNote: _last, ...w }) => ({
+        ...w,
+        notes: [...noteLines].join('\n').slice(0, NOTES_MAX).trim() || null,
+      }))
       .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()),
     skippedRows,
     warnings,

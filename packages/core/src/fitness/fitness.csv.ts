@@ -79,9 +79,11 @@ class DryRunRollback extends Error {
 }
 
 /**
- * Imports a Strong or Hevy CSV export (see fitness.csv-import.ts) as finished sessions, in one transaction. Exercise
- * names are matched, any case, to the user's own exercises first, then the library, then EXERCISE_ALIASES; the
- * rest are created as the user's own. Idempotent: a workout whose start time and name are already in the history
+ * Imports a Strong or Hevy CSV export (see fitness.csv-import.ts) as finished sessions, in one transaction, keeping
+ * set types, notes (the workout's, each set's, and those on an exercise) and each exercise's name as the file
+ * wrote it. That name is linked to an exercise, which the user may change (sessions.relinkExercise): the exercise
+ * the user last linked it to, else, any case, the user's own exercise of that name, then the library's, then
+ * EXERCISE_ALIASES; the rest are created as the user's own. Idempotent: a workout whose start time and name are already in the history
  * is left alone (so importing the same file twice adds nothing; imports of one user run one at a time). Dates
  * are read in the user's time zone, so after a change of time zone the same file would import again. A dry run
  * does all of it and rolls back.
@@ -111,6 +113,10 @@ export async function importCsv(deps: FitnessDeps, userId: string, input: TImpor
         entry.sets.push(set);
         setsByName.set(key, entry);
       }
+      // A name the user already relinked follows that link; the file's own name is kept on every set anyway.
+      const linked = new Map(
+        (await q.linksBySourceName(trx, userId, [...setsByName.keys()])).map((r) => [r.name, r.exerciseId]),
+      );
       const candidates = [...setsByName.keys()].flatMap((key) => [key, EXERCISE_ALIASES[key] ?? key]);
       const byName = new Map<string, { id: string; own: boolean }>();
       for (const row of await q.findExercisesByNames(trx, userId, [...new Set(candidates)])) {
@@ -121,7 +127,7 @@ export async function importCsv(deps: FitnessDeps, userId: string, input: TImpor
       const exercisesCreated: string[] = [];
       for (const [key, { name, sets }] of setsByName) {
         const alias = EXERCISE_ALIASES[key]?.toLowerCase();
-        let id = byName.get(key)?.id ?? (alias ? byName.get(alias)?.id : undefined);
+        let id = linked.get(key) ?? byName.get(key)?.id ?? (alias ? byName.get(alias)?.id : undefined);
         if (!id) {
           id = (await q.insertExercise(trx, { userId, ...newExerciseFor(name, sets) })).id;
           exercisesCreated.push(name);
@@ -131,7 +137,14 @@ export async function importCsv(deps: FitnessDeps, userId: string, input: TImpor
 
       const sessionIds = await q.insertFinishedSessions(
         trx,
-        fresh.map((w) => ({ userId, name: w.name, startedAt: w.startedAt, finishedAt: w.finishedAt, notes: w.notes })),
+        fresh.map((w) => ({
+          userId,
+          name: w.name,
+          startedAt: w.startedAt,
+          finishedAt: w.finishedAt,
+          notes: w.notes,
+          exerciseNotes: w.exerciseNotes,
+        })),
       );
       const sets: NewWorkoutSet[] = fresh.flatMap((w, i) =>
         w.sets.map((s, position) => ({
@@ -144,7 +157,9 @@ export async function importCsv(deps: FitnessDeps, userId: string, input: TImpor
           rpe: s.rpe,
           durationS: s.durationS,
           distanceM: s.distanceM,
-          isWarmup: s.isWarmup,
+          setType: s.setType,
+          note: s.note,
+          sourceName: s.exerciseName,
           completed: true,
         })),
       );
@@ -179,13 +194,17 @@ export async function exportCsv(deps: FitnessDeps, userId: string): Promise<TExp
         name: row.sessionName,
         startedAt: row.startedAt,
         finishedAt: row.finishedAt ?? row.startedAt,
+        notes: row.sessionNotes,
+        exerciseNotes: row.exerciseNotes,
         sets: [],
       };
       sessions.push(current);
     }
     current.sets.push({
-      exerciseName: row.exerciseName,
-      isWarmup: row.isWarmup,
+      position: row.position,
+      exerciseName: row.sourceName ?? row.exerciseName,
+      setType: row.setType,
+      note: row.note,
       reps: row.reps,
       weightKg: num(row.weightKg),
       rpe: num(row.rpe),

@@ -56,6 +56,11 @@ export const ZRpe = z.number().min(1).max(10).multipleOf(0.5);
 const ZName = z.string().trim().min(1).max(100);
 const ZNotes = z.string().trim().max(2000);
 
+/** What kind of set: Strong writes W, D and F in "Set Order" for the last three, Hevy writes these words. */
+export const SET_TYPES = ['normal', 'warmup', 'dropset', 'failure'] as const;
+export const ZSetType = z.enum(SET_TYPES);
+export type TSetType = z.infer<typeof ZSetType>;
+
 // ---------- exercises ----------
 
 const ZMuscleList = z
@@ -251,8 +256,16 @@ const setFields = {
     .nullable()
     .optional(),
   distanceM: z.number().min(0).max(1_000_000).nullable().optional(),
+  /** Older clients' way of saying `setType: 'warmup'` (true) or `'normal'` (false); setType wins when both agree. */
   isWarmup: z.boolean().optional(),
+  setType: ZSetType.optional(),
+  /** The set's own note (empty: none). */
+  note: ZNotes.nullable().optional(),
 };
+
+const typesAgree = (s: { isWarmup?: boolean | undefined; setType?: TSetType | undefined }) =>
+  s.isWarmup === undefined || s.setType === undefined || s.isWarmup === (s.setType === 'warmup');
+const typesAgreeIssue = { message: 'isWarmup and setType disagree', path: ['setType'] };
 
 export const ZLogSetInput = z
   .object({ sessionId: ZId, exerciseId: ZId, ...setFields })
@@ -260,14 +273,25 @@ export const ZLogSetInput = z
   .refine((s) => s.reps != null || s.durationS != null || s.distanceM != null, {
     message: 'A set needs reps, a duration or a distance',
     path: ['reps'],
-  });
+  })
+  .refine(typesAgree, typesAgreeIssue);
 export type TLogSetInput = z.infer<typeof ZLogSetInput>;
 
 /** Changes the fields given; a planned set becomes a logged (completed) one unless `completed: false`. */
 export const ZUpdateSetInput = z
   .object({ id: ZId, exerciseId: ZId.optional(), completed: z.boolean().optional(), ...setFields })
-  .strict();
+  .strict()
+  .refine(typesAgree, typesAgreeIssue);
 export type TUpdateSetInput = z.infer<typeof ZUpdateSetInput>;
+
+/**
+ * Links an imported exercise name (as the file wrote it) to another exercise: in this session, or with
+ * `everywhere` in all of the user's sessions (and in later imports of that name).
+ */
+export const ZRelinkExerciseInput = z
+  .object({ id: ZId, sourceName: ZName, exerciseId: ZId, everywhere: z.boolean().optional() })
+  .strict();
+export type TRelinkExerciseInput = z.infer<typeof ZRelinkExerciseInput>;
 
 export const ZFinishSessionInput = z
   .object({ id: ZId, notes: ZNotes.nullable().optional(), finishedAt: ZInstant.optional() })
@@ -291,10 +315,26 @@ export const ZWorkoutSet = z.object({
   rpe: z.number().nullable(),
   durationS: z.number().int().nullable(),
   distanceM: z.number().nullable(),
+  setType: ZSetType,
+  /** setType === 'warmup', kept for older clients. */
   isWarmup: z.boolean(),
+  note: z.string().nullable(),
+  /** The exercise's name as the imported file wrote it (null: logged here); `exerciseName` is the linked one's. */
+  sourceName: z.string().nullable(),
   completed: z.boolean(),
 });
 export type TWorkoutSet = z.infer<typeof ZWorkoutSet>;
+
+/** A note written on an exercise in a workout (Strong's "Note" rows): it comes before the set at `position`. */
+export const ZExerciseNote = z.object({
+  position: z.number().int().min(0),
+  exerciseName: z.string().min(1).max(100),
+  note: z.string().min(1).max(2000),
+});
+export type TExerciseNote = z.infer<typeof ZExerciseNote>;
+
+/** finishedAt − startedAt in whole seconds (null while the workout runs). */
+const ZSessionDuration = z.number().int().nullable();
 
 export const ZWorkoutSession = z.object({
   id: ZId,
@@ -302,10 +342,15 @@ export const ZWorkoutSession = z.object({
   programDayId: ZId.nullable(),
   startedAt: z.date(),
   finishedAt: z.date().nullable(),
+  durationS: ZSessionDuration,
   notes: z.string().nullable(),
+  exerciseNotes: z.array(ZExerciseNote),
   sets: z.array(ZWorkoutSet),
 });
 export type TWorkoutSession = z.infer<typeof ZWorkoutSession>;
+
+export const ZRelinkExerciseResult = z.object({ session: ZWorkoutSession, sets: z.number().int() });
+export type TRelinkExerciseResult = z.infer<typeof ZRelinkExerciseResult>;
 
 export const ZWorkoutSessionSummary = z.object({
   id: ZId,
@@ -313,6 +358,7 @@ export const ZWorkoutSessionSummary = z.object({
   programDayId: ZId.nullable(),
   startedAt: z.date(),
   finishedAt: z.date().nullable(),
+  durationS: ZSessionDuration,
   setCount: z.number().int(),
   volumeKg: z.number(),
 });

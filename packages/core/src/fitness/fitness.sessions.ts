@@ -16,12 +16,15 @@ import type {
   TFinishSessionResult,
   TListSessionsInput,
   TLogSetInput,
+  TRelinkExerciseInput,
+  TRelinkExerciseResult,
   TSessionPage,
+  TSetType,
   TStartSessionInput,
   TUpdateSetInput,
   TWorkoutSession,
 } from './fitness.schemas.js';
-import { type FitnessDeps, num } from './fitness.shared.js';
+import { durationOf, type FitnessDeps, num } from './fitness.shared.js';
 
 export async function getSession(deps: FitnessDeps, userId: string, id: string): Promise<TWorkoutSession> {
   const session = await q.findSession(deps.db, userId, id);
@@ -29,9 +32,14 @@ export async function getSession(deps: FitnessDeps, userId: string, id: string):
   const sets = await q.listSets(deps.db, userId, id);
   return {
     ...session,
+    durationS: durationOf(session),
     sets: sets.map((s) => ({ ...s, weightKg: num(s.weightKg), rpe: num(s.rpe), distanceM: num(s.distanceM) })),
   };
 }
+
+/** The set type the fields say: setType, else the older isWarmup flag; undefined when neither is given. */
+const setTypeOf = (fields: { setType?: TSetType | undefined; isWarmup?: boolean | undefined }) =>
+  fields.setType ?? (fields.isWarmup === undefined ? undefined : fields.isWarmup ? 'warmup' : 'normal');
 
 /**
  * Starts a workout. From a program day, its exercises come pre-filled as planned sets (not yet completed) with
@@ -93,7 +101,12 @@ export async function listSessions(deps: FitnessDeps, userId: string, input: TLi
   });
   const page = keysetPage(rows, limit, (last) => [last.startedAt.toISOString(), last.id]);
   const result: TSessionPage = {
-    items: page.items.map((r) => ({ ...r, setCount: Number(r.setCount ?? 0), volumeKg: Number(r.volumeKg ?? 0) })),
+    items: page.items.map((r) => ({
+      ...r,
+      durationS: durationOf(r),
+      setCount: Number(r.setCount ?? 0),
+      volumeKg: Number(r.volumeKg ?? 0),
+    })),
     nextCursor: page.nextCursor,
   };
   return result;
@@ -120,7 +133,8 @@ export async function logSet(deps: FitnessDeps, userId: string, input: TLogSetIn
         rpe: fields.rpe ?? null,
         durationS: fields.durationS ?? null,
         distanceM: fields.distanceM ?? null,
-        isWarmup: fields.isWarmup ?? false,
+        setType: setTypeOf(fields) ?? 'normal',
+        note: fields.note || null,
         completed: true,
       },
     ]);
@@ -130,7 +144,7 @@ export async function logSet(deps: FitnessDeps, userId: string, input: TLogSetIn
 
 /** Changes a set; a planned set becomes logged unless `completed: false` is given. Answers the whole session. */
 export async function updateSet(deps: FitnessDeps, userId: string, input: TUpdateSetInput) {
-  const { id, exerciseId, completed, ...fields } = input;
+  const { id, exerciseId, completed, isWarmup: _isWarmup, setType: _setType, note, ...fields } = input;
   const set = await q.findSet(deps.db, userId, id);
   if (!set) throw new WorkoutSetNotFoundError();
   if (exerciseId !== undefined) await usableExercise(deps.db, userId, exerciseId);
@@ -138,12 +152,33 @@ export async function updateSet(deps: FitnessDeps, userId: string, input: TUpdat
   if ((completed ?? true) && after.reps == null && after.durationS == null && after.distanceM == null) {
     throw new ValidationError('A set needs reps, a duration or a distance', 'reps');
   }
+  const setType = setTypeOf(input);
   await q.updateSet(deps.db, userId, id, {
     ...fields,
+    ...(setType !== undefined ? { setType } : {}),
+    ...(note !== undefined ? { note: note || null } : {}),
     ...(exerciseId !== undefined ? { exerciseId } : {}),
     completed: completed ?? true,
   });
   return getSession(deps, userId, set.sessionId);
+}
+
+/**
+ * Links the sets an imported file named `sourceName` to another exercise: in this session, or everywhere (all
+ * of the user's sessions, and so later imports of the name, which follow the user's latest link).
+ */
+export async function relinkExercise(
+  deps: FitnessDeps,
+  userId: string,
+  input: TRelinkExerciseInput,
+): Promise<TRelinkExerciseResult> {
+  const sets = await inTransaction(deps, async ({ db: trx }) => {
+    if (!(await q.findSession(trx, userId, input.id))) throw new WorkoutSessionNotFoundError();
+    await usableExercise(trx, userId, input.exerciseId);
+    const scope = input.everywhere ? undefined : input.id;
+    return q.relinkSourceName(trx, userId, input.sourceName, input.exerciseId, scope);
+  });
+  return { session: await getSession(deps, userId, input.id), sets };
 }
 
 export async function deleteSet(deps: FitnessDeps, userId: string, id: string) {

@@ -10,3 +10,7 @@ export interface FitnessDeps {
 /** numeric columns arrive as exact decimal strings. */
 export const num = (value: string | number | null | undefined): number | null =>
   value === null || value === undefined ? null : Number(value);
+
+/** A finished workout's length in whole seconds: its timestamps hold it to the second, so no column does. */
+export const durationOf = (session: { startedAt: Date; finishedAt: Date | null }) =>
+  session.finishedAt === null ? null : Math.round((session.finishedAt.getTime() - session.startedAt.getTime()) / 1000);

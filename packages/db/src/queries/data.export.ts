@@ -132,7 +132,17 @@ export function exportProgramExercisesQuery(db: Kysely<DB>, userId: string) {
 export function exportWorkoutSessionsQuery(db: Kysely<DB>, userId: string) {
   return db
     .selectFrom('workoutSessions')
-    .select(['id', 'programDayId', 'name', 'startedAt', 'finishedAt', 'notes', 'createdAt', 'updatedAt'])
+    .select([
+      'id',
+      'programDayId',
+      'name',
+      'startedAt',
+      'finishedAt',
+      'notes',
+      'exerciseNotes',
+      'createdAt',
+      'updatedAt',
+    ])
     .where('userId', '=', userId)
     .orderBy('startedAt')
     .orderBy('createdAt')
@@ -157,6 +167,9 @@ export function exportWorkoutSetsQuery(db: Kysely<DB>, userId: string) {
       'ws.durationS',
       'ws.distanceM',
       'ws.isWarmup',
+      'ws.setType',
+      'ws.note',
+      'ws.sourceName',
       'ws.completed',
       'ws.createdAt',
     ])

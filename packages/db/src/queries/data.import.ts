@@ -9,6 +9,7 @@ import type {
   NewProject,
   NewTask,
   NewWorkoutSet,
+  WorkoutExerciseNote,
 } from '../database.js';
 
 /*
@@ -173,6 +174,7 @@ export async function insertWorkoutSessions(
     startedAt: string;
     finishedAt: string | null;
     notes: string | null;
+    exerciseNotes: WorkoutExerciseNote[];
     createdAt: string;
     updatedAt: string;
   }[],
@@ -188,10 +190,34 @@ export async function insertWorkoutSessions(
       startedAt: 'timestamptz',
       finishedAt: 'timestamptz',
       notes: 'text',
+      exerciseNotes: 'jsonb',
       ...timestampColumns,
     },
     rows,
   );
+}
+
+/** A merge's newer session, rewritten in place (its exercise notes travel as jsonb, which updateRow cannot cast). */
+export async function updateWorkoutSession(
+  trx: Kysely<DB>,
+  userId: string,
+  id: string,
+  values: {
+    programDayId: string | null;
+    name: string;
+    startedAt: string;
+    finishedAt: string | null;
+    notes: string | null;
+    exerciseNotes: WorkoutExerciseNote[];
+    createdAt: string;
+    updatedAt: string;
+  },
+) {
+  const { exerciseNotes, ...rest } = values;
+  await updateRow(trx, 'workoutSessions', userId, id, {
+    ...rest,
+    exerciseNotes: sql<WorkoutExerciseNote[]>`cast(${JSON.stringify(exerciseNotes)} as jsonb)`,
+  });
 }
 
 export async function insertWorkoutSets(trx: Kysely<DB>, rows: NewWorkoutSet[]) {
@@ -209,7 +235,9 @@ export async function insertWorkoutSets(trx: Kysely<DB>, rows: NewWorkoutSet[]) 
       rpe: 'numeric',
       durationS: 'integer',
       distanceM: 'numeric',
-      isWarmup: 'boolean',
+      setType: 'text',
+      note: 'text',
+      sourceName: 'text',
       completed: 'boolean',
       createdAt: 'timestamptz',
     },

@@ -1,6 +1,6 @@
 // The CSV import's and export's queries. Every query is scoped by the caller's user id.
-import type { Kysely } from 'kysely';
-import type { DB, NewWorkoutSet } from '../database.js';
+import { type Kysely, sql } from 'kysely';
+import type { DB, NewWorkoutSet, WorkoutExerciseNote } from '../database.js';
 
 /** Serialises imports of one user (a second import of the same file waits, then finds it imported). */
 export async function lockUserForImport(db: Kysely<DB>, userId: string) {
@@ -21,11 +21,22 @@ export async function sessionsStartedBetween(db: Kysely<DB>, userId: string, fro
 /** Inserts finished sessions (in chunks); answers their ids in the order given. */
 export async function insertFinishedSessions(
   db: Kysely<DB>,
-  sessions: Array<{ userId: string; name: string; startedAt: Date; finishedAt: Date; notes: string | null }>,
+  sessions: Array<{
+    userId: string;
+    name: string;
+    startedAt: Date;
+    finishedAt: Date;
+    notes: string | null;
+    exerciseNotes: WorkoutExerciseNote[];
+  }>,
 ) {
   const ids: string[] = [];
   for (let i = 0; i < sessions.length; i += 1000) {
-    const chunk = sessions.slice(i, i + 1000).map((s) => ({ ...s, programDayId: null }));
+    const chunk = sessions.slice(i, i + 1000).map(({ exerciseNotes, ...s }) => ({
+      ...s,
+      programDayId: null,
+      exerciseNotes: sql<WorkoutExerciseNote[]>`cast(${JSON.stringify(exerciseNotes)} as jsonb)`,
+    }));
     const rows = await db.insertInto('workoutSessions').values(chunk).returning('id').execute();
     ids.push(...rows.map((r) => r.id));
   }
@@ -53,8 +64,13 @@ export async function exportSets(db: Kysely<DB>, userId: string) {
       'ws.name as sessionName',
       'ws.startedAt',
       'ws.finishedAt',
+      'ws.notes as sessionNotes',
+      'ws.exerciseNotes',
       'e.name as exerciseName',
-      's.isWarmup',
+      's.sourceName',
+      's.position',
+      's.setType',
+      's.note',
       's.reps',
       's.weightKg',
       's.rpe',
@@ -67,5 +83,23 @@ export async function exportSets(db: Kysely<DB>, userId: string) {
     .orderBy('ws.startedAt')
     .orderBy('ws.id')
     .orderBy('s.position')
+    .execute();
+}
+
+/**
+ * The exercise each of these file names (lower-cased) was last linked to in the user's sets, so that a relink the
+ * user made holds for the next import of the same name.
+ */
+export async function linksBySourceName(db: Kysely<DB>, userId: string, lowerNames: string[]) {
+  if (lowerNames.length === 0) return [];
+  return db
+    .selectFrom('workoutSets')
+    .select([sql<string>`lower(source_name)`.as('name'), 'exerciseId'])
+    .distinctOn(sql`lower(source_name)`)
+    .where('userId', '=', userId)
+    .where(sql<string>`lower(source_name)`, 'in', lowerNames)
+    .orderBy(sql`lower(source_name)`)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
     .execute();
 }

@@ -2,7 +2,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, NewWorkoutSet, WorkoutSetUpdate } from '../database.js';
 
-const sessionColumns = ['id', 'name', 'programDayId', 'startedAt', 'finishedAt', 'notes'] as const;
+const sessionColumns = ['id', 'name', 'programDayId', 'startedAt', 'finishedAt', 'notes', 'exerciseNotes'] as const;
 
 export async function insertSession(
   db: Kysely<DB>,
@@ -31,7 +31,10 @@ export async function listSets(db: Kysely<DB>, userId: string, sessionId: string
       's.rpe',
       's.durationS',
       's.distanceM',
+      's.setType',
       's.isWarmup',
+      's.note',
+      's.sourceName',
       's.completed',
     ])
     .where('s.userId', '=', userId)
@@ -184,4 +187,25 @@ export async function lastWorkingSets(db: Kysely<DB>, userId: string, exerciseId
     .where('isWarmup', '=', false)
     .orderBy('position')
     .execute();
+}
+
+/**
+ * Links the sets whose file name (source_name, any case) is `sourceName` to `exerciseId`: in one session, or in
+ * all of the user's sessions. Answers how many sets it changed.
+ */
+export async function relinkSourceName(
+  db: Kysely<DB>,
+  userId: string,
+  sourceName: string,
+  exerciseId: string,
+  sessionId?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('workoutSets')
+    .set({ exerciseId })
+    .where('userId', '=', userId)
+    .where(sql<boolean>`lower(source_name) = lower(${sourceName})`);
+  if (sessionId !== undefined) query = query.where('sessionId', '=', sessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

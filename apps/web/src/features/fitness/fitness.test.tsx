@@ -58,7 +58,10 @@ describe('weights in the user’s unit', () => {
           rpe: 8,
           durationS: null,
           distanceM: null,
+          setType: 'normal',
           isWarmup: false,
+          note: null,
+          sourceName: null,
           completed: true,
         }}
         pending={false}

@@ -1,5 +1,5 @@
 /** How fitness writes durations and muscle names. */
-import type { TMuscle } from '@lifeos/core/schemas';
+import type { TMuscle, TSetType } from '@lifeos/core/schemas';
 
 /** "1:05:30", "4:05". */
 export function formatDuration(seconds: number | null): string {
@@ -16,3 +16,12 @@ const LABELS: Record<string, string> = { upper_back: 'Upper back', lower_back: '
 export function humanize(value: TMuscle | string): string {
   return LABELS[value] ?? value.charAt(0).toUpperCase() + value.slice(1).replaceAll('_', ' ');
 }
+
+const SET_TYPE_LABELS: Record<TSetType, string | null> = {
+  normal: null,
+  warmup: 'Warm-up',
+  dropset: 'Drop set',
+  failure: 'Failure',
+};
+/** The badge a set's type shows ("Warm-up", "Drop set", "Failure"); none for a normal set. */
+export const setTypeLabel = (type: TSetType) => SET_TYPE_LABELS[type];

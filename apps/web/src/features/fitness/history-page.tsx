@@ -53,9 +53,7 @@ export function FitnessHistoryPage() {
                   </span>
                   <span className="list-meta">
                     <span>{formatDateTime(s.startedAt)}</span>
-                    {s.finishedAt ? (
-                      <span>{formatDuration(Math.round((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000))}</span>
-                    ) : null}
+                    {s.durationS !== null ? <span>{formatDuration(s.durationS)}</span> : null}
                     <span>
                       {s.setCount} {s.setCount === 1 ? 'set' : 'sets'}
                     </span>

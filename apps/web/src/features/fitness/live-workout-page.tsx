@@ -11,6 +11,7 @@ import { useWeightUnit, type WeightUnit } from '../../lib/units';
 import './fitness.css';
 import { ExercisePicker } from './exercise-picker';
 import { FitnessNav } from './fitness-nav';
+import { setTypeLabel } from './format';
 import { type Rest, RestTimer } from './rest-timer';
 import { describeSet, SetEditor, type SetValues } from './set-row';
 import {
@@ -232,7 +233,7 @@ function ExerciseCard({
             <span className="set-logged">
               <span aria-hidden="true">✓ </span>
               {describeSet(set, unit)}
-              {set.isWarmup ? <span className="badge">Warm-up</span> : null}
+              {setTypeLabel(set.setType) ? <span className="badge">{setTypeLabel(set.setType)}</span> : null}
             </span>
             <div className="set-actions">
               <button

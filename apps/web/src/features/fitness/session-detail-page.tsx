@@ -11,7 +11,7 @@ import { queryClient, trpc } from '../../lib/trpc';
 import { formatWeight, useWeightUnit } from '../../lib/units';
 import './fitness.css';
 import { FitnessNav } from './fitness-nav';
-import { formatDuration } from './format';
+import { formatDuration, setTypeLabel } from './format';
 import { describeSet } from './set-row';
 import { invalidateAfterWorkout } from './use-fitness';
 import { sessionVolumeKg } from './workout-summary';
@@ -66,24 +66,40 @@ export function SessionDetailPage() {
       <FitnessNav />
       <p className="list-meta">
         <span>{formatDateTime(s.startedAt)}</span>
-        {s.finishedAt ? (
-          <span>{formatDuration(Math.round((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000))}</span>
+        {s.durationS !== null ? (
+          <span>{formatDuration(s.durationS)}</span>
         ) : (
           <Link to={`/fitness/workout/${s.id}`}>In progress — resume</Link>
         )}
         <span>Volume {formatWeight(sessionVolumeKg(s), unit)}</span>
       </p>
       {s.notes ? <p>{s.notes}</p> : null}
+      {s.exerciseNotes.length > 0 ? (
+        <ul className="list-meta" aria-label="Exercise notes">
+          {s.exerciseNotes.map((n) => (
+            <li key={`${n.position} ${n.exerciseName} ${n.note}`}>
+              {n.exerciseName}: {n.note}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {groups.length === 0 ? <p className="muted">No sets were logged.</p> : null}
       {groups.map((sets) => (
         <section key={sets[0]?.exerciseId} className="panel" aria-label={sets[0]?.exerciseName}>
-          <h2 className="exercise-card-title">{sets[0]?.exerciseName}</h2>
+          <h2 className="exercise-card-title">{sets[0]?.sourceName ?? sets[0]?.exerciseName}</h2>
+          {sets[0]?.sourceName && sets[0].sourceName !== sets[0].exerciseName ? (
+            <p className="small muted">Linked to {sets[0].exerciseName}</p>
+          ) : null}
           <ol className="set-list">
-            {sets.map((set) => (
-              <li key={set.id}>
-                {describeSet(set, unit)} {set.isWarmup ? <span className="badge">Warm-up</span> : null}
-              </li>
-            ))}
+            {sets.map((set) => {
+              const type = setTypeLabel(set.setType);
+              return (
+                <li key={set.id}>
+                  {describeSet(set, unit)} {type ? <span className="badge">{type}</span> : null}
+                  {set.note ? <span className="small muted"> — {set.note}</span> : null}
+                </li>
+              );
+            })}
           </ol>
         </section>
       ))}
