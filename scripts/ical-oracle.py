@@ -343,6 +343,22 @@ def main(argv):
         component.get_first_property(ICalGLib.PropertyKind.TZID_PROPERTY).set_tzid(vtimezone)
         sys.stdout.write(component.as_ical_string())
         return
+    validate = next((a.split("=", 1)[1] for a in argv if a.startswith("--validate=")), None)
+    if validate:
+        # libical as a validator: the errors its parser marks (X-LIC-ERROR) and TZIDs without a VTIMEZONE.
+        import gi
+        gi.require_version("ICalGLib", "3.0")
+        from gi.repository import ICalGLib
+        with open(validate, encoding="utf-8") as handle:
+            text = handle.read()
+        problems = [m for m in re.findall(r"X-LIC-ERROR[^\r\n]*", ICalGLib.Component.new_from_string(text).as_ical_string())]
+        unfolded = unfold(text)
+        defined = set(re.findall(r"^TZID:(.+)$", unfolded, flags=re.M))
+        used = set(re.findall(r";TZID=([^:;]+)", unfolded))
+        problems += [f"TZID {tzid} has no VTIMEZONE" for tzid in sorted(used - defined)]
+        json.dump({"problems": problems}, sys.stdout)
+        sys.stdout.write("\n")
+        return
     if "--version" in argv:
         print("; ".join(version() for version, _ in REFERENCES.values()))
         return

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer } from './harness.js';
-import { byUid, lifeOsOccurrences, type Reference, referenceOccurrences } from './ics-oracle.js';
+import { byUid, lifeOsOccurrences, type Reference, referenceOccurrences, validationProblems } from './ics-oracle.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../packages/core/src/calendar/fixtures/', import.meta.url));
 /** Hand-written files for what the real-world fixtures do not show (see ics-cases/README.md). */
@@ -243,9 +243,12 @@ describe('calendar files against independent references', () => {
         referenceOccurrences(exported, from, to, { reference: 'libical', floatingZone: zone }),
       ]);
       const again = { rie: byUid(rieAgain.occurrences), libical: byUid(libicalAgain.occurrences) };
-      const exportProblems = [...rieAgain.unreadable, ...libicalAgain.unreadable].map(
-        (u) => `${u.uid}: a reference cannot read the export: ${u.reason}`,
-      );
+      const exportProblems = [
+        ...[...rieAgain.unreadable, ...libicalAgain.unreadable].map(
+          (u) => `${u.uid}: a reference cannot read the export: ${u.reason}`,
+        ),
+        ...(await validationProblems(exported)).map((p) => `the export does not validate: ${p}`),
+      ];
       for (const uid of new Set([...raw.keys(), ...again.rie.keys(), ...again.libical.keys()])) {
         for (const reference of ['rie', 'libical'] as const) {
           const theirs = again[reference].get(uid) ?? [];

@@ -53,6 +53,12 @@ export async function referenceOccurrences(
   return JSON.parse(stdout) as OracleAnswer;
 }
 
+/** What libical's parser marks as errors in a file (X-LIC-ERROR), and TZIDs used without their VTIMEZONE. */
+export async function validationProblems(file: string): Promise<string[]> {
+  const { stdout } = await run(PYTHON, [ORACLE, `--validate=${file}`], { maxBuffer: 64 * 1024 * 1024 });
+  return (JSON.parse(stdout) as { problems: string[] }).problems;
+}
+
 /** Every occurrence starting in [from, to) as events.list answers it, range by range and page by page. */
 export async function lifeOsOccurrences(
   server: TestServer,

@@ -109,9 +109,9 @@ describe('GET /api/data/archive', () => {
     expect(text('journal/2026/2026-11-21-morning-pages.md')).toContain('Three pages about nothing in particular.');
     expect(text('calendar.ics')).toContain('SUMMARY:Choir');
     expect(text('calendar.ics')).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4');
-    // Local time in the user's zone, as the fitness CSV export writes it.
+    // Local time in the user's zone, as the fitness CSV export writes it; Strong's RPE, Notes and Workout Notes empty.
     expect(text('workouts.csv').split('\n')[1]).toBe(
-      '2026-11-19 18:00:00,Push,1h 0m,Bench Press (Barbell),1,100,5,0,0,',
+      '2026-11-19 18:00:00,Push,1h 0m,Bench Press (Barbell),1,100,5,0,0,,,',
     );
     expect(text('tasks.csv')).toContain('Plant bulbs,todo,');
     expect(text('tasks.csv')).toContain(',Garden,');

@@ -73,3 +73,43 @@ describe('the .ics writer', () => {
     expect(longest).toBeLessThan(250);
   }, 30_000);
 });
+
+describe('the .ics writer against RFC 5545', () => {
+  const lines = (ics: string) => ics.replaceAll('\r\n ', '').split('\r\n');
+
+  it('writes a VTIMEZONE for every TZID it uses, under that name, and none for UTC', () => {
+    const ics = buildIcs(
+      [
+        event(1),
+        event(2, { timezone: 'Asia/Calcutta' }),
+        event(3, { timezone: 'UTC' }),
+        event(4, { allDay: true, timezone: 'UTC', startsAt: new Date('2024-01-01Z'), endsAt: new Date('2024-01-02Z') }),
+        event(5, { timezone: 'America/New_York', rrule: null, exdates: [] }),
+      ],
+      { name: 'Life OS' },
+    );
+    const used = new Set(lines(ics).flatMap((l) => [...l.matchAll(/;TZID=([^:;]+)/g)].map((m) => m[1])));
+    const defined = new Set(lines(ics).flatMap((l) => (l.startsWith('TZID:') ? [l.slice(5)] : [])));
+    expect([...used].sort()).toEqual(['America/New_York', 'Asia/Calcutta', 'Europe/Berlin']);
+    expect(defined).toEqual(used);
+    expect(ics.indexOf('BEGIN:VTIMEZONE')).toBeLessThan(ics.indexOf('BEGIN:VEVENT'));
+  });
+
+  it("writes an all-day occurrence's RECURRENCE-ID as a DATE, and an all-day UNTIL as a DATE", () => {
+    const allDay = {
+      allDay: true,
+      timezone: 'UTC',
+      startsAt: new Date('2024-03-04Z'),
+      endsAt: new Date('2024-03-05Z'),
+    };
+    const ics = buildIcs(
+      [
+        event(1, { ...allDay, rrule: 'FREQ=WEEKLY;UNTIL=20240401' }),
+        event(1, { ...allDay, rrule: null, recurrenceId: new Date('2024-03-11Z'), startsAt: new Date('2024-03-12Z') }),
+      ],
+      { name: 'Life OS' },
+    );
+    expect(lines(ics)).toContain('RECURRENCE-ID;VALUE=DATE:20240311');
+    expect(lines(ics)).toContain('RRULE:FREQ=WEEKLY;UNTIL=20240401');
+  });
+});

@@ -1,6 +1,8 @@
 /** Writes events as an iCalendar file with ical-generator; parseIcs reads it back to the same events. */
 import ical, { ICalCalendarMethod } from 'ical-generator';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { toFloating } from './calendar.floating-time.js';
+import { vtimezoneText } from './calendar.vtimezone.js';
 
 export interface ExportableEvent {
   icsUid: string;
@@ -165,6 +167,50 @@ function addEvent(calendar: Calendar, event: ExportableEvent) {
 }
 
 /**
+ * The event as ical-generator writes it, but for an all-day occurrence's RECURRENCE-ID: RFC 5545 wants it the same
+ * value type as DTSTART (a DATE), where ical-generator writes a UTC date-time.
+ */
+function eventText(calendar: Calendar, event: ExportableEvent): string {
+  const text = addEvent(calendar, event).toString();
+  if (!event.allDay || !event.recurrenceId) return text;
+  const stamp = dateStamp(event.recurrenceId);
+  return text.replace(`\r\nRECURRENCE-ID:${stamp}T000000Z\r\n`, `\r\nRECURRENCE-ID;VALUE=DATE:${stamp}\r\n`);
+}
+
+/**
+ * The VTIMEZONE of every zone the events are written in (RFC 5545 §3.6.5: each TZID used must have one), covering
+ * the years they happen in with the zone's changes as they were, then its current rules (calendar.vtimezone.ts).
+ * Derived from the events alone, so the same events always give the same file.
+ */
+function vtimezones(events: ExportableEvent[]): string {
+  const years = new Map<string, { from: number; to: number }>();
+  for (const event of events) {
+    if (event.allDay || isUtc(event.timezone)) continue;
+    const dates = [
+      event.startsAt,
+      event.endsAt,
+      ...(event.rdates ?? []),
+      ...(event.recurrenceId ? [event.recurrenceId] : []),
+    ];
+    const span = years.get(event.timezone) ?? { from: 9999, to: 0 };
+    for (const date of dates) {
+      span.from = Math.min(span.from, date.getUTCFullYear());
+      span.to = Math.max(span.to, date.getUTCFullYear() + 1);
+    }
+    // A series goes on after its start: its past years up to when it was last saved are written as they were (a
+    // 2002 series crossed the US change of 2007), and the current rules take over after that.
+    if (event.rrule) span.to = Math.max(span.to, event.updatedAt.getUTCFullYear() + 1);
+    years.set(event.timezone, span);
+  }
+  let text = '';
+  for (const [zone, span] of [...years].sort(([a], [b]) => a.localeCompare(b))) {
+    const [current] = tzlib_get_ical_block(zone);
+    text += vtimezoneText(zone, span.from, span.to, current ?? null) ?? '';
+  }
+  return text;
+}
+
+/**
  * The calendar file in pieces of whole lines, folded: joined, they are what ical-generator's calendar.toString()
  * writes (its events unfolded, the whole folded once).
  */
@@ -172,11 +218,11 @@ function* icsPieces(events: ExportableEvent[], options: IcsOptions): Generator<s
   const calendar = newCalendar(options);
   const empty = calendar.toString();
   if (!empty.endsWith(CALENDAR_END)) throw new Error('Unexpected calendar shape from ical-generator');
-  yield empty.slice(0, -CALENDAR_END.length);
+  yield empty.slice(0, -CALENDAR_END.length) + foldIcsLines(vtimezones(events));
   let piece = '';
   let count = 0;
   for (const event of [...events, ...periodOverrides(events)]) {
-    piece += addEvent(calendar, event).toString();
+    piece += eventText(calendar, event);
     count++;
     if (count >= ICS_PIECE_EVENTS || piece.length >= ICS_PIECE_CHARS) {
       calendar.clear();

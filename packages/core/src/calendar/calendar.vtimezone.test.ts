@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { describe, expect, it } from 'vitest';
-import { zoneForVtimezone } from './calendar.vtimezone.js';
+import { vtimezoneText, zoneForVtimezone } from './calendar.vtimezone.js';
 
 const cases = readFileSync(
   new URL('../../../../apps/api/test/ics-cases/custom-vtimezone.ics', import.meta.url),
@@ -59,5 +60,31 @@ END:STANDARD`);
     const perZone = (performance.now() - started) / 3;
     console.log(`zoneForVtimezone: ${perZone.toFixed(1)} ms per zone`);
     expect(perZone).toBeLessThan(30);
+  });
+});
+
+describe('vtimezoneText', () => {
+  it("writes a zone's changes as they were in the events' years, then its current rules", () => {
+    const [current] = tzlib_get_ical_block('America/New_York');
+    const text = vtimezoneText('America/New_York', 2003, 2004, current ?? null) ?? '';
+    const lines = text.split('\r\n');
+    // 2003: DST from the first Sunday of April to the last Sunday of October (before the 2007 change).
+    expect(lines).toContain('DTSTART:20030406T020000');
+    expect(lines).toContain('DTSTART:20031026T020000');
+    expect(text).not.toContain('DTSTART:20030309');
+    // 2007 on: the rules of today, written out through 2037, then as yearly rules from their first change on.
+    expect(lines).toContain('DTSTART:20070311T020000');
+    expect(lines).toContain('RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU');
+    expect(lines).toContain('DTSTART:20380314T020000');
+    // Read back, it is the zone it was written from, in the years written and after them.
+    const component = new ICAL.Component(ICAL.parse(text));
+    expect(zoneForVtimezone(component, [2003, 2004])).toBe('America/New_York');
+    expect(zoneForVtimezone(component, [2030, 2031])).toBe('America/New_York');
+  });
+
+  it('writes one observance for a zone that has not changed since, and nothing for an unknown zone', () => {
+    const kolkata = vtimezoneText('Asia/Kolkata', 2020, 2021, null) ?? '';
+    expect(kolkata.match(/BEGIN:STANDARD/g)).toHaveLength(1);
+    expect(vtimezoneText('Not/AZone', 2020, 2021, null)).toBeNull();
   });
 });

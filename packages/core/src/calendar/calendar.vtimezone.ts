@@ -182,3 +182,128 @@ export function zoneForVtimezone(component: ICAL.Component, years: number[]): st
   }
   return null;
 }
+
+// ---------- writing a zone's VTIMEZONE ----------
+
+const WEEK_MS = 7 * DAY_MS;
+/** The year up to which a zone's changes are written one by one, as tzdata's compiled files list them. */
+const EXPLICIT_UNTIL_YEAR = 2037;
+const MINUTE_MS = 60_000;
+
+/** ±HHMM, or ±HHMMSS when the offset has seconds (local mean times before 1900). */
+function offsetText(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const total = Math.round(Math.abs(minutes) * 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const seconds = total % 60;
+  return `${sign}${pad(Math.floor(total / 3600))}${pad(Math.floor(total / 60) % 60)}${seconds ? pad(seconds) : ''}`;
+}
+
+/** A floating (wall-clock, written as UTC) date as an iCalendar local date-time. */
+function localText(floating: number): string {
+  return new Date(floating).toISOString().slice(0, 19).replace(/[-:]/g, '');
+}
+
+/** The offset changes of `zone` in [from, to), by the runtime's time-zone data: each instant and the offsets. */
+function offsetChanges(zone: string, from: number, to: number): { at: number; before: number; after: number }[] {
+  const changes: { at: number; before: number; after: number }[] = [];
+  let cursor = from;
+  let offset = tzOffset(zone, new Date(cursor));
+  while (cursor < to) {
+    const next = Math.min(cursor + WEEK_MS, to);
+    const nextOffset = tzOffset(zone, new Date(next));
+    if (nextOffset === offset) {
+      cursor = next;
+      continue;
+    }
+    // Halve the week down to the minute of the change.
+    let low = cursor;
+    let high = next;
+    while (high - low > MINUTE_MS) {
+      const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+      if (tzOffset(zone, new Date(middle)) === offset) low = middle;
+      else high = middle;
+    }
+    const after = tzOffset(zone, new Date(high));
+    changes.push({ at: high, before: offset, after });
+    offset = after;
+    cursor = high;
+  }
+  return changes;
+}
+
+function observance(kind: 'STANDARD' | 'DAYLIGHT', dtstart: string, from: number, to: number, rrule?: string) {
+  return [
+    `BEGIN:${kind}`,
+    `DTSTART:${dtstart}`,
+    `TZOFFSETFROM:${offsetText(from)}`,
+    `TZOFFSETTO:${offsetText(to)}`,
+    ...(rrule ? [`RRULE:${rrule}`] : []),
+    `END:${kind}`,
+  ];
+}
+
+/**
+ * The VTIMEZONE of an IANA zone for events from `fromYear` on (RFC 5545 §3.6.5): every change from then through
+ * 2037 (or `toYear`) as it was or will be by the runtime's zone data (so 2003's US rules are 2003's, not today's),
+ * then the zone's current rules as yearly RRULEs from timezones-ical-library's definition, starting after them. Clients that read
+ * the file's own zone (libical, Evolution) then place every occurrence where Life OS does. Null for a zone the
+ * runtime does not know.
+ */
+export function vtimezoneText(zone: string, fromYear: number, toYear: number, current: string | null): string | null {
+  const from = Date.UTC(fromYear, 0, 1);
+  // Written out through EXPLICIT_UNTIL_YEAR at least: the runtime knows when today's rules began, the rules
+  // library does not (its rules start in 1970 whatever the zone's history).
+  const to = Date.UTC(Math.max(toYear, EXPLICIT_UNTIL_YEAR) + 1, 0, 1);
+  let initial: number;
+  try {
+    initial = tzOffset(zone, new Date(from));
+  } catch {
+    return null;
+  }
+  if (!Number.isFinite(initial)) return null;
+  const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
+  lines.push(...observance('STANDARD', localText(from + initial * MINUTE_MS), initial, initial));
+  for (const change of offsetChanges(zone, from, to)) {
+    const kind = change.after > change.before ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(...observance(kind, localText(change.at + change.before * MINUTE_MS), change.before, change.after));
+  }
+  // After the last year: the zone's rules as they stand, each from its first change after it.
+  for (const block of current ? [...current.matchAll(/BEGIN:(STANDARD|DAYLIGHT)\r?\n([\s\S]*?)END:\1/g)] : []) {
+    const body = block[2] ?? '';
+    const rrule = /^RRULE:(.+)$/m.exec(body)?.[1]?.trim();
+    const offsetFrom = /^TZOFFSETFROM:([+-]\d{4})/m.exec(body)?.[1];
+    const offsetTo = /^TZOFFSETTO:([+-]\d{4})/m.exec(body)?.[1];
+    const dtstart = /^DTSTART:(\d{8}T\d{6})/m.exec(body)?.[1];
+    if (!rrule || !offsetFrom || !offsetTo || !dtstart) continue;
+    const minutes = (text: string) =>
+      (text.startsWith('-') ? -1 : 1) * (Number(text.slice(1, 3)) * 60 + Number(text.slice(3, 5)));
+    const start = Date.UTC(
+      Number(dtstart.slice(0, 4)),
+      Number(dtstart.slice(4, 6)) - 1,
+      Number(dtstart.slice(6, 8)),
+      Number(dtstart.slice(9, 11)),
+      Number(dtstart.slice(11, 13)),
+    );
+    let rule: ParsedRule;
+    try {
+      rule = parseRule(rrule);
+    } catch {
+      continue;
+    }
+    const first = occurrencesBetween(
+      rule,
+      new Date(walkStart(rule, start, to)),
+      null,
+      new Date(to),
+      new Date(to + 400 * DAY_MS),
+      1,
+    );
+    const date = first.dates[0];
+    if (!date) continue;
+    const kind = block[1] === 'DAYLIGHT' ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(...observance(kind, localText(date.getTime()), minutes(offsetFrom), minutes(offsetTo), rrule));
+  }
+  lines.push('END:VTIMEZONE');
+  return `${lines.join('\r\n')}\r\n`;
+}
