@@ -35,6 +35,10 @@ const WINDOWS: Record<string, [string, string]> = {
   'custom-vtimezone.ics': ['2024-01-01', '2025-06-01'],
   'thisandfuture.ics': ['2024-01-01', '2024-06-01'],
   'rdate.ics': ['2024-01-01', '2027-01-01'],
+  'apple-macos-default-audio-alarms.ics': ['2014-01-01', '2016-01-01'],
+  'davx5-alarm-on-recurrence-override.ics': ['2024-01-01', '2026-01-01'],
+  'google-calendar-four-alarms-email.ics': ['2020-01-01', '2031-01-01'],
+  'thunderbird-absolute-alarm-repeat.ics': ['2024-01-01', '2026-01-01'],
 };
 
 /**
@@ -141,6 +145,9 @@ const files = [
   ...readdirSync(FIXTURES)
     .filter((name) => name.endsWith('.ics'))
     .map((name) => ({ name, path: FIXTURES + name })),
+  ...readdirSync(`${FIXTURES}valarm/`)
+    .filter((name) => name.endsWith('.ics'))
+    .map((name) => ({ name, path: `${FIXTURES}valarm/${name}` })),
   ...readdirSync(CASES)
     .filter((name) => name.endsWith('.ics'))
     .map((name) => ({ name, path: CASES + name })),

@@ -115,6 +115,10 @@ export interface EventsTable {
   /** Extra dates of a series (RDATE): their starts, and one for one their ends (null: the series' length). */
   rdates: ColumnType<Date[], Date[] | undefined, Date[]>;
   rdateEnds: ColumnType<(Date | null)[], (Date | null)[] | undefined, (Date | null)[]>;
+  /** The revision (SEQUENCE): the file's on import, one more on every change of the time or rule. */
+  sequence: ColumnType<number, number | undefined, number>;
+  /** An imported event's lines Life OS does not interpret (alarms, attendees, X- properties), written back as they were. */
+  icsKept: ColumnType<string | null, string | null | undefined, string | null>;
   seriesEndsAt: NullableTimestamp;
   icsUid: string;
   recurrenceId: NullableTimestamp;

@@ -15,6 +15,7 @@ import * as m20261126010000 from '../migrations/20261126010000_journal_excerpt.j
 import * as m20261127000000 from '../migrations/20261127000000_subscription_skipped.js';
 import * as m20261207110000 from '../migrations/20261207110000_event_rdates.js';
 import * as m20261207120000 from '../migrations/20261207120000_workout_csv_lossless.js';
+import * as m20261207130000 from '../migrations/20261207130000_event_sequence_kept.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261127000000_subscription_skipped': m20261127000000,
   '20261207110000_event_rdates': m20261207110000,
   '20261207120000_workout_csv_lossless': m20261207120000,
+  '20261207130000_event_sequence_kept': m20261207130000,
 };

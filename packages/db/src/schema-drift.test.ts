@@ -83,6 +83,8 @@ const spec: SchemaSpec = {
     exdates: { type: '_timestamptz', nullable: false },
     rdates: { type: '_timestamptz', nullable: false },
     rdateEnds: { type: '_timestamptz', nullable: false },
+    sequence: { type: 'int4', nullable: false },
+    icsKept: { type: 'text', nullable: true },
     seriesEndsAt: { type: 'timestamptz', nullable: true },
     icsUid: { type: 'text', nullable: false },
     recurrenceId: { type: 'timestamptz', nullable: true },

@@ -212,6 +212,48 @@ describe('ICS import and export', () => {
     });
   });
 
+  it("counts changes of time or rule in SEQUENCE, and keeps an imported event's alarms through edits and backups", async () => {
+    const seq = await createUser(server, {
+      username: 'seq',
+      email: 'seq@example.com',
+      password: 'a long enough password',
+    });
+    const ics = readFileSync(
+      new URL(
+        '../../../../packages/core/src/calendar/fixtures/valarm/davx5-alarm-on-recurrence-override.ics',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    await seq.client.calendar.importIcs.mutate({ ics });
+    const doc = await seq.client.data.export.query();
+    const series = doc.events.find((e) => e.rrule !== null);
+    expect(series?.icsKept).toContain('BEGIN:VALARM');
+    const id = series?.id as string;
+    const sequence = async () => (await seq.client.calendar.events.get.query({ id })).sequence;
+    const start = await sequence();
+    await seq.client.calendar.events.update.mutate({ id, title: 'Renamed' });
+    expect(await sequence()).toBe(start); // a title is not a change a client must re-sync for
+    const event = await seq.client.calendar.events.get.query({ id });
+    await seq.client.calendar.events.update.mutate({ id, start: new Date(event.start.getTime() + 3_600_000) });
+    expect(await sequence()).toBe(start + 1);
+    const first = (
+      await seq.client.calendar.events.list.query({ from: new Date('2024-06-01Z'), to: new Date('2024-08-01Z') })
+    ).items.find((o) => o.eventId === id);
+    await seq.client.calendar.events.delete.mutate({
+      id,
+      scope: 'occurrence',
+      occurrenceStart: first?.occurrenceStart as Date,
+    });
+    expect(await sequence()).toBe(start + 2);
+    const exported = (await seq.client.calendar.exportIcs.query()).ics.replace(/\r\n[ \t]/g, '');
+    expect(exported).toContain(`SEQUENCE:${start + 2}`);
+    expect(exported).toContain('BEGIN:VALARM');
+    // The JSON backup carries both.
+    const again = (await seq.client.data.export.query()).events.find((e) => e.id === id);
+    expect(again).toMatchObject({ sequence: start + 2, icsKept: series?.icsKept });
+  });
+
   it('keeps extra dates (RDATE) through edits, the JSON export and its import', async () => {
     const ics = readFileSync(new URL('../../test/ics-cases/rdate.ics', import.meta.url), 'utf8');
     const rdates = await createUser(server, {

@@ -37,6 +37,7 @@ export function toEvent(row: EventRow): TEvent {
     recurrence: row.rrule ? rruleToRecurrence(row.rrule) : null,
     exdates: row.exdates,
     rdates: row.rdates,
+    sequence: row.sequence,
     icsUid: row.icsUid,
     recurrenceId: row.recurrenceId,
     seriesId: row.seriesId,
@@ -143,6 +144,23 @@ export async function createEvent(deps: Deps, userId: string, input: TCreateEven
 
 type Patch = Omit<TUpdateEventInput, 'id' | 'scope' | 'occurrenceStart'>;
 
+/**
+ * The revision after a change (SEQUENCE, RFC 5545 §3.8.7.4): one more when the time or the rule changed, which is
+ * what tells a calendar client that its copy is out of date; the same for a new title or place.
+ */
+function nextSequence(
+  before: Pick<EventRow, 'sequence' | 'startsAt' | 'endsAt' | 'allDay' | 'timezone' | 'rrule'>,
+  after: Pick<EventRow, 'startsAt' | 'endsAt' | 'allDay' | 'timezone' | 'rrule'>,
+): number {
+  const changed =
+    before.startsAt.getTime() !== after.startsAt.getTime() ||
+    before.endsAt.getTime() !== after.endsAt.getTime() ||
+    before.allDay !== after.allDay ||
+    before.timezone !== after.timezone ||
+    before.rrule !== after.rrule;
+  return changed ? before.sequence + 1 : before.sequence;
+}
+
 /** The event's fields after a patch, validated. */
 function applyPatch(
   base: Pick<EventRow, 'title' | 'description' | 'location' | 'allDay' | 'startsAt' | 'endsAt' | 'timezone' | 'rrule'>,
@@ -232,6 +250,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       const row = await calendarQueries.updateEvent(trx, userId, target.id, {
         ...fields,
         ...(reset ? { exdates: [], rdates: [], rdateEnds: [] } : {}),
+        sequence: nextSequence(target, fields),
         updatedAt: now,
       });
       if (!row) throw new NotFoundError('Event');
@@ -251,10 +270,17 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       };
       const fields = applyPatch({ ...base, rrule: null }, patch);
       const row = existing
-        ? await calendarQueries.updateEvent(trx, userId, existing.id, { ...fields, updatedAt: now })
+        ? await calendarQueries.updateEvent(trx, userId, existing.id, {
+            ...fields,
+            sequence: nextSequence(existing, fields),
+            updatedAt: now,
+          })
         : await calendarQueries.insertEvent(trx, {
             userId,
             ...fields,
+            // A new override of an occurrence is a change of the series as a client sees it.
+            sequence: target.sequence + 1,
+            icsKept: target.icsKept,
             icsUid: target.icsUid,
             recurrenceId: at,
             seriesId: target.id,
@@ -272,6 +298,7 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       rrule: ruleEndingBefore(target, at),
       exdates: target.exdates.filter((d) => d.getTime() < at.getTime()),
       ...before,
+      sequence: target.sequence + 1,
       updatedAt: now,
     };
     head.seriesEndsAt = computeSeriesEnd({ ...target, ...before, rrule: head.rrule as string });
@@ -287,6 +314,8 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
       ...fields,
       exdates: target.exdates.filter((d) => d.getTime() >= at.getTime() && fields.rrule === remainder),
       ...(fields.rrule === remainder ? extraDatesSplit(target, at, 'from') : { rdates: [], rdateEnds: [] }),
+      // The new series keeps what the old one kept of its file (alarms, attendees).
+      icsKept: target.icsKept,
       icsUid: `${randomUUID()}@lifeos`,
       createdAt: now,
       updatedAt: now,
@@ -345,7 +374,7 @@ async function addExdate(db: Kysely<DB>, userId: string, series: EventRow, at: D
     throw new ValidationError(`A series can have at most ${EXDATES_MAX} deleted occurrences`);
   }
   const exdates = [...series.exdates, at].sort((a, b) => a.getTime() - b.getTime());
-  await calendarQueries.updateEvent(db, userId, series.id, { exdates, updatedAt: now });
+  await calendarQueries.updateEvent(db, userId, series.id, { exdates, sequence: series.sequence + 1, updatedAt: now });
 }
 
 async function endSeriesBefore(db: Kysely<DB>, userId: string, series: EventRow, at: Date, now: Date) {
@@ -360,6 +389,7 @@ async function endSeriesBefore(db: Kysely<DB>, userId: string, series: EventRow,
     rrule,
     exdates: series.exdates.filter((d) => d.getTime() < at.getTime()),
     ...before,
+    sequence: series.sequence + 1,
     seriesEndsAt: computeSeriesEnd({ ...series, ...before, rrule }),
     updatedAt: now,
   });

@@ -17,6 +17,10 @@ export interface ExportableEvent {
   exdates: Date[];
   rdates?: Date[];
   rdateEnds?: (Date | null)[];
+  /** The revision (SEQUENCE); 0 when absent. */
+  sequence?: number;
+  /** Lines of an imported event that Life OS does not interpret, written back as they were. */
+  icsKept?: string | null;
   recurrenceId: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -161,20 +165,25 @@ function addEvent(calendar: Calendar, event: ExportableEvent) {
     repeating,
     recurrenceId: event.recurrenceId ? wall(event.recurrenceId) : null,
     stamp: event.updatedAt,
+    sequence: event.sequence ?? 0,
     created: event.createdAt,
     lastModified: event.updatedAt,
   });
 }
 
 /**
- * The event as ical-generator writes it, but for an all-day occurrence's RECURRENCE-ID: RFC 5545 wants it the same
- * value type as DTSTART (a DATE), where ical-generator writes a UTC date-time.
+ * The event as ical-generator writes it, with its kept lines, and an all-day occurrence's RECURRENCE-ID as RFC 5545
+ * wants it, the same value type as DTSTART (a DATE), where ical-generator writes a UTC date-time.
  */
 function eventText(calendar: Calendar, event: ExportableEvent): string {
-  const text = addEvent(calendar, event).toString();
-  if (!event.allDay || !event.recurrenceId) return text;
-  const stamp = dateStamp(event.recurrenceId);
-  return text.replace(`\r\nRECURRENCE-ID:${stamp}T000000Z\r\n`, `\r\nRECURRENCE-ID;VALUE=DATE:${stamp}\r\n`);
+  let text = addEvent(calendar, event).toString();
+  if (event.allDay && event.recurrenceId) {
+    const stamp = dateStamp(event.recurrenceId);
+    text = text.replace(`\r\nRECURRENCE-ID:${stamp}T000000Z\r\n`, `\r\nRECURRENCE-ID;VALUE=DATE:${stamp}\r\n`);
+  }
+  // What an imported event said that Life OS does not interpret (alarms, attendees, X- properties) goes back in.
+  if (event.icsKept) text = text.replace(/END:VEVENT(\r\n)?$/, `${event.icsKept}\r\nEND:VEVENT$1`);
+  return text;
 }
 
 /**

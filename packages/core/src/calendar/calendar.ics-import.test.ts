@@ -338,3 +338,46 @@ describe('RECURRENCE-ID;RANGE=THISANDFUTURE', () => {
     expect(again.map(strip)).toEqual(first.map(strip));
   });
 });
+
+describe('what Life OS does not interpret is kept and written back', () => {
+  const valarm = (name: string) => readFileSync(new URL(`./fixtures/valarm/${name}`, import.meta.url), 'utf8');
+  const unfolded = (ics: string) => ics.replace(/\r?\n[ \t]/g, '');
+
+  it('keeps alarms, attendees and X- properties as the file wrote them, and writes them back', () => {
+    for (const name of [
+      'google-calendar-four-alarms-email.ics',
+      'apple-macos-default-audio-alarms.ics',
+      'thunderbird-absolute-alarm-repeat.ics',
+      'davx5-alarm-on-recurrence-override.ics',
+    ]) {
+      const source = unfolded(valarm(name));
+      const { events } = parseIcs(source, { defaultTimezone: 'UTC' });
+      const alarms = (source.match(/BEGIN:VALARM[\s\S]*?END:VALARM/g) ?? []).map((a) => a.replace(/\r\n/g, '\n'));
+      expect(alarms.length, name).toBeGreaterThan(0);
+      const kept = events.map((e) => (e.icsKept ?? '').replace(/\r\n/g, '\n')).join('\n');
+      for (const alarm of alarms) expect(kept, name).toContain(alarm);
+      // What Life OS reads itself is not kept twice (an alarm's own SUMMARY is the alarm's).
+      expect(kept.replace(/BEGIN:VALARM[\s\S]*?END:VALARM/g, ''), name).not.toMatch(/^(UID|DTSTART|DTEND|SUMMARY|RRULE|EXDATE|SEQUENCE|DTSTAMP)[;:]/m);
+      const now = new Date('2026-01-01Z');
+      const ics = unfolded(
+        buildIcs(
+          events.map((e) => ({ ...e, createdAt: now, updatedAt: now })),
+          { name: 'Life OS' },
+        ),
+      );
+      for (const alarm of alarms) expect(ics.replace(/\r\n/g, '\n'), name).toContain(alarm);
+    }
+    const google = parseIcs(valarm('google-calendar-four-alarms-email.ics'), { defaultTimezone: 'UTC' }).events[0];
+    expect(google?.icsKept).toContain('ATTENDEE:mailto:niccokunzmann@googlemail.com');
+    expect(google?.icsKept).toContain('ACTION:EMAIL');
+  });
+
+  it('keeps the SEQUENCE of the file', () => {
+    const { events } = parseIcs(valarm('apple-macos-default-audio-alarms.ics'), { defaultTimezone: 'UTC' });
+    expect(events.map((e) => e.sequence)).toEqual(
+      [...unfolded(valarm('apple-macos-default-audio-alarms.ics')).matchAll(/^SEQUENCE:(\d+)/gm)].map((m) =>
+        Number(m[1]),
+      ),
+    );
+  });
+});

@@ -53,6 +53,8 @@ export interface ParsedEvent {
   rdates: Date[];
   rdateEnds: (Date | null)[];
   sequence: number;
+  /** The event's lines Life OS does not interpret (alarms, attendees, X- properties), to be written back. */
+  icsKept: string | null;
 }
 
 export interface SkippedEvent {
@@ -68,6 +70,50 @@ export interface ParsedCalendar {
 }
 
 class SkipEvent extends Error {}
+
+/** What Life OS reads or writes itself of a VEVENT; every other line is kept as the file wrote it. */
+const INTERPRETED = new Set([
+  'UID',
+  'DTSTAMP',
+  'DTSTART',
+  'DTEND',
+  'DURATION',
+  'SUMMARY',
+  'DESCRIPTION',
+  'LOCATION',
+  'RRULE',
+  'EXDATE',
+  'RDATE',
+  'RECURRENCE-ID',
+  'SEQUENCE',
+  'CREATED',
+  'LAST-MODIFIED',
+  // libical's marks of its own parse errors, not the author's data.
+  'X-LIC-ERROR',
+  // Written by the export itself for every all-day event (ical-generator, for Outlook).
+  'X-MICROSOFT-CDO-ALLDAYEVENT',
+  'X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT',
+]);
+/** At most this much of an event's uninterpreted lines is kept (a calendar's alarms and attendees are a few kB). */
+export const KEPT_MAX_CHARS = 65_536;
+
+/** The block's lines that are not interpreted: its own properties and whole nested components (VALARM, X-…). */
+function keptLines(lines: string[]): string | null {
+  const kept: string[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    const name = nameOf(line);
+    if (name === 'BEGIN') depth++;
+    const nested = depth > 1;
+    if (name === 'END') depth--;
+    if (nested) kept.push(line);
+    else if (depth === 1 && name !== 'BEGIN' && !INTERPRETED.has(name)) {
+      if (name === 'STATUS' && lineValue(line).trim().toUpperCase() === 'CANCELLED') continue;
+      kept.push(line);
+    }
+  }
+  return kept.length > 0 ? kept.join('\r\n') : null;
+}
 
 /** A line as a report quotes it: cut short, so a hostile file cannot make the report large. */
 export const quoteLine = (line: string) => `"${line.length > 120 ? `${line.slice(0, 120)}…` : line}"`;
@@ -433,6 +479,11 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
       .update(`${summary ?? ''}\n${startsAt.toISOString()}\n${endsAt.toISOString()}`)
       .digest('hex')
       .slice(0, 32)}`;
+  let kept = keptLines(lines);
+  if (kept !== null && kept.length > KEPT_MAX_CHARS) {
+    lineWarnings.push(`its alarms, attendees and other properties (${kept.length} characters) were too long to keep`);
+    kept = null;
+  }
   for (const warning of lineWarnings) ctx.warnings.add(`"${(summary ?? icsUid).slice(0, 80)}": ${warning}`);
   const status = text(component.getFirstPropertyValue('status'))?.toUpperCase();
   if (status === 'CANCELLED' && !recurrence) throw new SkipEvent('Cancelled');
@@ -456,7 +507,8 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
     exdates: [...new Map(exdates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime()),
     rdates: recurrence ? [] : rdateStarts.map((t) => new Date(t)),
     rdateEnds: recurrence ? [] : rdateStarts.map((t) => extra.get(t) ?? null),
-    sequence: Number.isFinite(sequence) ? sequence : 0,
+    sequence: Number.isFinite(sequence) && sequence >= 0 ? Math.min(Math.trunc(sequence), 1_000_000) : 0,
+    icsKept: kept,
   };
 }
 

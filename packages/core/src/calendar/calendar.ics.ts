@@ -24,7 +24,9 @@ function unchanged(row: EventRow, event: ParsedEvent, seriesId: string | null, e
     row.exdates.every((d, i) => sameTime(d, exdates[i] ?? null)) &&
     row.rdates.length === event.rdates.length &&
     row.rdates.every((d, i) => sameTime(d, event.rdates[i] ?? null)) &&
-    row.rdateEnds.every((d, i) => sameTime(d, event.rdateEnds[i] ?? null))
+    row.rdateEnds.every((d, i) => sameTime(d, event.rdateEnds[i] ?? null)) &&
+    row.sequence === event.sequence &&
+    row.icsKept === event.icsKept
   );
 }
 
@@ -110,6 +112,8 @@ async function saveImported(
     exdates,
     rdates: event.rdates,
     rdateEnds: event.rdateEnds,
+    sequence: event.sequence,
+    icsKept: event.icsKept,
     seriesEndsAt: computeSeriesEnd(event),
     seriesId,
   };

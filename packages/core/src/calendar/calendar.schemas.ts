@@ -222,6 +222,8 @@ export const ZEvent = z.object({
   exdates: z.array(z.date()),
   /** Extra dates of the series (RDATE), from an imported file. */
   rdates: z.array(z.date()),
+  /** The revision (SEQUENCE): one more on every change of its time or rule. */
+  sequence: z.number().int().min(0),
   icsUid: z.string(),
   /** A detached occurrence: the original start it replaces, and its series. */
   recurrenceId: z.date().nullable(),

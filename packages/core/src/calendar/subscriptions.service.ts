@@ -283,6 +283,7 @@ function eventRows(events: ParsedEvent[], claimed: Claimed) {
       exdates,
       rdates: e.rdates,
       rdateEnds: e.rdateEnds,
+      sequence: e.sequence,
       seriesEndsAt,
       icsUid: e.icsUid,
       recurrenceId: e.recurrenceId,

@@ -126,6 +126,8 @@ export function toExportableEvent(row: TDataRow<'events'>): ExportableEvent {
     exdates: row.exdates.map((d) => new Date(d)),
     rdates: (row.rdates ?? []).map((d) => new Date(d)),
     rdateEnds: (row.rdateEnds ?? []).map((d) => (d === null ? null : new Date(d))),
+    sequence: row.sequence ?? 0,
+    icsKept: row.icsKept ?? null,
     recurrenceId: row.recurrenceId === null ? null : new Date(row.recurrenceId),
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),

@@ -183,6 +183,8 @@ function sectionReaders(db: Kysely<DB>, userId: string) {
       exdates: r.exdates.map(iso),
       // Only when there are some: exports of calendars without extra dates stay as they were.
       ...(r.rdates.length > 0 ? { rdates: r.rdates.map(iso), rdateEnds: r.rdateEnds.map(isoOrNull) } : {}),
+      ...(r.sequence > 0 ? { sequence: r.sequence } : {}),
+      ...(r.icsKept !== null ? { icsKept: r.icsKept } : {}),
       icsUid: r.icsUid,
       recurrenceId: isoOrNull(r.recurrenceId),
       seriesId: r.seriesId,

@@ -263,6 +263,8 @@ const SECTION_WRITERS: SectionSteps[] = [
       exdates: values.exdates.map((value) => new Date(value)),
       rdates: eventTimes(values).rdates,
       rdateEnds: eventTimes(values).rdateEnds,
+      sequence: values.sequence ?? 0,
+      icsKept: values.icsKept ?? null,
       seriesId: planner.idOf('events', values.seriesId),
       seriesEndsAt: seriesEnd(eventTimes(values)),
     }),

@@ -292,6 +292,10 @@ export const ZDataEvent = z
     /** Extra dates (RDATE) and, one for one, their ends (null: the event's length); absent when there are none. */
     rdates: z.array(ZDataDateTime).max(1_000).optional(),
     rdateEnds: z.array(ZDataDateTime.nullable()).max(1_000).optional(),
+    /** The revision (SEQUENCE); absent for 0. */
+    sequence: z.number().int().min(0).max(1_000_000).optional(),
+    /** An imported event's lines Life OS does not interpret (alarms, attendees, X- properties); absent for none. */
+    icsKept: text(65_536).nullable().optional(),
     icsUid: name(1_000),
     /** A detached occurrence: the original start it replaces, in the series `seriesId`. */
     recurrenceId: ZDataDateTime.nullable(),

@@ -16,6 +16,8 @@ const EVENT_COLUMNS = [
   'exdates',
   'rdates',
   'rdateEnds',
+  'sequence',
+  'icsKept',
   'seriesEndsAt',
   'icsUid',
   'recurrenceId',

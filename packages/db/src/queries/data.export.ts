@@ -276,6 +276,8 @@ export function exportEventsQuery(db: Kysely<DB>, userId: string) {
       'exdates',
       'rdates',
       'rdateEnds',
+      'sequence',
+      'icsKept',
       'icsUid',
       'recurrenceId',
       'seriesId',

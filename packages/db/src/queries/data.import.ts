@@ -338,6 +338,8 @@ export async function insertEvents(trx: Kysely<DB>, rows: NewEvent[]) {
       exdates: 'timestamptz[]',
       rdates: 'timestamptz[]',
       rdateEnds: 'timestamptz[]',
+      sequence: 'integer',
+      icsKept: 'text',
       seriesEndsAt: 'timestamptz',
       icsUid: 'text',
       recurrenceId: 'timestamptz',
