@@ -242,7 +242,7 @@ describe('calendar files against independent references', () => {
       expect(problems).toEqual([]);
 
       // Life OS's own export of what it imported, read by the same references, gives Life OS's occurrences.
-      const exported = path.replace(/\.ics$/, '').replace(/.*\//, `${exportDir}/`) + '.exported.ics';
+      const exported = `${exportDir}/${file.replace(/\.ics$/, '')}.exported.ics`;
       writeFileSync(exported, (await user.client.calendar.exportIcs.query()).ics);
       const [raw, rieAgain, libicalAgain] = await Promise.all([
         lifeOsOccurrences(server, user, me.id, from, to).then(byUid),

@@ -357,7 +357,9 @@ describe('what Life OS does not interpret is kept and written back', () => {
       const kept = events.map((e) => (e.icsKept ?? '').replace(/\r\n/g, '\n')).join('\n');
       for (const alarm of alarms) expect(kept, name).toContain(alarm);
       // What Life OS reads itself is not kept twice (an alarm's own SUMMARY is the alarm's).
-      expect(kept.replace(/BEGIN:VALARM[\s\S]*?END:VALARM/g, ''), name).not.toMatch(/^(UID|DTSTART|DTEND|SUMMARY|RRULE|EXDATE|SEQUENCE|DTSTAMP)[;:]/m);
+      expect(kept.replace(/BEGIN:VALARM[\s\S]*?END:VALARM/g, ''), name).not.toMatch(
+        /^(UID|DTSTART|DTEND|SUMMARY|RRULE|EXDATE|SEQUENCE|DTSTAMP)[;:]/m,
+      );
       const now = new Date('2026-01-01Z');
       const ics = unfolded(
         buildIcs(
