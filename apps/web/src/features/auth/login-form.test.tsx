@@ -17,7 +17,8 @@ describe('the login form', () => {
     const api = mockTrpc({ 'auth.login': () => ({ ok: true }) });
     renderForm();
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByText('Enter your username or email')).toBeTruthy();
+    // The schema is a dynamic import: on a busy machine its first load took over findByText's default second.
+    expect(await screen.findByText('Enter your username or email', undefined, { timeout: 10_000 })).toBeTruthy();
     expect(screen.getByText('Enter your password')).toBeTruthy();
     expect(api.calls).toHaveLength(0);
   });
