@@ -1,3 +1,4 @@
+// One file although over 400 lines: a benchmark that stands alone (setup, virtual users, sampling, report).
 /**
  * Issue 8.6: many people using one server at once. Spawns the built server (`node apps/api/dist/main.js`, what
  * `pnpm start` runs) on PostgreSQL, creates `--users` accounts with a few weeks of history each (through core's

@@ -249,7 +249,16 @@ def libical_expand(text, start, end, floating):
         duration = (e - s) if e is not None else None
         if ev.get_first_property(ICalGLib.PropertyKind.RRULE_PROPERTY) is None and \
                 ev.get_first_property(ICalGLib.PropertyKind.RDATE_PROPERTY) is None:
-            found.append(occurrence(uid, s, e, floating))
+            # A single event: libical's expansion gives its DTSTART unless an EXDATE names it.
+            single = []
+            ev.foreach_recurrence(
+                ICalGLib.Time.new_from_timet_with_zone(int((start - dt.timedelta(days=400)).timestamp()), 0, utc),
+                ICalGLib.Time.new_from_timet_with_zone(int(end.timestamp()), 0, utc),
+                lambda comp, span, data: single.append(span),
+                None,
+            )
+            if single or ev.get_first_property(ICalGLib.PropertyKind.EXDATE_PROPERTY) is None:
+                found.append(occurrence(uid, s, e, floating))
             continue
         # libical walks the rule and applies EXDATE (foreach_recurrence); its RDATE values lose their TZID there (a
         # zoned RDATE comes back as if in UTC) and PERIOD values are dropped, so the extra dates are read here with

@@ -1,3 +1,4 @@
+// One file although over 400 lines: one pure generator whose parts share its seeded randomness and calendar.
 /**
  * Ten years (or `years`) of one person's Life OS data, as plain rows ready for multi-row INSERTs: a pure function
  * of its options. The same seed, end date and span give the same content every time (faker is seeded, dates come

@@ -35,6 +35,8 @@ const WINDOWS: Record<string, [string, string]> = {
   'custom-vtimezone.ics': ['2024-01-01', '2025-06-01'],
   'thisandfuture.ics': ['2024-01-01', '2024-06-01'],
   'rdate.ics': ['2024-01-01', '2027-01-01'],
+  'exdate-single.ics': ['2024-01-01', '2024-02-01'],
+  'x-wr-timezone.ics': ['2024-01-01', '2024-06-01'],
   'apple-macos-default-audio-alarms.ics': ['2014-01-01', '2016-01-01'],
   'davx5-alarm-on-recurrence-override.ics': ['2024-01-01', '2026-01-01'],
   'google-calendar-four-alarms-email.ics': ['2020-01-01', '2031-01-01'],
@@ -90,6 +92,10 @@ const FOLLOWS: Record<string, Record<string, { reference: Reference; why: string
 
 /** Events Life OS refuses (and reports), with the words the report must use. */
 const REFUSED: Record<string, Record<string, string>> = {
+  'exdate-single.ics': {
+    // Its one date is excepted: no occurrence, for both references too; said rather than shown or dropped silently.
+    'single-excluded@lifeos.test': 'Its only date is an exception (EXDATE)',
+  },
   'apple-ical-mixed-monthly-bysetpos-malformed.ics': {
     // `DTEND;VALUE=DATE-TIME:20031114T18300`: a five-digit time; rie reads it as 01:00 the next day, libical drops
     // the DTEND. Neither is what the author wrote, so the event is reported with its line instead.

@@ -254,6 +254,34 @@ describe('ICS import and export', () => {
     expect(again).toMatchObject({ sequence: start + 2, icsKept: series?.icsKept });
   });
 
+  it('refuses a series with more exceptions than it can keep, and its overrides, instead of cutting them', async () => {
+    const day = (n: number) => new Date(Date.UTC(2024, 0, 1 + n, 9)).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:many-exceptions@lifeos.test',
+      'SUMMARY:Daily with many exceptions',
+      `DTSTART:${day(0)}`,
+      'RRULE:FREQ=DAILY;COUNT=2000',
+      ...Array.from({ length: 1_001 }, (_, i) => `EXDATE:${day(i + 1)}`),
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:many-exceptions@lifeos.test',
+      `RECURRENCE-ID:${day(1500)}`,
+      'SUMMARY:Moved',
+      `DTSTART:${day(1501)}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const report = await importer.client.calendar.importIcs.mutate({ ics });
+    expect(report).toMatchObject({ imported: 0 });
+    expect(report.skipped.map((s) => s.reason)).toEqual([
+      'More than 1000 exceptions (EXDATE and cancelled occurrences)',
+      'Its series could not be imported',
+    ]);
+  });
+
   it('keeps extra dates (RDATE) through edits, the JSON export and its import', async () => {
     const ics = readFileSync(new URL('../../test/ics-cases/rdate.ics', import.meta.url), 'utf8');
     const rdates = await createUser(server, {

@@ -4,15 +4,29 @@
  * Real exports are often a little broken. The file is unfolded and cut into its VEVENT blocks first, and each
  * block is parsed on its own: a malformed line costs only the event it is in, which is reported as skipped with
  * the parser's message, and every other event is imported. A file that is not iCalendar at all is refused.
- * Time zones are taken by name (IANA, aliases, Windows names — see calendar.timezones.ts), so that recurrences expand
- * with the zone's real DST rules; a TZID no name resolves is matched to the zone that keeps its VTIMEZONE's offsets
- * (calendar.vtimezone.ts). Floating times are read in the calendar's X-WR-TIMEZONE, else the user's zone.
+ * Its parts: the lines before parsing (calendar.ics-lines.ts: unfolding, odd lines, what is kept uninterpreted), the
+ * times (calendar.ics-times.ts: zones by name or by the file's VTIMEZONE, floating times in X-WR-TIMEZONE), and
+ * THISANDFUTURE overrides (calendar.ics-ranges.ts); this file reads one event and the whole calendar.
  */
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { ValidationError } from '../errors.js';
 import { fromFloating } from './calendar.floating-time.js';
+import {
+  componentBlocks,
+  KEPT_MAX_CHARS,
+  keptLines,
+  lineProblems,
+  lineValue,
+  nameOf,
+  quoteLine,
+  rawLine,
+  rawProperty,
+  SkipEvent,
+  unfold,
+} from './calendar.ics-lines.js';
 import { applyThisAndFuture } from './calendar.ics-ranges.js';
+import { type Context, fileZones, floatingZone, propertyTime, resolveTime } from './calendar.ics-times.js';
 import {
   EVENT_DESCRIPTION_MAX,
   EVENT_LOCATION_MAX,
@@ -22,8 +36,6 @@ import {
   rruleParts,
 } from './calendar.schemas.js';
 import { quoteRule, recurrenceRuleProblem } from './calendar.series.js';
-import { resolveTimezone } from './calendar.timezones.js';
-import { zoneForVtimezone } from './calendar.vtimezone.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UID_MAX = 1_000;
@@ -69,142 +81,6 @@ export interface ParsedCalendar {
   warnings: string[];
 }
 
-class SkipEvent extends Error {}
-
-/** What Life OS reads or writes itself of a VEVENT; every other line is kept as the file wrote it. */
-const INTERPRETED = new Set([
-  'UID',
-  'DTSTAMP',
-  'DTSTART',
-  'DTEND',
-  'DURATION',
-  'SUMMARY',
-  'DESCRIPTION',
-  'LOCATION',
-  'RRULE',
-  'EXDATE',
-  'RDATE',
-  'RECURRENCE-ID',
-  'SEQUENCE',
-  'CREATED',
-  'LAST-MODIFIED',
-  // libical's marks of its own parse errors, not the author's data.
-  'X-LIC-ERROR',
-  // Written by the export itself for every all-day event (ical-generator, for Outlook).
-  'X-MICROSOFT-CDO-ALLDAYEVENT',
-  'X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT',
-]);
-/** At most this much of an event's uninterpreted lines is kept (a calendar's alarms and attendees are a few kB). */
-export const KEPT_MAX_CHARS = 65_536;
-
-/** The block's lines that are not interpreted: its own properties and whole nested components (VALARM, X-…). */
-function keptLines(lines: string[]): string | null {
-  const kept: string[] = [];
-  let depth = 0;
-  for (const line of lines) {
-    const name = nameOf(line);
-    if (name === 'BEGIN') depth++;
-    const nested = depth > 1;
-    if (name === 'END') depth--;
-    if (nested) kept.push(line);
-    else if (depth === 1 && name !== 'BEGIN' && !INTERPRETED.has(name)) {
-      if (name === 'STATUS' && lineValue(line).trim().toUpperCase() === 'CANCELLED') continue;
-      kept.push(line);
-    }
-  }
-  return kept.length > 0 ? kept.join('\r\n') : null;
-}
-
-/** A line as a report quotes it: cut short, so a hostile file cannot make the report large. */
-export const quoteLine = (line: string) => `"${line.length > 120 ? `${line.slice(0, 120)}…` : line}"`;
-
-/** Logical lines: folds joined (RFC 5545 §3.1), trailing whitespace dropped, empty lines left out. */
-function unfold(text: string): string[] {
-  const lines: string[] = [];
-  for (const physical of text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)) {
-    if ((physical.startsWith(' ') || physical.startsWith('\t')) && lines.length > 0) {
-      lines[lines.length - 1] += physical.slice(1);
-    } else lines.push(physical);
-  }
-  return lines.map((line) => line.trimEnd()).filter((line) => line !== '');
-}
-
-const nameOf = (line: string) => /^[A-Za-z0-9-]+/.exec(line)?.[0]?.toUpperCase() ?? '';
-const lineValue = (line: string) => {
-  // The value follows the first colon outside a quoted parameter value.
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '"') quoted = !quoted;
-    else if (line[i] === ':' && !quoted) return line.slice(i + 1);
-  }
-  return '';
-};
-
-/** The top-level blocks of one kind (VEVENT, VTIMEZONE) of a calendar, each as its lines (nested ones included). */
-function componentBlocks(lines: string[], kind = 'VEVENT'): { lines: string[]; complete: boolean }[] {
-  const blocks: { lines: string[]; complete: boolean }[] = [];
-  let current: string[] | null = null;
-  let depth = 0;
-  for (const line of lines) {
-    const upper = line.toUpperCase();
-    if (current) {
-      current.push(line);
-      if (upper.startsWith('BEGIN:')) depth++;
-      else if (upper.startsWith('END:')) {
-        depth--;
-        if (depth === 0) {
-          blocks.push({ lines: current, complete: upper === `END:${kind}` });
-          current = null;
-        }
-      }
-    } else if (upper === `BEGIN:${kind}`) {
-      current = [line];
-      depth = 1;
-    }
-  }
-  if (current) blocks.push({ lines: current, complete: false });
-  return blocks;
-}
-
-function rawProperty(lines: string[], name: string): string | null {
-  const line = lines.find((l) => nameOf(l) === name);
-  return line === undefined ? null : lineValue(line);
-}
-
-/** The first line of a property in the event's own lines (not its alarms'), for a message. */
-function rawLine(lines: string[], name: string): string {
-  return lines.find((l) => nameOf(l) === name.toUpperCase()) ?? name.toUpperCase();
-}
-
-const DATE_VALUE_TYPES = new Set(['DATE', 'DATE-TIME', 'PERIOD']);
-const DATE_PROPERTIES = new Set(['DTSTART', 'DTEND', 'RECURRENCE-ID', 'EXDATE', 'RDATE', 'DUE']);
-
-/**
- * Lines the parser would read with a guess: an empty parameter (`DTSTART;;VALUE=…`, which readers skip) is read and
- * reported; an unknown value type on a date (`DTSTART;VALUE=FOO:…`) cannot be read without guessing, so it costs
- * the event.
- */
-function lineProblems(lines: string[]): { warnings: string[] } {
-  const warnings: string[] = [];
-  let depth = 0;
-  for (const line of lines) {
-    const upper = line.toUpperCase();
-    if (upper.startsWith('BEGIN:')) depth++;
-    else if (upper.startsWith('END:')) depth--;
-    if (depth !== 1) continue; // the event's own lines, not its alarms'
-    const name = nameOf(line);
-    const head = line.slice(0, line.length - lineValue(line).length);
-    if (/;;|;:$/.test(head)) warnings.push(`line ${quoteLine(line)} has an empty parameter, which was ignored`);
-    if (DATE_PROPERTIES.has(name)) {
-      const type = /;VALUE=([^;:]*)/i.exec(head)?.[1]?.toUpperCase();
-      if (type !== undefined && !DATE_VALUE_TYPES.has(type)) {
-        throw new SkipEvent(`Unknown value type in line ${quoteLine(line)}`);
-      }
-    }
-  }
-  return { warnings };
-}
-
 const text = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   const s = String(value).trim();
@@ -212,90 +88,6 @@ const text = (value: unknown): string | null => {
 };
 
 const clip = (value: string | null, max: number) => (value && value.length > max ? value.slice(0, max) : value);
-
-interface Context {
-  defaultTimezone: string;
-  warnings: Set<string>;
-  /** The zone the file's own VTIMEZONE of a TZID stands for (see calendar.vtimezone.ts), remembered per TZID. */
-  fileZone(tzid: string, year: number): string | null;
-}
-
-/** At most this many of a file's own VTIMEZONEs are matched to a zone (each costs a few milliseconds). */
-const MAX_FILE_ZONES = 20;
-
-function fileZones(lines: string[]): (tzid: string, year: number) => string | null {
-  const blocks = new Map<string, string[]>();
-  for (const block of componentBlocks(lines, 'VTIMEZONE')) {
-    const tzid = text(rawProperty(block.lines, 'TZID'));
-    if (tzid && block.complete && !blocks.has(tzid)) blocks.set(tzid, block.lines);
-  }
-  const matched = new Map<string, string | null>();
-  return (tzid, year) => {
-    let zone = matched.get(tzid);
-    if (zone === undefined) {
-      const block = blocks.get(tzid);
-      zone = null;
-      if (block && matched.size < MAX_FILE_ZONES) {
-        try {
-          zone = zoneForVtimezone(new ICAL.Component(ICAL.parse(block.join('\r\n'))), [year, year + 1]);
-        } catch {
-          zone = null;
-        }
-      }
-      matched.set(tzid, zone);
-    }
-    return zone;
-  };
-}
-
-interface ResolvedTime {
-  instant: Date;
-  isDate: boolean;
-  /** IANA zone of a zoned time, 'UTC' for a UTC time, the default zone for a floating one. */
-  zone: string;
-  /** The wall-clock fields, as a floating (UTC-written) date. */
-  floating: Date;
-}
-
-function resolveTime(time: ICAL.Time, tzid: string | null, ctx: Context): ResolvedTime {
-  const floating = new Date(
-    Date.UTC(
-      time.year,
-      time.month - 1,
-      time.day,
-      time.isDate ? 0 : time.hour,
-      time.isDate ? 0 : time.minute,
-      time.isDate ? 0 : Math.min(time.second, 59),
-    ),
-  );
-  if (Number.isNaN(floating.getTime())) throw new SkipEvent('Invalid date');
-  if (time.isDate) return { instant: floating, isDate: true, zone: 'UTC', floating };
-  if (time.zone?.tzid === 'UTC' || (!tzid && time.toString().endsWith('Z'))) {
-    return { instant: floating, isDate: false, zone: 'UTC', floating };
-  }
-  let zone = ctx.defaultTimezone;
-  if (tzid) {
-    const resolved =
-      resolveTimezone(tzid) ?? ctx.fileZone(tzid, Math.min(2199, Math.max(1900, floating.getUTCFullYear())));
-    if (resolved) zone = resolved;
-    else ctx.warnings.add(`Unknown time zone "${tzid.slice(0, 100)}": its times were read in ${ctx.defaultTimezone}`);
-  }
-  return { instant: fromFloating(floating, zone), isDate: false, zone, floating };
-}
-
-function propertyTime(component: ICAL.Component, lines: string[], name: string, ctx: Context): ResolvedTime | null {
-  const prop = component.getFirstProperty(name);
-  if (!prop) return null;
-  try {
-    const value = prop.getFirstValue();
-    if (!(value instanceof ICAL.Time)) throw new Error('not a date');
-    const tzid = prop.getParameter('tzid');
-    return resolveTime(value, typeof tzid === 'string' ? tzid : null, ctx);
-  } catch (error) {
-    if (error instanceof SkipEvent) throw error;
-    throw new SkipEvent(`Unreadable date in line ${quoteLine(rawLine(lines, name))}`);
-  }
-}
 
 const RRULE_KEYS = new Set([
   'FREQ',
@@ -464,6 +256,16 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
   if (early > 0) lineWarnings.push(`${early} extra date(s) (RDATE) before the event's start were left out`);
   if (extra.size > RDATES_MAX) throw new SkipEvent(`More than ${RDATES_MAX} extra dates (RDATE)`);
   const rdateStarts = [...extra.keys()].sort((a, b) => a - b);
+  // RFC 5545's recurrence set is DTSTART, the rule's and the extra dates, less the exceptions: a single event whose
+  // one date is excepted has none (recurring-ical-events and libical show nothing either).
+  if (
+    rrule === null &&
+    rdateStarts.length === 0 &&
+    !recurrence &&
+    exdates.some((d) => d.getTime() === startsAt.getTime())
+  ) {
+    throw new SkipEvent('Its only date is an exception (EXDATE)');
+  }
   if (rdateStarts.length > 0 && rrule === null && !recurrence) {
     // Extra dates without a rule: the recurrence set is DTSTART and those dates (RFC 5545 §3.8.5.2), stored as a
     // rule that gives DTSTART alone.
@@ -510,21 +312,6 @@ function convertEvent(lines: string[], ctx: Context): ParsedEvent {
     sequence: Number.isFinite(sequence) && sequence >= 0 ? Math.min(Math.trunc(sequence), 1_000_000) : 0,
     icsKept: kept,
   };
-}
-
-/**
- * The zone floating times are read in: the calendar's X-WR-TIMEZONE (Google and Apple write their times floating
- * or in UTC and name the calendar's zone there, and recurring-ical-events reads it so), else the user's.
- */
-function floatingZone(lines: string[], userZone: string): string {
-  let depth = 0;
-  for (const line of lines) {
-    const name = nameOf(line);
-    if (name === 'BEGIN') depth++;
-    else if (name === 'END') depth--;
-    else if (depth === 1 && name === 'X-WR-TIMEZONE') return resolveTimezone(lineValue(line)) ?? userZone;
-  }
-  return userZone;
 }
 
 /** Parses an .ics text. Throws ValidationError only when the text is no calendar at all. */

@@ -60,6 +60,7 @@ export async function importIcs(deps: Deps, userId: string, ics: string): Promis
     const masters = parsed.events.filter((e) => !e.recurrenceId);
     const overrides = parsed.events.filter((e) => e.recurrenceId && !e.cancelled);
     const cancellations = parsed.events.filter((e) => e.recurrenceId && e.cancelled);
+    const refused = new Set<string>();
     for (const event of masters) {
       // Occurrences cancelled in the file (STATUS:CANCELLED overrides) are exceptions of their series.
       const exdates = [
@@ -69,13 +70,29 @@ export async function importIcs(deps: Deps, userId: string, ics: string): Promis
             ...cancellations.filter((c) => c.icsUid === event.icsUid).map((c) => c.recurrenceId as Date),
           ].map((d) => [d.getTime(), d]),
         ).values(),
-      ]
-        .sort((a, b) => a.getTime() - b.getTime())
-        .slice(0, EXDATES_MAX);
+      ].sort((a, b) => a.getTime() - b.getTime());
+      // Cutting the exceptions would bring cancelled occurrences back: the series is refused instead, and said.
+      if (exdates.length > EXDATES_MAX) {
+        refused.add(event.icsUid);
+        report.skipped.push({
+          uid: event.icsUid.slice(0, 200),
+          summary: event.title || null,
+          reason: `More than ${EXDATES_MAX} exceptions (EXDATE and cancelled occurrences)`,
+        });
+        continue;
+      }
       const row = await saveImported(trx, userId, event, existing, null, exdates, now, report);
       seriesByUid.set(event.icsUid, row);
     }
     for (const event of overrides) {
+      if (refused.has(event.icsUid)) {
+        report.skipped.push({
+          uid: event.icsUid.slice(0, 200),
+          summary: event.title || null,
+          reason: 'Its series could not be imported',
+        });
+        continue;
+      }
       const series = seriesByUid.get(event.icsUid);
       await saveImported(trx, userId, event, existing, series?.rrule ? series.id : null, [], now, report);
     }

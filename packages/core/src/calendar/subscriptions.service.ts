@@ -298,9 +298,16 @@ function eventRows(events: ParsedEvent[], claimed: Claimed) {
     if (e.recurrenceId) continue;
     const exdates = [
       ...new Map([...e.exdates, ...(cancelled.get(e.icsUid) ?? [])].map((d) => [d.getTime(), d])).values(),
-    ]
-      .sort((a, b) => a.getTime() - b.getTime())
-      .slice(0, EXDATES_MAX);
+    ].sort((a, b) => a.getTime() - b.getTime());
+    // Cutting the exceptions would bring cancelled occurrences back: the series is left out instead, and said.
+    if (exdates.length > EXDATES_MAX) {
+      skipped.push({
+        uid: e.icsUid,
+        summary: e.title || null,
+        reason: `More than ${EXDATES_MAX} exceptions (EXDATE and cancelled occurrences)`,
+      });
+      continue;
+    }
     const r = row(e, exdates);
     if (r) {
       masters.push(r);

@@ -1,3 +1,4 @@
+// One file although over 400 lines: a module's schemas are one room; the sections follow the export's sections.
 import { z } from 'zod';
 import { ZCaptureUrl } from '../captures/captures.schemas.js';
 import { ZDateTimeText, ZId, ZLocalDate, ZWeekStart } from '../common/common.schemas.js';
