@@ -23,6 +23,7 @@ import {
   rawLine,
   rawProperty,
   SkipEvent,
+  text,
   unfold,
 } from './calendar.ics-lines.js';
 import { applyThisAndFuture } from './calendar.ics-ranges.js';
@@ -80,12 +81,6 @@ export interface ParsedCalendar {
   skipped: SkippedEvent[];
   warnings: string[];
 }
-
-const text = (value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
-  const s = String(value).trim();
-  return s === '' ? null : s;
-};
 
 const clip = (value: string | null, max: number) => (value && value.length > max ? value.slice(0, max) : value);
 

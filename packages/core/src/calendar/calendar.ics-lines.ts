@@ -140,3 +140,10 @@ export function lineProblems(lines: string[]): { warnings: string[] } {
   }
   return { warnings };
 }
+
+/** A property's text, trimmed; null when empty. */
+export const text = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null;
+  const s = String(value).trim();
+  return s === '' ? null : s;
+};

@@ -13,15 +13,10 @@ import {
   rawLine,
   rawProperty,
   SkipEvent,
+  text,
 } from './calendar.ics-lines.js';
 import { resolveTimezone } from './calendar.timezones.js';
 import { zoneForVtimezone } from './calendar.vtimezone.js';
-
-const text = (value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
-  const s = String(value).trim();
-  return s === '' ? null : s;
-};
 
 export interface Context {
   defaultTimezone: string;
