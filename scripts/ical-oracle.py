@@ -6,7 +6,9 @@ libical through gir1.2-ical-3.0. Life OS's tests run this script and compare its
 (apps/api/test/ics-oracle.test.ts).
 
 Usage: ical-oracle.py FILE FROM TO [--floating-zone=ZONE] [--reference=rie|libical]
-       ical-oracle.py --vtimezone=ZONE    (prints libical's VTIMEZONE of an IANA zone)
+       ical-oracle.py --batch < questions.json   (many answers from one process, see main)
+       ical-oracle.py --validate=FILE            (what libical finds wrong in a file)
+       ical-oracle.py --vtimezone=ZONE           (prints libical's VTIMEZONE of an IANA zone)
 FROM and TO are UTC instants (2026-01-01T00:00:00Z). Floating times are read in --floating-zone (default UTC),
 as Life OS reads them in the user's zone.
 
@@ -338,44 +340,24 @@ def normalize(value, floating):
 REFERENCES = {"rie": (rie_version, rie_expand), "libical": (libical_version, libical_expand)}
 
 
-def main(argv):
-    vtimezone = next((a.split("=", 1)[1] for a in argv if a.startswith("--vtimezone=")), None)
-    if vtimezone:
-        # libical's own definition of an IANA zone, for tests that write files with their VTIMEZONEs.
-        import gi
-        gi.require_version("ICalGLib", "3.0")
-        from gi.repository import ICalGLib
-        zone = ICalGLib.Timezone.get_builtin_timezone(vtimezone)
-        if zone is None:
-            sys.exit(f"libical knows no zone {vtimezone}")
-        component = zone.get_component().clone()
-        component.get_first_property(ICalGLib.PropertyKind.TZID_PROPERTY).set_tzid(vtimezone)
-        sys.stdout.write(component.as_ical_string())
-        return
-    validate = next((a.split("=", 1)[1] for a in argv if a.startswith("--validate=")), None)
-    if validate:
-        # libical as a validator: the errors its parser marks (X-LIC-ERROR) and TZIDs without a VTIMEZONE.
-        import gi
-        gi.require_version("ICalGLib", "3.0")
-        from gi.repository import ICalGLib
-        with open(validate, encoding="utf-8") as handle:
-            text = handle.read()
-        problems = [m for m in re.findall(r"X-LIC-ERROR[^\r\n]*", ICalGLib.Component.new_from_string(text).as_ical_string())]
-        unfolded = unfold(text)
-        defined = set(re.findall(r"^TZID:(.+)$", unfolded, flags=re.M))
-        used = set(re.findall(r";TZID=([^:;]+)", unfolded))
-        problems += [f"TZID {tzid} has no VTIMEZONE" for tzid in sorted(used - defined)]
-        json.dump({"problems": problems}, sys.stdout)
-        sys.stdout.write("\n")
-        return
-    if "--version" in argv:
-        print("; ".join(version() for version, _ in REFERENCES.values()))
-        return
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    opts = dict(a[2:].split("=", 1) for a in argv[1:] if a.startswith("--") and "=" in a)
-    path, start, end = args[0], parse_instant(args[1]), parse_instant(args[2])
-    floating = zoneinfo.ZoneInfo(opts.get("floating-zone", "UTC"))
-    version, expand = REFERENCES[opts.get("reference", "rie")]
+def validation_problems(path):
+    """libical as a validator: the errors its parser marks (X-LIC-ERROR) and TZIDs without a VTIMEZONE."""
+    import gi
+    gi.require_version("ICalGLib", "3.0")
+    from gi.repository import ICalGLib
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    problems = re.findall(r"X-LIC-ERROR[^\r\n]*", ICalGLib.Component.new_from_string(text).as_ical_string())
+    unfolded = unfold(text)
+    defined = set(re.findall(r"^TZID:(.+)$", unfolded, flags=re.M))
+    used = set(re.findall(r";TZID=([^:;]+)", unfolded))
+    return problems + [f"TZID {tzid} has no VTIMEZONE" for tzid in sorted(used - defined)]
+
+
+def answer(path, start, end, floating_zone, reference):
+    """One file's occurrences in [start, end) by one reference (see the module's docstring)."""
+    floating = zoneinfo.ZoneInfo(floating_zone)
+    version, expand = REFERENCES[reference]
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = without_alarms(unfold(handle.read()))
     unreadable = []
@@ -393,7 +375,48 @@ def main(argv):
     window.sort(key=lambda o: (o["_key"], o["uid"]))
     for o in window:
         del o["_key"]
-    json.dump({"reference": version(), "occurrences": window, "unreadable": unreadable}, sys.stdout, indent=None)
+    return {"reference": version(), "occurrences": window, "unreadable": unreadable}
+
+
+def main(argv):
+    vtimezone = next((a.split("=", 1)[1] for a in argv if a.startswith("--vtimezone=")), None)
+    if vtimezone:
+        # libical's own definition of an IANA zone, for tests that write files with their VTIMEZONEs.
+        import gi
+        gi.require_version("ICalGLib", "3.0")
+        from gi.repository import ICalGLib
+        zone = ICalGLib.Timezone.get_builtin_timezone(vtimezone)
+        if zone is None:
+            sys.exit(f"libical knows no zone {vtimezone}")
+        component = zone.get_component().clone()
+        component.get_first_property(ICalGLib.PropertyKind.TZID_PROPERTY).set_tzid(vtimezone)
+        sys.stdout.write(component.as_ical_string())
+        return
+    validate = next((a.split("=", 1)[1] for a in argv if a.startswith("--validate=")), None)
+    if validate:
+        json.dump({"problems": validation_problems(validate)}, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    if "--batch" in argv:
+        # Many questions in one process (the references take a while to import): a JSON list on stdin of
+        # {"file", "from", "to", "reference", "floatingZone"} or {"validate": file}; the answers in the same order.
+        answers = []
+        for question in json.load(sys.stdin):
+            if "validate" in question:
+                answers.append({"problems": validation_problems(question["validate"])})
+            else:
+                answers.append(answer(question["file"], parse_instant(question["from"]), parse_instant(question["to"]),
+                                      question.get("floatingZone", "UTC"), question.get("reference", "rie")))
+        json.dump(answers, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    if "--version" in argv:
+        print("; ".join(version() for version, _ in REFERENCES.values()))
+        return
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    opts = dict(a[2:].split("=", 1) for a in argv[1:] if a.startswith("--") and "=" in a)
+    json.dump(answer(args[0], parse_instant(args[1]), parse_instant(args[2]), opts.get("floating-zone", "UTC"),
+                     opts.get("reference", "rie")), sys.stdout, indent=None)
     sys.stdout.write("\n")
 
 

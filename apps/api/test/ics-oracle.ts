@@ -53,6 +53,21 @@ export async function referenceOccurrences(
   return JSON.parse(stdout) as OracleAnswer;
 }
 
+export type OracleQuestion =
+  | { file: string; from: Date; to: Date; reference: Reference; floatingZone: string }
+  | { validate: string };
+
+/** Many questions answered by one Python process (importing the references costs as much as answering a file). */
+export async function askOracle(questions: OracleQuestion[]): Promise<(OracleAnswer | { problems: string[] })[]> {
+  const input = JSON.stringify(
+    questions.map((q) => ('validate' in q ? q : { ...q, from: stamp(q.from), to: stamp(q.to) })),
+  );
+  const child = run(PYTHON, [ORACLE, '--batch'], { maxBuffer: 256 * 1024 * 1024 });
+  child.child.stdin?.end(input);
+  const { stdout } = await child;
+  return JSON.parse(stdout) as (OracleAnswer | { problems: string[] })[];
+}
+
 /** What libical's parser marks as errors in a file (X-LIC-ERROR), and TZIDs used without their VTIMEZONE. */
 export async function validationProblems(file: string): Promise<string[]> {
   const { stdout } = await run(PYTHON, [ORACLE, `--validate=${file}`], { maxBuffer: 64 * 1024 * 1024 });
