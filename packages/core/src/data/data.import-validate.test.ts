@@ -129,4 +129,30 @@ describe('validateDocument', () => {
     };
     expect(validateDocument(upgradeDocument({ ...emptyDocument(), events: [event] })).events).toHaveLength(1);
   });
+
+  it('refuses kept calendar lines that would break the event they are written back into', () => {
+    const event = (icsKept: string) => ({
+      id: id(1),
+      title: 'E',
+      description: null,
+      location: null,
+      startsAt: at,
+      endsAt: at,
+      allDay: false,
+      timezone: 'UTC',
+      rrule: null,
+      exdates: [],
+      icsKept,
+      icsUid: 'e@x',
+      recurrenceId: null,
+      seriesId: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const check = (icsKept: string) => () =>
+      validateDocument(upgradeDocument({ ...emptyDocument(), events: [event(icsKept)] }));
+    expect(check('BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nEND:VALARM')()).toBeTruthy();
+    expect(check('X-A:1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected')).toThrow(/open or close an event/);
+    expect(check('END:VCALENDAR')).toThrow(/open or close an event/);
+  });
 });

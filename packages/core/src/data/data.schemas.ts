@@ -296,7 +296,13 @@ export const ZDataEvent = z
     /** The revision (SEQUENCE); absent for 0. */
     sequence: z.number().int().min(0).max(1_000_000).optional(),
     /** An imported event's lines Life OS does not interpret (alarms, attendees, X- properties); absent for none. */
-    icsKept: text(65_536).nullable().optional(),
+    icsKept: text(65_536)
+      // Written back inside the event: a line that opens or closes an event or the calendar would break the file.
+      .refine((kept) => !/^(BEGIN|END):(VEVENT|VCALENDAR)\s*$/im.test(kept), {
+        error: 'Kept calendar lines cannot open or close an event or a calendar',
+      })
+      .nullable()
+      .optional(),
     icsUid: name(1_000),
     /** A detached occurrence: the original start it replaces, in the series `seriesId`. */
     recurrenceId: ZDataDateTime.nullable(),
