@@ -87,8 +87,8 @@ type IcsOptions = { name: string; method?: 'publish' };
  * A piece ends after this many events or this many characters, whichever comes first; between pieces,
  * buildIcsYielding gives the event loop back (a piece is a few milliseconds of work).
  */
-const ICS_PIECE_EVENTS = 100;
-const ICS_PIECE_CHARS = 200_000;
+const ICS_PIECE_EVENTS = 50;
+const ICS_PIECE_CHARS = 100_000;
 const CALENDAR_END = 'END:VCALENDAR';
 
 /** The UTF-8 length of the code unit at `i` and of the one after it when they form a pair (as foldLines reads it). */
