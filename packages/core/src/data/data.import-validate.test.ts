@@ -109,48 +109,34 @@ describe('validateDocument', () => {
     );
   });
 
+  /** An event row of the document, with what a test changes. */
+  const eventRow = (over: Record<string, unknown>) => ({
+    id: id(1),
+    title: 'E',
+    description: null,
+    location: null,
+    startsAt: at,
+    endsAt: at,
+    allDay: false,
+    timezone: 'UTC',
+    rrule: null,
+    exdates: [],
+    icsUid: 'e@x',
+    recurrenceId: null,
+    seriesId: null,
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  });
+
   it('leaves repeat rules to be judged per row (a bad one fails its row, not the document)', () => {
-    const event = {
-      id: id(1),
-      title: 'E',
-      description: null,
-      location: null,
-      startsAt: at,
-      endsAt: at,
-      allDay: false,
-      timezone: 'UTC',
-      rrule: 'FREQ=SOMETIMES',
-      exdates: [],
-      icsUid: 'e@x',
-      recurrenceId: null,
-      seriesId: null,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const event = eventRow({ rrule: 'FREQ=SOMETIMES' });
     expect(validateDocument(upgradeDocument({ ...emptyDocument(), events: [event] })).events).toHaveLength(1);
   });
 
   it('refuses kept calendar lines that would break the event they are written back into', () => {
-    const event = (icsKept: string) => ({
-      id: id(1),
-      title: 'E',
-      description: null,
-      location: null,
-      startsAt: at,
-      endsAt: at,
-      allDay: false,
-      timezone: 'UTC',
-      rrule: null,
-      exdates: [],
-      icsKept,
-      icsUid: 'e@x',
-      recurrenceId: null,
-      seriesId: null,
-      createdAt: at,
-      updatedAt: at,
-    });
     const check = (icsKept: string) => () =>
-      validateDocument(upgradeDocument({ ...emptyDocument(), events: [event(icsKept)] }));
+      validateDocument(upgradeDocument({ ...emptyDocument(), events: [eventRow({ icsKept })] }));
     expect(check('BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nEND:VALARM')()).toBeTruthy();
     expect(check('X-A:1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected')).toThrow(/open or close an event/);
     expect(check('END:VCALENDAR')).toThrow(/open or close an event/);
