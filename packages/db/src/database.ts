@@ -76,6 +76,8 @@ export interface DB {
   userSettings: UserSettingsTable;
   journalEntries: JournalEntriesTable;
   events: EventsTable;
+  davSync: DavSyncTable;
+  davChanges: DavChangesTable;
   calendarSubscriptions: CalendarSubscriptionsTable;
   exercises: ExercisesTable;
   programs: ProgramsTable;
@@ -100,6 +102,23 @@ export type NewApiKey = Insertable<ApiKeysTable>;
 export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type UserSettingsUpdate = Updateable<UserSettingsTable>;
 
+/** A user's CalDAV revision: one more on every change to their own events or tasks (triggers keep it). */
+export interface DavSyncTable {
+  userId: string;
+  revision: ColumnType<number, never, never>;
+}
+/** The last change of one CalDAV resource (a collection and a UID), written by triggers on events and tasks. */
+export interface DavChangesTable {
+  userId: string;
+  /** 'events', 'inbox', or a project's id. */
+  collection: string;
+  uid: string;
+  /** The name a client gave it; null: the default (the UID percent-encoded, plus ".ics"). */
+  name: string | null;
+  revision: ColumnType<number, never, never>;
+  deleted: ColumnType<boolean, never, never>;
+}
+
 export interface EventsTable {
   id: Generated<string>;
   userId: string;
@@ -119,6 +138,8 @@ export interface EventsTable {
   sequence: ColumnType<number, number | undefined, number>;
   /** An imported event's lines Life OS does not interpret (alarms, attendees, X- properties), written back as they were. */
   icsKept: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The resource name a CalDAV client gave the event (its href's last segment); null: the UID's default name. */
+  davName: ColumnType<string | null, string | null | undefined, string | null>;
   seriesEndsAt: NullableTimestamp;
   icsUid: string;
   recurrenceId: NullableTimestamp;
@@ -351,6 +372,12 @@ export interface TasksTable {
   seriesId: string | null;
   completedAt: NullableTimestamp;
   sourceCaptureId: string | null;
+  /** The UID a CalDAV client gave the task (VTODO); null: the task's id is its UID. */
+  icsUid: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The resource name a CalDAV client gave the task; null: the UID's default name. */
+  davName: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A VTODO's lines Life OS does not interpret (alarms, relations, X- properties), written back as they were. */
+  icsKept: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -9,6 +9,7 @@ export * as calendarSubscriptionsQueries from './queries/calendar-subscriptions.
 export * as capturesQueries from './queries/captures.js';
 export * as dashboardQueries from './queries/dashboard.js';
 export * as dataQueries from './queries/data.js';
+export * as davQueries from './queries/dav.js';
 export * as fitnessQueries from './queries/fitness.js';
 export * as journalQueries from './queries/journal.js';
 export * as projectsQueries from './queries/projects.js';
