@@ -54,3 +54,24 @@ export class RateLimitedError extends AppError {
     super(`Too many attempts — try again in ${waitText(retryAfterSeconds)}.`);
   }
 }
+
+/** The CalDAV precondition (RFC 4791 §5.3.2.1) a refused calendar object breaks, named as the DAV:error element. */
+export type CalendarDataPrecondition =
+  | 'valid-calendar-data'
+  | 'valid-calendar-object-resource'
+  | 'supported-calendar-component'
+  | 'max-resource-size'
+  | 'no-uid-conflict';
+
+/**
+ * A calendar object (an event or task as iCalendar text, from a CalDAV client) that Life OS cannot store, and why:
+ * the message for people, the precondition for the client.
+ */
+export class CalendarDataError extends ValidationError {
+  constructor(
+    message: string,
+    readonly precondition: CalendarDataPrecondition,
+  ) {
+    super(message);
+  }
+}

@@ -12,6 +12,7 @@ export type {
 } from './auth/auth.service.js';
 export * as authService from './auth/auth.service.js';
 export * from './auth/auth.tokens.js';
+export * as caldavService from './caldav/caldav.service.js';
 export * as agendaService from './calendar/calendar.agenda.js';
 export type { FeedConfig } from './calendar/calendar.service.js';
 export * as calendarService from './calendar/calendar.service.js';

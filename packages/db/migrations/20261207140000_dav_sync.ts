@@ -11,8 +11,8 @@ import { type Kysely, sql } from 'kysely';
  *   until commit: one user's revisions are handed out in commit order, so a sync never misses a change committed
  *   after it read a token.
  * - A deleted resource keeps its row (`deleted`), so a sync-collection report can answer 404 for it.
- * - `name` is the resource's name as a client chose it (the last segment of its href); null: Life OS's default,
- *   the UID percent-encoded plus ".ics".
+ * - `name` is the resource's name as a client chose it (the last segment of its href, decoded); null: Life OS's
+ *   default, the UID plus ".ics".
  * - Events: the resource is all of a UID's own rows (a series and its changed occurrences); subscribed calendars'
  *   copies are not recorded. Tasks: each task is a resource in its project's collection ('inbox' without one); its
  *   UID is `ics_uid` when a client chose one, else its id. A task moved to another project is deleted from one

@@ -113,7 +113,7 @@ export interface DavChangesTable {
   /** 'events', 'inbox', or a project's id. */
   collection: string;
   uid: string;
-  /** The name a client gave it; null: the default (the UID percent-encoded, plus ".ics"). */
+  /** The name a client gave it (decoded); null: the default (the UID plus ".ics"). */
   name: string | null;
   revision: ColumnType<number, never, never>;
   deleted: ColumnType<boolean, never, never>;

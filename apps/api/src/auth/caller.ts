@@ -45,3 +45,20 @@ async function sessionCaller(services: AppServices, accessToken: string): Promis
   services.callerCache.set(cacheKey, caller, now, session.expiresAt.getTime());
   return caller;
 }
+
+/**
+ * HTTP Basic with the username and an API key as the password (an app password), for clients that know no other
+ * scheme (CalDAV). Never a session cookie. The key must belong to the user named, so a leaked key alone does not
+ * reveal whose it is to a client that guesses names.
+ */
+export async function resolveBasicCaller(services: AppServices, authorization: string | undefined) {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]{1,1000})$/i.exec(authorization ?? '')?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return null;
+  const username = decoded.slice(0, colon);
+  const caller = await apiKeyCaller(services, `Bearer ${decoded.slice(colon + 1)}`);
+  if (!caller || caller.user.username.toLowerCase() !== username.toLowerCase()) return null;
+  return caller;
+}

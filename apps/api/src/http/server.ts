@@ -3,12 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
-import fastifyCors from '@fastify/cors';
+import fastifyCors, { type FastifyCorsOptionsDelegate } from '@fastify/cors';
 import { type Clock, RateLimitedError, systemClock } from '@lifeos/core/server';
 import type { Database } from '@lifeos/db';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import { registerDav } from '../dav/dav-routes.js';
 import type { AppConfig } from '../env.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { type AppServices, createServices } from '../services.js';
@@ -146,7 +147,14 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
   );
-  await app.register(fastifyCors, { origin: config.appOrigins, credentials: true });
+  // CalDAV is for calendar apps, never for pages of other sites: no CORS there, and its OPTIONS answers say what
+  // DAV it speaks (clients check) instead of being taken as preflights.
+  const isDavPath = (url: string) => url.startsWith('/dav') || url.startsWith('/.well-known/');
+  await app.register(
+    fastifyCors,
+    (): FastifyCorsOptionsDelegate => (request, callback) =>
+      callback(null, isDavPath(request.url) ? { origin: false } : { origin: config.appOrigins, credentials: true }),
+  );
   // Judged by the matched route too: `/%74rpc/…` reaches the tRPC route but does not start with `/trpc`.
   const isApi = (request: FastifyRequest) =>
     [request.url, request.routeOptions.url ?? ''].some((url) => url.startsWith('/trpc') || url.startsWith('/api'));
@@ -177,6 +185,8 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     registerDataArchive(api, services);
     registerDataRoutes(api, services);
   });
+  // CalDAV for phones and desktop calendars: Basic auth with API keys, never cookies (dav/dav-routes.ts).
+  registerDav(app, services);
   registerHealth(app, database, state);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });

@@ -81,7 +81,8 @@ function periodOverrides(events: ExportableEvent[]): ExportableEvent[] {
   );
 }
 
-type IcsOptions = { name: string; method?: 'publish' };
+/** `name`: the calendar's (X-WR-CALNAME), for whole calendars; none for one CalDAV object. */
+type IcsOptions = { name?: string; method?: 'publish' };
 
 /**
  * A piece ends after this many events or this many characters, whichever comes first; between pieces,
@@ -137,7 +138,7 @@ export function foldIcsLines(input: string): string {
 
 function newCalendar(options: IcsOptions) {
   return ical({
-    name: options.name,
+    ...(options.name ? { name: options.name } : {}),
     prodId: { company: 'Life OS', product: 'Calendar', language: 'EN' },
     ...(options.method ? { method: ICalCalendarMethod.PUBLISH } : {}),
   });

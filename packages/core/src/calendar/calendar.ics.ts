@@ -46,65 +46,94 @@ export async function importIcs(deps: Deps, userId: string, ics: string): Promis
     warnings: parsed.warnings,
   };
   const now = deps.clock.now();
-  await inTransaction(deps, async ({ db: trx }) => {
-    const uids = [...new Set(parsed.events.map((e) => e.icsUid))];
-    const existing = new Map<string, EventRow>();
-    for (let i = 0; i < uids.length; i += 1000) {
-      for (const row of await calendarQueries.listEventsByUids(trx, userId, uids.slice(i, i + 1000))) {
-        existing.set(`${row.icsUid}\n${row.recurrenceId?.getTime() ?? ''}`, row);
-      }
-    }
-    const seriesByUid = new Map<string, EventRow>();
-    for (const row of existing.values()) if (!row.recurrenceId) seriesByUid.set(row.icsUid, row);
-
-    const masters = parsed.events.filter((e) => !e.recurrenceId);
-    const overrides = parsed.events.filter((e) => e.recurrenceId && !e.cancelled);
-    const cancellations = parsed.events.filter((e) => e.recurrenceId && e.cancelled);
-    const refused = new Set<string>();
-    for (const event of masters) {
-      // Occurrences cancelled in the file (STATUS:CANCELLED overrides) are exceptions of their series.
-      const exdates = [
-        ...new Map(
-          [
-            ...event.exdates,
-            ...cancellations.filter((c) => c.icsUid === event.icsUid).map((c) => c.recurrenceId as Date),
-          ].map((d) => [d.getTime(), d]),
-        ).values(),
-      ].sort((a, b) => a.getTime() - b.getTime());
-      // Cutting the exceptions would bring cancelled occurrences back: the series is refused instead, and said.
-      if (exdates.length > EXDATES_MAX) {
-        refused.add(event.icsUid);
-        report.skipped.push({
-          uid: event.icsUid.slice(0, 200),
-          summary: event.title || null,
-          reason: `More than ${EXDATES_MAX} exceptions (EXDATE and cancelled occurrences)`,
-        });
-        continue;
-      }
-      const row = await saveImported(trx, userId, event, existing, null, exdates, now, report);
-      seriesByUid.set(event.icsUid, row);
-    }
-    for (const event of overrides) {
-      if (refused.has(event.icsUid)) {
-        report.skipped.push({
-          uid: event.icsUid.slice(0, 200),
-          summary: event.title || null,
-          reason: 'Its series could not be imported',
-        });
-        continue;
-      }
-      const series = seriesByUid.get(event.icsUid);
-      await saveImported(trx, userId, event, existing, series?.rrule ? series.id : null, [], now, report);
-    }
-    for (const c of cancellations.filter((c) => !masters.some((m) => m.icsUid === c.icsUid))) {
-      report.skipped.push({
-        uid: c.icsUid.slice(0, 200),
-        summary: c.title || null,
-        reason: 'A cancelled occurrence of a series that is not in this file',
-      });
-    }
-  });
+  await inTransaction(deps, ({ db: trx }) => writeParsedEvents(trx, userId, parsed.events, now, report));
   return report;
+}
+
+export interface WriteOptions {
+  /**
+   * A CalDAV client's whole resource: the UID's rows not in `events` (changed occurrences it no longer has) are
+   * deleted, and every row carries the resource's name.
+   */
+  resource?: { davName: string };
+}
+
+/**
+ * Writes parsed events into the user's own calendar inside the caller's transaction, idempotently by UID and
+ * RECURRENCE-ID: a series' cancelled occurrences become its exceptions, a changed occurrence is tied to its series.
+ */
+export async function writeParsedEvents(
+  trx: Kysely<DB>,
+  userId: string,
+  events: ParsedEvent[],
+  now: Date,
+  report: TImportReport,
+  options: WriteOptions = {},
+): Promise<void> {
+  const uids = [...new Set(events.map((e) => e.icsUid))];
+  const existing = new Map<string, EventRow>();
+  for (let i = 0; i < uids.length; i += 1000) {
+    for (const row of await calendarQueries.listEventsByUids(trx, userId, uids.slice(i, i + 1000))) {
+      existing.set(`${row.icsUid}\n${row.recurrenceId?.getTime() ?? ''}`, row);
+    }
+  }
+  const seriesByUid = new Map<string, EventRow>();
+  for (const row of existing.values()) if (!row.recurrenceId) seriesByUid.set(row.icsUid, row);
+
+  const masters = events.filter((e) => !e.recurrenceId);
+  const overrides = events.filter((e) => e.recurrenceId && !e.cancelled);
+  const cancellations = events.filter((e) => e.recurrenceId && e.cancelled);
+  const refused = new Set<string>();
+  for (const event of masters) {
+    // Occurrences cancelled in the file (STATUS:CANCELLED overrides) are exceptions of their series.
+    const exdates = [
+      ...new Map(
+        [
+          ...event.exdates,
+          ...cancellations.filter((c) => c.icsUid === event.icsUid).map((c) => c.recurrenceId as Date),
+        ].map((d) => [d.getTime(), d]),
+      ).values(),
+    ].sort((a, b) => a.getTime() - b.getTime());
+    // Cutting the exceptions would bring cancelled occurrences back: the series is refused instead, and said.
+    if (exdates.length > EXDATES_MAX) {
+      refused.add(event.icsUid);
+      report.skipped.push({
+        uid: event.icsUid.slice(0, 200),
+        summary: event.title || null,
+        reason: `More than ${EXDATES_MAX} exceptions (EXDATE and cancelled occurrences)`,
+      });
+      continue;
+    }
+    const row = await saveImported(trx, userId, event, existing, null, exdates, now, report, options);
+    seriesByUid.set(event.icsUid, row);
+  }
+  for (const event of overrides) {
+    if (refused.has(event.icsUid)) {
+      report.skipped.push({
+        uid: event.icsUid.slice(0, 200),
+        summary: event.title || null,
+        reason: 'Its series could not be imported',
+      });
+      continue;
+    }
+    const series = seriesByUid.get(event.icsUid);
+    await saveImported(trx, userId, event, existing, series?.rrule ? series.id : null, [], now, report, options);
+  }
+  for (const c of cancellations.filter((c) => !masters.some((m) => m.icsUid === c.icsUid))) {
+    report.skipped.push({
+      uid: c.icsUid.slice(0, 200),
+      summary: c.title || null,
+      reason: 'A cancelled occurrence of a series that is not in this file',
+    });
+  }
+  if (options.resource) {
+    const keep = new Set(
+      events.filter((e) => !e.cancelled).map((e) => `${e.icsUid}\n${e.recurrenceId?.getTime() ?? ''}`),
+    );
+    for (const [key, row] of existing) {
+      if (!keep.has(key) && !refused.has(row.icsUid)) await calendarQueries.deleteEvent(trx, userId, row.id);
+    }
+  }
 }
 
 async function saveImported(
@@ -116,6 +145,7 @@ async function saveImported(
   exdates: Date[],
   now: Date,
   report: TImportReport,
+  options: WriteOptions,
 ): Promise<EventRow> {
   const fields = {
     title: event.title,
@@ -133,10 +163,14 @@ async function saveImported(
     icsKept: event.icsKept,
     seriesEndsAt: computeSeriesEnd(event),
     seriesId,
+    ...(options.resource ? { davName: options.resource.davName } : {}),
   };
   const found = existing.get(`${event.icsUid}\n${event.recurrenceId?.getTime() ?? ''}`);
   if (found) {
-    if (unchanged(found, event, seriesId, exdates)) {
+    if (
+      unchanged(found, event, seriesId, exdates) &&
+      (!options.resource || found.davName === options.resource.davName)
+    ) {
       report.unchanged++;
       return found;
     }

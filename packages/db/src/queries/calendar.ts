@@ -18,6 +18,7 @@ const EVENT_COLUMNS = [
   'rdateEnds',
   'sequence',
   'icsKept',
+  'davName',
   'seriesEndsAt',
   'icsUid',
   'recurrenceId',
@@ -131,6 +132,32 @@ export async function listEventsAround(db: Kysely<DB>, userId: string, from: Dat
     ${asList(eventsAroundQuery(userId, from, to))} as events`.execute(db);
   const row = result.rows[0];
   return { timezone: row?.timezone ?? null, events: (row?.events ?? []).map(eventAroundFromJson) };
+}
+
+/**
+ * The UIDs of the user's own events that may have an occurrence in [from, to) (to null: no end), with what expanding
+ * them needs, for CalDAV's time-range queries: a superset, which the caller narrows by expanding.
+ */
+export async function listOwnEventsAround(db: Kysely<DB>, userId: string, from: Date, to: Date | null) {
+  return db
+    .selectFrom('events')
+    .select([...EVENT_COLUMNS])
+    .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
+    .where((eb) => eb.or([eb('seriesEndsAt', '>=', from), eb('seriesEndsAt', 'is', null)]))
+    .$if(to !== null, (q) => q.where('startsAt', '<', to as Date))
+    .execute();
+}
+
+/** Deletes all of a UID's own rows (a series and its changed occurrences); how many went. */
+export async function deleteEventsByUid(db: Kysely<DB>, userId: string, icsUid: string): Promise<number> {
+  const result = await db
+    .deleteFrom('events')
+    .where('userId', '=', userId)
+    .where('subscriptionId', 'is', null)
+    .where('icsUid', '=', icsUid)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** The user's own events (not those of subscribed calendars), for the export and the feed. */

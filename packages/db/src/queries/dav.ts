@@ -28,13 +28,12 @@ export async function listResources(db: Kysely<DB>, userId: string, collection: 
     .execute();
 }
 
-/** What changed in a collection after `revision` (deleted resources too), oldest first, at most `limit`. */
+/** What changed in a collection after `revision` (deleted resources too), oldest first. */
 export async function listChangesSince(
   db: Kysely<DB>,
   userId: string,
   collection: string,
   revision: number,
-  limit: number,
 ): Promise<DavResourceRow[]> {
   return db
     .selectFrom('davChanges')
@@ -44,7 +43,6 @@ export async function listChangesSince(
     .where('revision', '>', revision)
     .orderBy('revision')
     .orderBy('uid')
-    .limit(limit)
     .execute();
 }
 
@@ -62,6 +60,24 @@ export async function findResources(
     .where('userId', '=', userId)
     .where('collection', '=', collection)
     .where('uid', 'in', uids)
+    .execute();
+}
+
+/** The present resources clients gave these names. */
+export async function findResourcesByNames(
+  db: Kysely<DB>,
+  userId: string,
+  collection: string,
+  names: string[],
+): Promise<DavResourceRow[]> {
+  if (names.length === 0) return [];
+  return db
+    .selectFrom('davChanges')
+    .select(resourceColumns)
+    .where('userId', '=', userId)
+    .where('collection', '=', collection)
+    .where('name', 'in', names)
+    .where('deleted', '=', false)
     .execute();
 }
 

@@ -1,0 +1,237 @@
+/**
+ * CalDAV over real HTTP, request by request as clients send them: discovery, the Basic challenge, objects with
+ * ETags and preconditions, the reports, and what the rest of Life OS sees of it. The real clients (python3-caldav,
+ * tsdav, vdirsyncer) have their own tests beside this one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserClient, createUser, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+
+let server: TestServer;
+let owner: BrowserClient;
+let auth: string;
+let readAuth: string;
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+function dav(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
+  return fetch(`${server.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { authorization: auth, ...options.headers },
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+}
+
+const EVENTS = '/dav/calendars/owner/events/';
+
+const event = (uid: string, summary: string, extra = '') =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Test//CalDAV//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20261201T000000Z',
+    'DTSTART;TZID=Europe/Berlin:20261210T090000',
+    'DTEND;TZID=Europe/Berlin:20261210T100000',
+    `SUMMARY:${summary}`,
+    extra,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ]
+    .filter((line) => line !== '')
+    .join('\r\n');
+
+const PROPFIND_CTAG = `<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">
+  <d:prop><d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/><x:unknown xmlns:x="urn:x-test"/></d:prop></d:propfind>`;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await setupOwner(server);
+  const { key } = await owner.client.apiKeys.create.mutate({ name: 'Phone', scope: 'write' });
+  auth = basic('owner', key);
+  const read = await owner.client.apiKeys.create.mutate({ name: 'Reader', scope: 'read' });
+  readAuth = basic('owner', read.key);
+});
+afterAll(() => server.close());
+
+describe('CalDAV', () => {
+  it('is found from the well-known URL and asks for Basic credentials', async () => {
+    const wellKnown = await dav('PROPFIND', '/.well-known/caldav', { headers: { authorization: '' } });
+    expect(wellKnown.status).toBe(301);
+    expect(wellKnown.headers.get('location')).toBe('/dav/');
+    const anonymous = await fetch(`${server.url}/dav/`, { method: 'PROPFIND' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm="Life OS"/);
+    const wrong = await dav('PROPFIND', '/dav/', { headers: { authorization: basic('owner', 'lifeos_nope') } });
+    expect(wrong.status).toBe(401);
+    const options = await fetch(`${server.url}/dav/`, { method: 'OPTIONS' });
+    expect(options.headers.get('dav')).toContain('calendar-access');
+  });
+
+  it('leads from the root to the principal, the home and the collections', async () => {
+    const root = await (await dav('PROPFIND', '/dav/', { headers: { depth: '0' } })).text();
+    expect(root).toContain('<d:current-user-principal><d:href>/dav/principals/owner/</d:href>');
+    const principal = await (
+      await dav('PROPFIND', '/dav/principals/owner/', {
+        headers: { depth: '0' },
+        body: '<propfind xmlns="DAV:"><prop><C:calendar-home-set xmlns:C="urn:ietf:params:xml:ns:caldav"/></prop></propfind>',
+      })
+    ).text();
+    expect(principal).toContain('<c:calendar-home-set><d:href>/dav/calendars/owner/</d:href></c:calendar-home-set>');
+    await owner.client.projects.create.mutate({ name: 'House' });
+    const home = await dav('PROPFIND', '/dav/calendars/owner/', { headers: { depth: '1' }, body: PROPFIND_CTAG });
+    expect(home.status).toBe(207);
+    const text = await home.text();
+    expect(text).toContain(`<d:href>${EVENTS}</d:href>`);
+    expect(text).toContain('<d:href>/dav/calendars/owner/inbox/</d:href>');
+    expect(text).toContain('<d:displayname>House</d:displayname>');
+    // An unknown property is answered 404 in its own propstat, in its own namespace.
+    expect(text).toMatch(/<unknown xmlns="urn:x-test"\/><\/d:prop><d:status>HTTP\/1.1 404 Not Found/);
+  });
+
+  it('stores a PUT event in Life OS, serves it back with an ETag, and honours If-Match and If-None-Match', async () => {
+    const put = await dav('PUT', `${EVENTS}phone-1.ics`, {
+      body: event('phone-1@example.com', 'Dentist'),
+      headers: { 'content-type': 'text/calendar; charset=utf-8', 'if-none-match': '*' },
+    });
+    expect(put.status).toBe(201);
+    const listed = await owner.client.calendar.events.list.query({
+      from: new Date('2026-12-10T00:00:00Z'),
+      to: new Date('2026-12-11T00:00:00Z'),
+    });
+    expect(listed.items.map((o) => [o.title, o.start.toISOString()])).toEqual([
+      ['Dentist', '2026-12-10T08:00:00.000Z'],
+    ]);
+
+    const got = await dav('GET', `${EVENTS}phone-1.ics`);
+    expect(got.status).toBe(200);
+    const etag = got.headers.get('etag') as string;
+    expect(etag).toMatch(/^"\d+"$/);
+    expect(await got.text()).toContain('UID:phone-1@example.com');
+
+    const again = await dav('PUT', `${EVENTS}phone-1.ics`, {
+      body: event('phone-1@example.com', 'Dentist'),
+      headers: { 'content-type': 'text/calendar', 'if-none-match': '*' },
+    });
+    expect(again.status).toBe(412);
+    const stale = await dav('PUT', `${EVENTS}phone-1.ics`, {
+      body: event('phone-1@example.com', 'Dentist (moved)'),
+      headers: { 'content-type': 'text/calendar', 'if-match': '"999999"' },
+    });
+    expect(stale.status).toBe(412);
+    const update = await dav('PUT', `${EVENTS}phone-1.ics`, {
+      body: event('phone-1@example.com', 'Dentist (moved)'),
+      headers: { 'content-type': 'text/calendar', 'if-match': etag },
+    });
+    expect(update.status).toBe(204);
+    const after = await dav('GET', `${EVENTS}phone-1.ics`);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(await after.text()).toContain('SUMMARY:Dentist (moved)');
+  });
+
+  it('refuses what it cannot store with the CalDAV precondition, and changes nothing', async () => {
+    const todo = await dav('PUT', `${EVENTS}todo.ics`, {
+      body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:t1\r\nSUMMARY:x\r\nEND:VTODO\r\nEND:VCALENDAR\r\n',
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(todo.status).toBe(403);
+    expect(await todo.text()).toContain('<c:supported-calendar-component/>');
+    const hourly = await dav('PUT', `${EVENTS}hourly.ics`, {
+      body: event('hourly@example.com', 'Every hour', 'RRULE:FREQ=HOURLY'),
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(hourly.status).toBe(403);
+    expect(await hourly.text()).toContain('<c:valid-calendar-data/>');
+    const clash = await dav('PUT', `${EVENTS}other-name.ics`, {
+      body: event('phone-1@example.com', 'Same UID'),
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(clash.status).toBe(403);
+    expect(await clash.text()).toContain('<c:no-uid-conflict/>');
+    expect((await dav('GET', `${EVENTS}hourly.ics`)).status).toBe(404);
+    const xml = await dav('PROPFIND', EVENTS, { body: '<d:propfind xmlns:d="DAV:"><d:prop>' });
+    expect(xml.status).toBe(400);
+  });
+
+  it('answers calendar-query by time range (a series begun long before matches), multiget and sync-collection', async () => {
+    await dav('PUT', `${EVENTS}weekly.ics`, {
+      body: event('weekly@example.com', 'Weekly', 'RRULE:FREQ=WEEKLY').replace(/20261210/g, '20200102'),
+      headers: { 'content-type': 'text/calendar' },
+    });
+    const query = (start: string, end: string) =>
+      dav('REPORT', EVENTS, {
+        headers: { depth: '1' },
+        body: `<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop>
+          <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">
+          <c:time-range start="${start}" end="${end}"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>`,
+      }).then((r) => r.text());
+    const december = await query('20261207T000000Z', '20261214T000000Z');
+    expect(december).toContain('weekly.ics');
+    expect(december).toContain('phone-1.ics');
+    const nothingThen = await query('20190101T000000Z', '20190201T000000Z');
+    expect(nothingThen).not.toContain('.ics');
+
+    const multiget = await (
+      await dav('REPORT', EVENTS, {
+        body: `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+          <d:prop><d:getetag/><c:calendar-data/></d:prop>
+          <d:href>${EVENTS}weekly.ics</d:href><d:href>${EVENTS}missing.ics</d:href></c:calendar-multiget>`,
+      })
+    ).text();
+    expect(multiget).toContain('RRULE:FREQ=WEEKLY');
+    expect(multiget).toMatch(/missing\.ics<\/d:href><d:status>HTTP\/1.1 404/);
+
+    const sync = (token: string) =>
+      dav('REPORT', EVENTS, {
+        body: `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level>
+          <d:prop><d:getetag/></d:prop></d:sync-collection>`,
+      }).then((r) => r.text());
+    const first = await sync('');
+    const token = /<d:sync-token>([^<]+)<\/d:sync-token><\/d:multistatus>/.exec(first)?.[1] as string;
+    expect(token).toMatch(/^urn:x-lifeos:sync:\d+$/);
+    expect(await sync(token)).not.toContain('<d:response>');
+
+    // A change in the web app and a deletion over CalDAV both reach the next sync.
+    await owner.client.calendar.events.create.mutate({
+      title: 'From the web',
+      start: new Date('2026-12-11T09:00:00Z'),
+      end: new Date('2026-12-11T10:00:00Z'),
+      timezone: 'UTC',
+    });
+    expect((await dav('DELETE', `${EVENTS}weekly.ics`)).status).toBe(204);
+    const next = await sync(token);
+    expect(next).toMatch(/weekly\.ics<\/d:href><d:status>HTTP\/1.1 404/);
+    expect(next).toMatch(/%40lifeos\.ics<\/d:href><d:propstat>/);
+    const bad = await dav('REPORT', EVENTS, {
+      body: '<d:sync-collection xmlns:d="DAV:"><d:sync-token>http://elsewhere/1</d:sync-token><d:prop/></d:sync-collection>',
+    });
+    expect(bad.status).toBe(403);
+    expect(await bad.text()).toContain('<d:valid-sync-token/>');
+  });
+
+  it('gives a read key read-only collections, and another user nothing', async () => {
+    const write = await dav('PUT', `${EVENTS}reader.ics`, {
+      body: event('reader@example.com', 'Nope'),
+      headers: { authorization: readAuth, 'content-type': 'text/calendar' },
+    });
+    expect(write.status).toBe(403);
+    const read = await dav('GET', `${EVENTS}phone-1.ics`, { headers: { authorization: readAuth } });
+    expect(read.status).toBe(200);
+
+    await createUser(server, { username: 'mallory', email: 'm@example.com', password: 'correct horse battery staple' });
+    const mallory = await (await import('../../test/harness.js')).browserClient(server);
+    await mallory.client.auth.login.mutate({ identifier: 'mallory', password: 'correct horse battery staple' });
+    const { key } = await mallory.client.apiKeys.create.mutate({ name: 'm', scope: 'write' });
+    const theirs = { authorization: basic('mallory', key) };
+    expect((await dav('GET', `${EVENTS}phone-1.ics`, { headers: theirs })).status).toBe(404);
+    expect((await dav('PROPFIND', '/dav/calendars/owner/', { headers: theirs })).status).toBe(404);
+    const own = await (await dav('GET', '/dav/calendars/mallory/events/phone-1.ics', { headers: theirs })).status;
+    expect(own).toBe(404);
+    // The owner's key does not open with another username.
+    expect(
+      (await dav('PROPFIND', '/dav/', { headers: { authorization: basic('mallory', auth.slice(6)) } })).status,
+    ).toBe(401);
+  });
+});

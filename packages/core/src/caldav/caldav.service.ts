@@ -1,0 +1,300 @@
+/**
+ * Life OS as a CalDAV server's store (RFC 4791, RFC 6578): the user's own calendar and task lists as collections,
+ * their events and tasks as calendar object resources, with ETags, CTags and sync tokens taken from the revisions
+ * the database's triggers record for every change (dav_sync migration, queries/dav.ts), whoever made it. The
+ * protocol (XML, HTTP methods, headers) is the transport's (apps/api/src/dav/); the objects' text is the calendar's
+ * and the tasks' own (calendar.objects.ts, tasks.objects.ts).
+ */
+import { type DB, davQueries, type Kysely } from '@lifeos/db';
+
+type DavResourceRow = davQueries.DavResourceRow;
+
+import * as calendarService from '../calendar/calendar.service.js';
+import type { Clock } from '../clock.js';
+import { userTimeZone } from '../common/time-zone.js';
+import { inTransaction } from '../common/transaction.js';
+import { CalendarDataError } from '../errors.js';
+import * as projectsService from '../projects/projects.service.js';
+
+export interface CaldavDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+}
+
+/** The calendar's collection; the task lists are 'inbox' and each project's id. */
+export const EVENTS_COLLECTION = 'events';
+export const INBOX_COLLECTION = 'inbox';
+
+export interface DavCollection {
+  /** The collection's name in its URL: 'events', 'inbox' or a project's id. */
+  id: string;
+  component: 'VEVENT' | 'VTODO';
+  displayName: string;
+  /** #RRGGBB, or null. */
+  color: string | null;
+  /** Its latest change (the CTag and the sync token); 0 when nothing in it ever changed. */
+  revision: number;
+}
+
+export interface DavObjectRef {
+  /** The last segment of its href. */
+  name: string;
+  uid: string;
+  /** A strong ETag, quoted. */
+  etag: string;
+}
+
+export interface DavObject extends DavObjectRef {
+  ics: string;
+}
+
+export type WriteCondition = { ifMatch?: string | undefined; ifNoneMatch?: string | undefined };
+
+export type PutResult = { status: 'created' | 'updated'; etag: string } | { status: 'precondition-failed' };
+export type DeleteResult = 'deleted' | 'not-found' | 'precondition-failed';
+
+/** A sync-collection answer: what changed since the token (every present resource without one), and the new token. */
+export interface DavChanges {
+  token: string;
+  changed: DavObjectRef[];
+  /** Names of resources deleted since the token. */
+  deleted: string[];
+}
+
+/**
+ * The name Life OS gives a resource no client named: its UID plus ".ics". Names are kept decoded; the transport
+ * percent-encodes them in hrefs.
+ */
+export const defaultName = (uid: string) => `${uid}.ics`;
+const nameOf = (row: DavResourceRow) => row.name ?? defaultName(row.uid);
+const etagOf = (row: DavResourceRow) => `"${row.revision}"`;
+const refOf = (row: DavResourceRow): DavObjectRef => ({ name: nameOf(row), uid: row.uid, etag: etagOf(row) });
+
+const SYNC_TOKEN_PREFIX = 'urn:x-lifeos:sync:';
+export const syncToken = (revision: number) => `${SYNC_TOKEN_PREFIX}${revision}`;
+
+/** A sync token this server did not hand out. */
+export class InvalidSyncTokenError extends Error {}
+
+function tokenRevision(token: string): number {
+  const match = /^urn:x-lifeos:sync:(\d{1,15})$/.exec(token);
+  if (!match) throw new InvalidSyncTokenError('Not a sync token of this server');
+  return Number(match[1]);
+}
+
+const LIFE_OS_BLUE = '#3B82F6';
+
+/** The user's collections: the calendar, the inbox's tasks, and each project's tasks. */
+export async function listCollections(deps: CaldavDeps, userId: string): Promise<DavCollection[]> {
+  const [projects, revisions] = await Promise.all([
+    projectsService.listProjects(deps, userId, undefined),
+    davQueries.collectionRevisions(deps.db, userId),
+  ]);
+  const revision = (id: string) => revisions.get(id) ?? 0;
+  return [
+    {
+      id: EVENTS_COLLECTION,
+      component: 'VEVENT',
+      displayName: 'Life OS',
+      color: LIFE_OS_BLUE,
+      revision: revision(EVENTS_COLLECTION),
+    },
+    { id: INBOX_COLLECTION, component: 'VTODO', displayName: 'Inbox', color: null, revision: revision('inbox') },
+    ...projects.map(
+      (project): DavCollection => ({
+        id: project.id,
+        component: 'VTODO',
+        displayName: project.name,
+        color: project.color && /^#[0-9a-f]{6}$/i.test(project.color) ? project.color : null,
+        revision: revision(project.id),
+      }),
+    ),
+  ];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One collection, or null when the user has none of that name (another user's project is none of theirs). */
+export async function findCollection(deps: CaldavDeps, userId: string, id: string): Promise<DavCollection | null> {
+  if (id !== EVENTS_COLLECTION && id !== INBOX_COLLECTION && !UUID.test(id)) return null;
+  return (await listCollections(deps, userId)).find((collection) => collection.id === id) ?? null;
+}
+
+/** Every present object of a collection, without its text (PROPFIND Depth 1). */
+export async function listObjects(deps: CaldavDeps, userId: string, collection: string): Promise<DavObjectRef[]> {
+  return (await davQueries.listResources(deps.db, userId, collection)).map(refOf);
+}
+
+/** The UID a default name stands for, or null when the name is not one. */
+const uidOfDefaultName = (name: string): string | null =>
+  name.endsWith('.ics') ? name.slice(0, -'.ics'.length) : null;
+
+/** The present resources the names address, by name: a name a client gave, or a default name (two queries). */
+async function resolveNames(
+  db: Kysely<DB>,
+  userId: string,
+  collection: string,
+  names: string[],
+): Promise<Map<string, DavResourceRow>> {
+  const found = new Map<string, DavResourceRow>();
+  const byUid = new Map<string, string>();
+  for (const name of names) {
+    const uid = uidOfDefaultName(name);
+    if (uid !== null) byUid.set(uid, name);
+  }
+  const [named, defaults] = await Promise.all([
+    davQueries.findResourcesByNames(db, userId, collection, names),
+    davQueries.findResources(db, userId, collection, [...byUid.keys()]),
+  ]);
+  for (const row of defaults) {
+    const name = byUid.get(row.uid);
+    if (name !== undefined && !row.deleted && (row.name === null || row.name === name)) found.set(name, row);
+  }
+  for (const row of named) if (row.name !== null) found.set(row.name, row);
+  return found;
+}
+
+async function objectTexts(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  uids: string[],
+): Promise<Map<string, string>> {
+  if (collection === EVENTS_COLLECTION) return calendarService.eventObjectsIcs(deps.db, userId, uids);
+  return new Map();
+}
+
+/** The objects of these names (calendar-multiget, GET); names that address nothing are left out. */
+export async function getObjects(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  names: string[],
+): Promise<DavObject[]> {
+  const rows = await resolveNames(deps.db, userId, collection, names);
+  const texts = await objectTexts(
+    deps,
+    userId,
+    collection,
+    [...rows.values()].map((row) => row.uid),
+  );
+  return names.flatMap((name) => {
+    const row = rows.get(name);
+    const ics = row ? texts.get(row.uid) : undefined;
+    return row && ics !== undefined ? [{ ...refOf(row), name, ics }] : [];
+  });
+}
+
+/**
+ * The objects with an occurrence in the range (calendar-query with a time-range), or all of them without one. Task
+ * lists are not filtered by time: a task's due date is a day, and every client asks for all of them.
+ */
+export async function queryObjects(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  range: { from: Date; to: Date | null } | null,
+): Promise<DavObjectRef[]> {
+  const rows = await davQueries.listResources(deps.db, userId, collection);
+  if (!range || collection !== EVENTS_COLLECTION) return rows.map(refOf);
+  const timezone = await userTimeZone(deps.db, userId);
+  const uids = await calendarService.eventUidsInRange(deps.db, userId, range, timezone);
+  return rows.filter((row) => uids.has(row.uid)).map(refOf);
+}
+
+/** What changed since a sync token (RFC 6578); without one, every present object. */
+export async function changesSince(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  token: string | null,
+): Promise<DavChanges> {
+  const since = token ? tokenRevision(token) : null;
+  const latest = await davQueries.collectionRevision(deps.db, userId, collection);
+  if (since !== null && since > latest) throw new InvalidSyncTokenError('The sync token is from the future');
+  const rows =
+    since === null
+      ? await davQueries.listResources(deps.db, userId, collection)
+      : await davQueries.listChangesSince(deps.db, userId, collection, since);
+  // The latest revision is read first: a change committed between the two reads is listed and seen again next time.
+  return {
+    token: syncToken(Math.max(latest, ...rows.map((row) => row.revision))),
+    changed: rows.filter((row) => !row.deleted).map(refOf),
+    deleted: rows.filter((row) => row.deleted).map(nameOf),
+  };
+}
+
+function conditionFails(target: DavResourceRow | undefined, condition: WriteCondition): boolean {
+  if (condition.ifNoneMatch !== undefined) {
+    if (condition.ifNoneMatch.trim() === '*') return target !== undefined;
+    const tags = condition.ifNoneMatch.split(',').map((tag) => tag.trim());
+    if (target && tags.includes(etagOf(target))) return true;
+  }
+  if (condition.ifMatch !== undefined) {
+    if (!target) return true;
+    if (condition.ifMatch.trim() === '*') return false;
+    const tags = condition.ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    return !tags.includes(etagOf(target));
+  }
+  return false;
+}
+
+/**
+ * Stores a client's object under `name` (PUT): created or replaced as a whole, all in one transaction with the
+ * If-Match / If-None-Match check, so two phones saving at once cannot both win. Refuses (CalendarDataError) what
+ * cannot be stored, with the precondition to report.
+ */
+export async function putObject(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  name: string,
+  ics: string,
+  condition: WriteCondition,
+): Promise<PutResult> {
+  if (collection !== EVENTS_COLLECTION) {
+    throw new CalendarDataError('This collection does not take objects yet', 'supported-calendar-component');
+  }
+  const timezone = await userTimeZone(deps.db, userId);
+  const object = calendarService.parseEventObject(ics, timezone);
+  return inTransaction(deps, async ({ db }) => {
+    await davQueries.lockRevisions(db, userId);
+    const target = (await resolveNames(db, userId, collection, [name])).get(name);
+    if (conditionFails(target, condition)) return { status: 'precondition-failed' };
+    if (target && target.uid !== object.uid) {
+      throw new CalendarDataError(
+        `This resource holds the event ${target.uid}; its UID cannot change`,
+        'no-uid-conflict',
+      );
+    }
+    if (!target) {
+      const [sameUid] = await davQueries.findResources(db, userId, collection, [object.uid]);
+      if (sameUid && !sameUid.deleted) {
+        throw new CalendarDataError(`An event with this UID already exists as ${nameOf(sameUid)}`, 'no-uid-conflict');
+      }
+      await davQueries.forgetDeletedName(db, userId, collection, name);
+    }
+    await calendarService.saveEventObject(db, userId, object, name, deps.clock.now());
+    const [saved] = await davQueries.findResources(db, userId, collection, [object.uid]);
+    if (!saved) throw new Error('The saved object has no change record');
+    return { status: target ? 'updated' : 'created', etag: etagOf(saved) };
+  });
+}
+
+/** Deletes the object named `name` (DELETE), with its If-Match check in the same transaction. */
+export async function deleteObject(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  name: string,
+  condition: WriteCondition,
+): Promise<DeleteResult> {
+  return inTransaction(deps, async ({ db }) => {
+    await davQueries.lockRevisions(db, userId);
+    const target = (await resolveNames(db, userId, collection, [name])).get(name);
+    if (conditionFails(target, condition)) return target ? 'precondition-failed' : 'not-found';
+    if (!target) return 'not-found';
+    if (collection === EVENTS_COLLECTION) await calendarService.deleteEventObject(db, userId, target.uid);
+    return 'deleted';
+  });
+}

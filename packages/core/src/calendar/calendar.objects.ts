@@ -1,0 +1,124 @@
+/**
+ * The user's own calendar as calendar object resources (CalDAV, RFC 4791): one resource per UID — a single event,
+ * or a series with its changed occurrences — read and written as iCalendar text through the same reader and writer
+ * as .ics files, so what a phone sends is stored in Life OS's own model and what it gets back is what any export says.
+ */
+import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
+import { CalendarDataError, ValidationError } from '../errors.js';
+import { writeParsedEvents } from './calendar.ics.js';
+import { buildIcs } from './calendar.ics-export.js';
+import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
+import { expandOccurrencesYielding } from './calendar.recurrence.js';
+import { ICS_MAX_CHARS, MAX_RANGE_DAYS, type TImportReport } from './calendar.schemas.js';
+import { DAY_MS } from './calendar.shared.js';
+
+/** The largest calendar object accepted (the .ics import's limit), advertised as CALDAV:max-resource-size. */
+export const EVENT_OBJECT_MAX_CHARS = ICS_MAX_CHARS;
+
+export interface EventObject {
+  uid: string;
+  events: ParsedEvent[];
+}
+
+const hasUidLine = (ics: string) => /(^|[\r\n])UID[;:]/i.test(ics);
+
+/**
+ * Reads one calendar object: a VCALENDAR whose VEVENTs share one UID. Anything Life OS would have to drop or change
+ * beyond its model is refused with the precondition a client understands, so a phone never believes it saved an
+ * event that was not kept.
+ */
+export function parseEventObject(ics: string, timezone: string): EventObject {
+  if (ics.length > EVENT_OBJECT_MAX_CHARS) {
+    throw new CalendarDataError(
+      `An event may be at most ${EVENT_OBJECT_MAX_CHARS.toLocaleString('en')} characters`,
+      'max-resource-size',
+    );
+  }
+  let parsed: ReturnType<typeof parseIcs>;
+  try {
+    parsed = parseIcs(ics, { defaultTimezone: timezone });
+  } catch (error) {
+    if (error instanceof ValidationError) throw new CalendarDataError(error.message, 'valid-calendar-data');
+    throw error;
+  }
+  if (/(^|[\r\n])BEGIN:(VTODO|VJOURNAL|VFREEBUSY)\s*($|[\r\n])/i.test(ics)) {
+    throw new CalendarDataError('This calendar holds events (VEVENT) only', 'supported-calendar-component');
+  }
+  const [skipped] = parsed.skipped;
+  if (skipped) throw new CalendarDataError(skipped.reason, 'valid-calendar-data');
+  if (parsed.events.length === 0) {
+    throw new CalendarDataError('The calendar object holds no event (VEVENT)', 'valid-calendar-data');
+  }
+  const uids = new Set(parsed.events.map((event) => event.icsUid));
+  if (!hasUidLine(ics) || uids.size !== 1) {
+    throw new CalendarDataError(
+      uids.size > 1
+        ? 'A calendar object holds one event and its changed occurrences: one UID (a change "for this and all future" occurrences is saved as two events by the client)'
+        : 'The event has no UID',
+      'valid-calendar-object-resource',
+    );
+  }
+  return { uid: parsed.events[0]?.icsUid as string, events: parsed.events };
+}
+
+/**
+ * Stores a parsed object as the whole of its UID's rows, inside the caller's transaction: created, updated in place
+ * (ids kept, so links into the web app stay), changed occurrences the client no longer has removed.
+ */
+export async function saveEventObject(
+  trx: Kysely<DB>,
+  userId: string,
+  object: EventObject,
+  davName: string,
+  now: Date,
+): Promise<void> {
+  const report: TImportReport = { imported: 0, updated: 0, unchanged: 0, skipped: [], warnings: [] };
+  await writeParsedEvents(trx, userId, object.events, now, report, { resource: { davName } });
+  const [skipped] = report.skipped;
+  // Thrown inside the transaction, so nothing of the object is kept.
+  if (skipped) throw new CalendarDataError(skipped.reason, 'valid-calendar-data');
+}
+
+/** Removes a UID's rows; false when there were none. */
+export async function deleteEventObject(db: Kysely<DB>, userId: string, uid: string): Promise<boolean> {
+  return (await calendarQueries.deleteEventsByUid(db, userId, uid)) > 0;
+}
+
+/** The iCalendar text of each UID that has rows (a series with its changed occurrences in one VCALENDAR). */
+export async function eventObjectsIcs(db: Kysely<DB>, userId: string, uids: string[]): Promise<Map<string, string>> {
+  const rows = await calendarQueries.listEventsByUids(db, userId, uids);
+  const byUid = new Map<string, typeof rows>();
+  for (const row of rows) byUid.set(row.icsUid, [...(byUid.get(row.icsUid) ?? []), row]);
+  const texts = new Map<string, string>();
+  let written = 0;
+  for (const [uid, group] of byUid) {
+    texts.set(uid, buildIcs(group, {}));
+    // A multiget of a hundred long-described series: the event loop is given back between a few of them.
+    if (++written % 20 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return texts;
+}
+
+/**
+ * The UIDs with an occurrence in [from, to) (to null: no end; RFC 4791 §9.9): a series that began long before is
+ * matched by its occurrences. A bounded range of up to MAX_RANGE_DAYS is expanded exactly; a longer or open one, or
+ * an expansion cut short by its caps, answers every UID that may occur there, which clients filter themselves.
+ */
+export async function eventUidsInRange(
+  db: Kysely<DB>,
+  userId: string,
+  range: { from: Date; to: Date | null },
+  viewerTimezone: string,
+): Promise<Set<string>> {
+  // A day of slack each side, as listOccurrences: all-day events are matched in the viewer's zone.
+  const from = new Date(range.from.getTime() - DAY_MS);
+  const to = range.to ? new Date(range.to.getTime() + DAY_MS) : null;
+  const rows = await calendarQueries.listOwnEventsAround(db, userId, from, to);
+  const all = new Set(rows.map((row) => row.icsUid));
+  if (!range.to || range.to.getTime() - range.from.getTime() > MAX_RANGE_DAYS * DAY_MS) return all;
+  if (range.to.getTime() <= range.from.getTime()) return new Set();
+  const page = await expandOccurrencesYielding(rows, range.from, range.to, { viewerTimezone });
+  if (page.truncated) return all;
+  const uidOf = new Map(rows.map((row) => [row.id, row.icsUid]));
+  return new Set(page.items.flatMap((item) => uidOf.get(item.eventId) ?? []));
+}
