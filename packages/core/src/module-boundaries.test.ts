@@ -17,9 +17,13 @@ const PORTS: Record<string, string> = {
   'calendar/calendar.series.ts': 'a series and its rule: tasks and the data import check rules as the calendar does',
   'calendar/calendar.rrule-engine.ts': 'the one RRULE engine (bounded walks), which tasks use for their repeats',
   'calendar/calendar.rrule-parse.ts': "the engine's rule parser, for the tasks' repeat rules",
-  'calendar/calendar.floating-time.ts': 'local wall times in a zone, which the dashboard lays out the day with',
+  'calendar/calendar.floating-time.ts':
+    "local wall times in a zone, which the dashboard lays out the day with and a task's floating COMPLETED is read in",
   'calendar/calendar.agenda.ts': 'events, tasks and workouts merged into one day, which the dashboard shows',
-  'calendar/calendar.ics-export.ts': 'the data archive writes the calendar in its own format (calendar.ics)',
+  'calendar/calendar.ics-export.ts':
+    "the data archive writes the calendar in its own format (calendar.ics); a task's VTODO is folded as events are",
+  'calendar/calendar.ics-lines.ts':
+    "the .ics line reader (unfolding, components, a line's name and value): a task's VTODO keeps lines as events do",
   'fitness/fitness.csv-export.ts': "the data archive writes workouts in fitness' own format (Strong's CSV)",
   'journal/journal.rules.ts': 'word counts: the data import recomputes what it stores as the journal does',
   'auth/auth.tokens.ts': "secrets and their hashes, for the calendar feed's token",

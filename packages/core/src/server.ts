@@ -41,3 +41,4 @@ export * as searchService from './search/search.service.js';
 export * as settingsService from './settings/settings.service.js';
 export * from './tasks/tasks.errors.js';
 export * as tasksService from './tasks/tasks.service.js';
+export * from './tasks/tasks.vtodo.js';
