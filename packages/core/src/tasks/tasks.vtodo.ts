@@ -8,6 +8,8 @@
  * STATUS:CANCELLED, SUMMARY with a LANGUAGE), for as long as Life OS's value still says the same. ical.js reads the
  * values (escapes, lists, dates) and writes the regenerated lines; the lines themselves are cut as the calendar's
  * .ics reader cuts them (calendar.ics-lines.ts), so what is kept is the client's text, not a re-serialization.
+ * One file although over 400 lines: reading and writing share one table of mapped properties (MAPPINGS), and each
+ * half's rules (what is kept, when it is written back) are only right together with the other's.
  */
 import ICAL from 'ical.js';
 import { fromFloating } from '../calendar/calendar.floating-time.js';
