@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     name: 'core',
     pool: 'forks',
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     experimental: { fsModuleCache: true },

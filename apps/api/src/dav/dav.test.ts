@@ -211,6 +211,76 @@ describe('CalDAV', () => {
     expect(await bad.text()).toContain('<d:valid-sync-token/>');
   });
 
+  it('keeps tasks as VTODOs: a task made on the phone is a Life OS task, ticking a repeating one makes the next', async () => {
+    const todo = (status: string) =>
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Test//Reminders//EN',
+        'BEGIN:VTODO',
+        'UID:water-plants',
+        'DTSTAMP:20261201T000000Z',
+        'SUMMARY:Water the plants',
+        'DUE;VALUE=DATE:20261208',
+        'RRULE:FREQ=WEEKLY',
+        'PRIORITY:1',
+        'CATEGORIES:Home',
+        `STATUS:${status}`,
+        'X-APPLE-SORT-ORDER:42',
+        'END:VTODO',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
+    const inbox = '/dav/calendars/owner/inbox/';
+    const created = await dav('PUT', `${inbox}plants.ics`, {
+      body: todo('NEEDS-ACTION'),
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(created.status).toBe(201);
+    const [task] = await owner.client.tasks.list.query({ projectId: null });
+    expect(task).toMatchObject({ title: 'Water the plants', dueDate: '2026-12-08', priority: 3, labels: ['home'] });
+    const token = /<d:sync-token>([^<]+)</.exec(
+      await (
+        await dav('REPORT', inbox, {
+          body: '<d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:prop><d:getetag/></d:prop></d:sync-collection>',
+        })
+      ).text(),
+    )?.[1] as string;
+
+    const ticked = await dav('PUT', `${inbox}plants.ics`, {
+      body: todo('COMPLETED'),
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(ticked.status).toBe(204);
+    const tasks = await owner.client.tasks.list.query({ projectId: null });
+    expect(tasks.map((t) => [t.status, t.dueDate])).toEqual([
+      ['done', '2026-12-08'],
+      ['todo', '2026-12-15'],
+    ]);
+    const text = await (await dav('GET', `${inbox}plants.ics`)).text();
+    expect(text).toContain('STATUS:COMPLETED');
+    expect(text).toContain('X-APPLE-SORT-ORDER:42');
+    const next = tasks[1] as { id: string };
+    const changes = await (
+      await dav('REPORT', inbox, {
+        body: `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:prop><d:getetag/></d:prop></d:sync-collection>`,
+      })
+    ).text();
+    expect(changes).toContain('plants.ics');
+    expect(changes).toContain(`${next.id}.ics`);
+    // An edit in the web app reaches the phone's copy.
+    await owner.client.tasks.update.mutate({ id: next.id, title: 'Water the plants (and the herbs)' });
+    expect(await (await dav('GET', `${inbox}${next.id}.ics`)).text()).toContain('SUMMARY:Water the plants (and the herbs)');
+    const event = await dav('PUT', `${inbox}event.ics`, {
+      body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:e\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      headers: { 'content-type': 'text/calendar' },
+    });
+    expect(event.status).toBe(403);
+    expect(await event.text()).toContain('<c:supported-calendar-component/>');
+    expect((await dav('DELETE', `${inbox}${next.id}.ics`)).status).toBe(204);
+    expect((await owner.client.tasks.list.query({ projectId: null })).length).toBe(1);
+  });
+
   it('gives a read key read-only collections, and another user nothing', async () => {
     const write = await dav('PUT', `${EVENTS}reader.ics`, {
       body: event('reader@example.com', 'Nope'),

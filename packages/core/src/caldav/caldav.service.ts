@@ -15,6 +15,7 @@ import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
 import * as projectsService from '../projects/projects.service.js';
+import * as tasksService from '../tasks/tasks.service.js';
 
 export interface CaldavDeps {
   db: Kysely<DB>;
@@ -112,6 +113,9 @@ export async function listCollections(deps: CaldavDeps, userId: string): Promise
   ];
 }
 
+/** The project of a task list ('inbox': none). */
+const projectOf = (collection: string) => (collection === INBOX_COLLECTION ? null : collection);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One collection, or null when the user has none of that name (another user's project is none of theirs). */
@@ -161,7 +165,7 @@ async function objectTexts(
   uids: string[],
 ): Promise<Map<string, string>> {
   if (collection === EVENTS_COLLECTION) return calendarService.eventObjectsIcs(deps.db, userId, uids);
-  return new Map();
+  return tasksService.taskObjectsIcs(deps.db, userId, projectOf(collection), uids);
 }
 
 /** The objects of these names (calendar-multiget, GET); names that address nothing are left out. */
@@ -252,30 +256,30 @@ export async function putObject(
   ics: string,
   condition: WriteCondition,
 ): Promise<PutResult> {
-  if (collection !== EVENTS_COLLECTION) {
-    throw new CalendarDataError('This collection does not take objects yet', 'supported-calendar-component');
-  }
   const timezone = await userTimeZone(deps.db, userId);
-  const object = calendarService.parseEventObject(ics, timezone);
-  return inTransaction(deps, async ({ db }) => {
+  const isCalendar = collection === EVENTS_COLLECTION;
+  const object = isCalendar
+    ? calendarService.parseEventObject(ics, timezone)
+    : { uid: '', task: tasksService.parseVtodo(ics, { timezone, now: deps.clock.now() }) };
+  const uid = 'task' in object ? object.task.uid : object.uid;
+  return inTransaction(deps, async (tx) => {
+    const { db } = tx;
     await davQueries.lockRevisions(db, userId);
     const target = (await resolveNames(db, userId, collection, [name])).get(name);
     if (conditionFails(target, condition)) return { status: 'precondition-failed' };
-    if (target && target.uid !== object.uid) {
-      throw new CalendarDataError(
-        `This resource holds the event ${target.uid}; its UID cannot change`,
-        'no-uid-conflict',
-      );
+    if (target && target.uid !== uid) {
+      throw new CalendarDataError(`This resource holds ${target.uid}; its UID cannot change`, 'no-uid-conflict');
     }
     if (!target) {
-      const [sameUid] = await davQueries.findResources(db, userId, collection, [object.uid]);
+      const [sameUid] = await davQueries.findResources(db, userId, collection, [uid]);
       if (sameUid && !sameUid.deleted) {
-        throw new CalendarDataError(`An event with this UID already exists as ${nameOf(sameUid)}`, 'no-uid-conflict');
+        throw new CalendarDataError(`An object with this UID already exists as ${nameOf(sameUid)}`, 'no-uid-conflict');
       }
       await davQueries.forgetDeletedName(db, userId, collection, name);
     }
-    await calendarService.saveEventObject(db, userId, object, name, deps.clock.now());
-    const [saved] = await davQueries.findResources(db, userId, collection, [object.uid]);
+    if ('task' in object) await tasksService.saveTaskObject(tx, userId, projectOf(collection), object.task, name);
+    else await calendarService.saveEventObject(db, userId, object, name, deps.clock.now());
+    const [saved] = await davQueries.findResources(db, userId, collection, [uid]);
     if (!saved) throw new Error('The saved object has no change record');
     return { status: target ? 'updated' : 'created', etag: etagOf(saved) };
   });
@@ -295,6 +299,7 @@ export async function deleteObject(
     if (conditionFails(target, condition)) return target ? 'precondition-failed' : 'not-found';
     if (!target) return 'not-found';
     if (collection === EVENTS_COLLECTION) await calendarService.deleteEventObject(db, userId, target.uid);
+    else await tasksService.deleteTaskObject(db, userId, projectOf(collection), target.uid);
     return 'deleted';
   });
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { localDate } from '../common/local-date.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
+import { CalendarDataError } from '../errors.js';
 import { ProjectNotFoundError } from '../projects/projects.errors.js';
 import type { TDeleteProjectTasks } from '../projects/projects.schemas.js';
 import { InvalidRepeatRuleError, TaskNotFoundError } from './tasks.errors.js';
@@ -17,6 +18,7 @@ import {
   type TTask,
   type TUpdateTaskInput,
 } from './tasks.schemas.js';
+import { type VtodoFields, vtodoIcs } from './tasks.vtodo.js';
 
 // The port other modules use: a data import checks a task's repeat rule as a task's own create would.
 export { taskRuleProblem };
@@ -248,4 +250,111 @@ export async function releaseProjectTasks(
     await assertTaskList(db, userId, null, true);
     await tasksQueries.detachProjectTasks(db, userId, projectId, deps.clock.now());
   });
+}
+
+// ---------- tasks as CalDAV resources (the caldav service's port): one VTODO per task ----------
+
+export { parseVtodo, VtodoRefused } from './tasks.vtodo.js';
+
+/** The VTODO text of each task of a list (a project's, or null: the inbox) with these UIDs. */
+export async function taskObjectsIcs(
+  db: Kysely<DB>,
+  userId: string,
+  projectId: string | null,
+  uids: string[],
+): Promise<Map<string, string>> {
+  const rows = await tasksQueries.listTasksByUids(db, userId, projectId, uids);
+  return new Map(
+    rows.map((row) => [
+      row.uid,
+      vtodoIcs({
+        uid: row.uid,
+        title: row.title,
+        notes: row.notes,
+        status: row.status,
+        priority: Math.min(3, Math.max(0, row.priority)) as VtodoFields['priority'],
+        labels: row.labels,
+        dueDate: row.dueDate,
+        rrule: row.rrule,
+        repeatAfterDays: row.repeatAfterDays,
+        completedAt: row.completedAt,
+        kept: row.icsKept,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      }),
+    ]),
+  );
+}
+
+/**
+ * Stores a client's task (a parsed VTODO) in a list, inside the caller's transaction: created at the end of the
+ * list, or changed in place. Ticking a task done is a completion like the web app's: a repeating task stays as
+ * history and its next occurrence is created (a resource of its own, which the client gets on its next sync).
+ */
+export async function saveTaskObject(
+  deps: TasksDeps,
+  userId: string,
+  projectId: string | null,
+  fields: VtodoFields,
+  davName: string,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  assertRrule(fields.rrule, fields.dueDate ?? clockDate(deps));
+  const existing = await tasksQueries.findTaskByUid(db, userId, fields.uid);
+  const kept = { icsKept: fields.kept, davName };
+  const values = {
+    title: fields.title,
+    notes: fields.notes,
+    priority: fields.priority,
+    labels: fields.labels,
+    dueDate: fields.dueDate,
+    rrule: fields.rrule,
+    repeatAfterDays: fields.rrule ? null : fields.repeatAfterDays,
+  };
+  if (!existing) {
+    await assertTaskList(db, userId, projectId, true);
+    let dueDate = values.dueDate;
+    if (!dueDate && values.rrule) dueDate = firstOccurrence(values.rrule, await userToday(deps, userId));
+    const done = fields.status === 'done';
+    await tasksQueries.insertTask(db, {
+      userId,
+      projectId,
+      ...values,
+      ...kept,
+      dueDate,
+      icsUid: fields.uid,
+      status: fields.status,
+      position: await tasksQueries.nextPosition(db, userId, projectId),
+      seriesId: values.rrule || values.repeatAfterDays ? randomUUID() : null,
+      completedAt: done ? (fields.completedAt ?? now) : null,
+      sourceCaptureId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return;
+  }
+  if (existing.projectId !== projectId) {
+    throw new CalendarDataError('A task with this UID is in another list of yours', 'no-uid-conflict');
+  }
+  const patch: TaskUpdate = { ...values, ...kept, updatedAt: now };
+  if ((values.rrule || values.repeatAfterDays) && !existing.seriesId) patch.seriesId = randomUUID();
+  if (fields.status === 'done' && existing.status !== 'done') {
+    await finish(deps, userId, existing, patch);
+    return;
+  }
+  patch.status = fields.status;
+  patch.completedAt = fields.status === 'done' ? (existing.completedAt ?? fields.completedAt ?? now) : null;
+  await tasksQueries.updateTask(db, userId, existing.id, patch);
+}
+
+/** Deletes the task of a list with this UID; false when there is none. */
+export async function deleteTaskObject(
+  db: Kysely<DB>,
+  userId: string,
+  projectId: string | null,
+  uid: string,
+): Promise<boolean> {
+  const [task] = await tasksQueries.listTasksByUids(db, userId, projectId, [uid]);
+  return task ? tasksQueries.deleteTask(db, userId, task.id) : false;
 }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CalendarDataPrecondition } from '../errors.js';
 import { LABEL_MAX, LABELS_MAX, TASK_NOTES_MAX, TASK_TITLE_MAX, ZLabel, ZTaskRrule } from './tasks.schemas.js';
 import {
   parseVtodo,
@@ -44,7 +45,7 @@ const todo = (...lines: string[]) =>
     .join('\n')
     .concat('\n');
 
-function refusal(ics: string, options = OPTIONS): { precondition: VtodoPrecondition; message: string } {
+function refusal(ics: string, options = OPTIONS): { precondition: CalendarDataPrecondition; message: string } {
   try {
     parse(ics, options);
   } catch (error) {

@@ -17,7 +17,7 @@ import { foldIcsLines } from '../calendar/calendar.ics-export.js';
 import { componentBlocks, lineValue, nameOf, quoteLine, unfold } from '../calendar/calendar.ics-lines.js';
 import { ZCalendarDate } from '../common/common.schemas.js';
 import { localDate } from '../common/local-date.js';
-import { ValidationError } from '../errors.js';
+import { CalendarDataError } from '../errors.js';
 import { taskRuleProblem } from './tasks.rules.js';
 import {
   LABEL_MAX,
@@ -82,12 +82,10 @@ export type VtodoTask = VtodoFields & { createdAt: Date; updatedAt: Date };
 /** The CalDAV precondition (RFC 4791 §5.3.2.1) a refused resource fails; the server answers 403 with it. */
 export type VtodoPrecondition = 'valid-calendar-data' | 'supported-calendar-component';
 
-export class VtodoRefused extends ValidationError {
-  constructor(
-    readonly precondition: VtodoPrecondition,
-    message: string,
-  ) {
-    super(message);
+/** A task resource Life OS cannot store: a CalendarDataError, so the CalDAV transport answers it like an event's. */
+export class VtodoRefused extends CalendarDataError {
+  constructor(precondition: VtodoPrecondition, message: string) {
+    super(message, precondition);
   }
 }
 

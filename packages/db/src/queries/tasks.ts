@@ -189,3 +189,40 @@ export async function taskListExists(
   }
   return options.lock ? lockProject(db, userId, projectId) : projectExists(db, userId, projectId);
 }
+
+// ---------- tasks as CalDAV resources: by UID (the client's, else the task's id) ----------
+
+const uidOf = sql<string>`coalesce(ics_uid, id::text)`;
+/** What writing a task as a VTODO needs beyond its columns: its UID and the lines a client sent that Life OS keeps. */
+export interface TaskObjectSelection extends TaskSelection {
+  uid: string;
+  icsKept: string | null;
+}
+
+/** The tasks of one list (a project's, or null: those without one) with these UIDs (tasks_user_dav_uid_key). */
+export async function listTasksByUids(
+  db: Kysely<DB>,
+  userId: string,
+  projectId: string | null,
+  uids: string[],
+): Promise<TaskObjectSelection[]> {
+  if (uids.length === 0) return [];
+  let query = db
+    .selectFrom('tasks')
+    .select([...taskColumns, uidOf.as('uid'), 'icsKept'])
+    .where('userId', '=', userId)
+    .where(uidOf, 'in', uids);
+  query = projectId === null ? query.where('projectId', 'is', null) : query.where('projectId', '=', projectId);
+  return query.execute();
+}
+
+/** The user's task with this UID, in any list; locked for the rest of the transaction. */
+export async function findTaskByUid(db: Kysely<DB>, userId: string, uid: string): Promise<TaskSelection | undefined> {
+  return db
+    .selectFrom('tasks')
+    .select(taskColumns)
+    .where('userId', '=', userId)
+    .where(uidOf, '=', uid)
+    .forUpdate()
+    .executeTakeFirst();
+}
