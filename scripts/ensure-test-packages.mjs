@@ -1,6 +1,7 @@
-// What `pnpm test` needs from Debian beside Node: Chromium for the browser tests (scripts/ensure-chromium.mjs), and
-// the two calendar implementations the oracle tests compare Life OS with (apps/api/test/ics-oracle*.test.ts:
-// recurring-ical-events on icalendar, and libical through GObject introspection). Installs what is missing when we
+// What `pnpm test` needs from Debian beside Node: Chromium for the browser tests (scripts/ensure-chromium.mjs), the
+// two calendar implementations the oracle tests compare Life OS with (apps/api/test/ics-oracle*.test.ts:
+// recurring-ical-events on icalendar, and libical through GObject introspection), and the CalDAV clients the
+// CalDAV tests sync with (python3-caldav, vdirsyncer; apps/api/test/caldav-*.test.ts). Installs what is missing when we
 // are allowed to (root with apt-get), and otherwise says exactly what to do.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ const ORACLE_PACKAGES = [
   'python3-x-wr-timezone',
   'python3-gi',
   'gir1.2-ical-3.0',
+  'python3-caldav',
+  'vdirsyncer',
 ];
 
 execFileSync(process.execPath, [new URL('./ensure-chromium.mjs', import.meta.url).pathname], { stdio: 'inherit' });

@@ -130,6 +130,8 @@ export function registerDav(app: FastifyInstance, services: AppServices) {
     url: '/.well-known/caldav',
     handler: (_request, reply) => reply.redirect(paths.root, 301),
   });
+  // A client given only the server's address looks for DAV at its root; the web app answers every GET there.
+  app.route({ method: 'PROPFIND', url: '/', handler: (_request, reply) => reply.redirect(paths.root, 301) });
 
   app.register(async (scope) => {
     // Bodies are XML or iCalendar, read as text whatever their declared type (clients differ); the size limit is

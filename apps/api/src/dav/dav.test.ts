@@ -270,7 +270,9 @@ describe('CalDAV', () => {
     expect(changes).toContain(`${next.id}.ics`);
     // An edit in the web app reaches the phone's copy.
     await owner.client.tasks.update.mutate({ id: next.id, title: 'Water the plants (and the herbs)' });
-    expect(await (await dav('GET', `${inbox}${next.id}.ics`)).text()).toContain('SUMMARY:Water the plants (and the herbs)');
+    expect(await (await dav('GET', `${inbox}${next.id}.ics`)).text()).toContain(
+      'SUMMARY:Water the plants (and the herbs)',
+    );
     const event = await dav('PUT', `${inbox}event.ics`, {
       body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:e\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
       headers: { 'content-type': 'text/calendar' },

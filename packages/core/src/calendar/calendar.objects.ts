@@ -92,6 +92,8 @@ export async function eventObjectsIcs(db: Kysely<DB>, userId: string, uids: stri
   const texts = new Map<string, string>();
   let written = 0;
   for (const [uid, group] of byUid) {
+    // The series first, then its changed occurrences in order: clients read the first VEVENT as the event.
+    group.sort((a, b) => (a.recurrenceId?.getTime() ?? -Infinity) - (b.recurrenceId?.getTime() ?? -Infinity));
     texts.set(uid, buildIcs(group, {}));
     // A multiget of a hundred long-described series: the event loop is given back between a few of them.
     if (++written % 20 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
