@@ -46,7 +46,7 @@ try {
   }).auth.setup.mutate(owner);
   const session = await signIn(base, owner.username, owner.password);
   const { key } = await session.apiKeys.create.mutate({ name: 'hostile bench', scope: 'write' });
-  const target = { url: base, apiKey: key, serve: files.serve };
+  const target = { url: base, username: owner.username, apiKey: key, serve: files.serve };
 
   console.log(`Hostile inputs — ${machine()}\n${name}\n`);
   const rows: (string | number)[][] = [];

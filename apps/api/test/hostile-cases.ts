@@ -14,6 +14,8 @@ import { captureRow, eventRow, exportDocument, rowUuid, taskRow } from './export
 export interface HostileTarget {
   /** The server's base URL, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The username the API key belongs to (CalDAV's Basic auth names it). */
+  username: string;
   /** A write-scoped API key of a user whose data the cases may fill. */
   apiKey: string;
   /** Serves `body` on loopback and returns its URL (for subscribed calendars). */
@@ -71,6 +73,24 @@ export function mutation(target: HostileTarget, procedure: string, input: unknow
 export function query(target: HostileTarget, procedure: string, input: unknown, dates: string[] = []) {
   const encoded = encodeURIComponent(envelope(input, dates));
   return fetch(`${target.url}/trpc/${procedure}?input=${encoded}`, { headers: auth(target) }).then(outcomeOf);
+}
+
+/** A CalDAV request with Basic auth (the username and the API key as its password). */
+export function dav(
+  target: HostileTarget,
+  method: string,
+  path: string,
+  options: { body?: string; depth?: string; type?: string } = {},
+) {
+  return fetch(`${target.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${target.username}:${target.apiKey}`).toString('base64')}`,
+      'content-type': options.type ?? 'application/xml',
+      ...(options.depth ? { depth: options.depth } : {}),
+    },
+    ...(options.body === undefined ? {} : { body: options.body }),
+  }).then(outcomeOf);
 }
 
 /** POST /api/data/import with a body produced piece by piece, as a client streaming a file would send it. */
@@ -305,6 +325,104 @@ export const HOSTILE_CASES: HostileCase[] = [
       outcome.status === 200 && flaggedTruncated(outcome)
         ? null
         : `expected a 200 flagged truncated, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
+  },
+  {
+    name: "CalDAV PROPFIND Depth 1 of the calendar with 5,000 daily series, with every event's text",
+    maxMs: 10_000,
+    run: (target) =>
+      dav(target, 'PROPFIND', `/dav/calendars/${target.username}/events/`, {
+        depth: '1',
+        body: '<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop></d:propfind>',
+      }),
+    check: (outcome) =>
+      outcome.status === 207 && (outcome.text.match(/<d:response>/g) ?? []).length > 5_000
+        ? null
+        : `expected a 207 with every event, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
+  },
+  {
+    name: 'CalDAV calendar-query over 400 days with 5,000 daily series',
+    maxMs: 10_000,
+    run: (target) =>
+      dav(target, 'REPORT', `/dav/calendars/${target.username}/events/`, {
+        depth: '1',
+        body: `<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop>
+          <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">
+          <c:time-range start="20260101T000000Z" end="20270205T000000Z"/></c:comp-filter></c:comp-filter></c:filter>
+          </c:calendar-query>`,
+      }),
+    check: (outcome) =>
+      outcome.status === 207 ? null : `expected 207, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
+  },
+  {
+    name: 'CalDAV PUT of never-matching and hourly rules',
+    run: async (target) => {
+      const never = await dav(target, 'PUT', `/dav/calendars/${target.username}/events/never.ics`, {
+        type: 'text/calendar',
+        body: icsCalendar([vevent('never', 'FREQ=MONTHLY;INTERVAL=48;BYDAY=5MO;BYMONTHDAY=31;BYMONTH=2')]),
+      });
+      if (never.status !== 403) return never;
+      return dav(target, 'PUT', `/dav/calendars/${target.username}/events/hourly.ics`, {
+        type: 'text/calendar',
+        body: icsCalendar([vevent('hourly', 'FREQ=HOURLY')]),
+      });
+    },
+    check: (outcome) =>
+      outcome.status === 403 && outcome.text.includes('valid-calendar-data')
+        ? null
+        : `expected 403 valid-calendar-data, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
+  },
+  {
+    name: 'CalDAV PUT of one series with 900 changed occurrences (~600 kB)',
+    maxMs: 15_000,
+    run: (target) =>
+      dav(target, 'PUT', `/dav/calendars/${target.username}/events/many-overrides.ics`, {
+        type: 'text/calendar',
+        body: icsCalendar([
+          vevent('many-overrides', 'FREQ=DAILY'),
+          ...Array.from({ length: 900 }, (_, day) => {
+            const date = new Date(Date.UTC(2026, 0, 5 + day));
+            const stamp = date.toISOString().slice(0, 10).replace(/-/g, '');
+            return [
+              'UID:many-overrides',
+              'DTSTAMP:20260101T000000Z',
+              `RECURRENCE-ID:${stamp}T090000Z`,
+              `DTSTART:${stamp}T110000Z`,
+              `DTEND:${stamp}T120000Z`,
+              `SUMMARY:Moved ${day} ${'x'.repeat(300)}`,
+            ];
+          }),
+        ]),
+      }),
+    check: (outcome) =>
+      outcome.status === 201 || outcome.status === 403
+        ? null
+        : `expected 201 or a 403 precondition, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
+  },
+  {
+    name: 'CalDAV XML: an entity expansion bomb, a body nested 50,000 levels, a multiget of 1,001 hrefs, 2 MB of XML',
+    run: async (target) => {
+      const home = `/dav/calendars/${target.username}/events/`;
+      const bomb = `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${'b'.repeat(i + 1)} "${`&${i === 0 ? 'a' : 'b'.repeat(i)};`.repeat(10)}">`).join('')}]><d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&bbbbbbbbb;</d:displayname></d:prop></d:propfind>`;
+      const deep = `<d:propfind xmlns:d="DAV:">${'<d:prop>'.repeat(50_000)}${'</d:prop>'.repeat(50_000)}</d:propfind>`;
+      const hrefs = Array.from({ length: 1_001 }, (_, i) => `<d:href>${home}${i}.ics</d:href>`).join('');
+      const multiget = `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop>${hrefs}</c:calendar-multiget>`;
+      for (const [method, body] of [
+        ['PROPFIND', bomb],
+        ['PROPFIND', deep],
+        ['REPORT', multiget],
+      ] as const) {
+        const outcome = await dav(target, method, home, { depth: '1', body });
+        if (outcome.status !== 400) return outcome;
+      }
+      // Over the body limit: refused before it is read whole, with the precondition a client understands.
+      const large = await dav(target, 'PROPFIND', home, {
+        body: `<d:propfind xmlns:d="DAV:">${' '.repeat(2 << 20)}</d:propfind>`,
+      });
+      if (large.status !== 413 || !large.text.includes('max-resource-size')) return large;
+      return { status: 400, text: 'all four refused' };
+    },
+    check: (outcome) =>
+      outcome.status === 400 ? null : `expected 400, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
   },
   {
     name: 'import body nested 50 million levels deep (~100 MB)',

@@ -120,7 +120,7 @@ describe.each([TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'])('hostile inputs on 
       mutation: true,
       cookie: cookie as string,
     });
-    target = { url: server.url, apiKey: (key.data as { key: string }).key, serve: files.serve };
+    target = { url: server.url, username: 'owner', apiKey: (key.data as { key: string }).key, serve: files.serve };
   });
 
   afterAll(async () => {

@@ -21,6 +21,7 @@ export * as subscriptionsService from './calendar/subscriptions.service.js';
 export * from './captures/captures.errors.js';
 export * as capturesService from './captures/captures.service.js';
 export * from './clock.js';
+export { eventLoopSlicer } from './common/slices.js';
 export { DashboardCache } from './dashboard/dashboard.cache.js';
 export * as dashboardService from './dashboard/dashboard.service.js';
 export * as dataArchive from './data/data.archive.js';

@@ -14,7 +14,7 @@
  * Authentication is HTTP Basic with the username and an API key (auth/caller.ts); cookies are never read here, so
  * there is no cross-site request to forge. A wrong password is throttled per address like a wrong login.
  */
-import { CalendarDataError, caldavService } from '@lifeos/core/server';
+import { CalendarDataError, caldavService, eventLoopSlicer } from '@lifeos/core/server';
 import { authQueries } from '@lifeos/db';
 import type { Element } from '@xmldom/xmldom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -241,6 +241,17 @@ interface Context {
 const sendMultistatus = (reply: FastifyReply, responses: string[], extra = '') =>
   reply.code(207).type(XML_TYPE).send(multistatus(responses, extra));
 
+/** The responses as XML, giving the event loop back between slices: thousands of events with their text are MBs. */
+async function responsesXml(responses: DavResponse[]): Promise<string[]> {
+  const slice = eventLoopSlicer();
+  const texts: string[] = [];
+  for (const response of responses) {
+    await slice();
+    texts.push(responseXml(response));
+  }
+  return texts;
+}
+
 async function collectionOf(ctx: Context, id: string) {
   const collection = await caldavService.findCollection(ctx.services, ctx.userId, id);
   if (!collection) throw new HttpError(404, 'No such collection');
@@ -307,7 +318,7 @@ async function propfind(ctx: Context, path: DavPath) {
       break;
     }
   }
-  return sendMultistatus(ctx.reply, responses.map(responseXml));
+  return sendMultistatus(ctx.reply, await responsesXml(responses));
 }
 
 /** A calendar-query's time range (RFC 4791 §9.9), from the first comp-filter that has one. */
@@ -368,17 +379,19 @@ async function report(ctx: Context, path: DavPath) {
   const { user } = ctx;
   const wantsData =
     request.kind !== 'prop' || request.names.some((n) => n.ns === OBJECT_DATA.ns && n.name === OBJECT_DATA.name);
+  const listNamed = async (names: string[]) => {
+    const wanted = new Set(names);
+    return (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => wanted.has(o.name));
+  };
   const objectResponses = async (names: string[]) => {
     const objects = wantsData
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, names)
-      : (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) =>
-          names.includes(o.name),
-        );
-    return objects.map((object) =>
-      responseXml({
+      : await listNamed(names);
+    return responsesXml(
+      objects.map((object) => ({
         href: paths.object(user.username, collection.id, object.name),
         props: answerProps(objectProps(object, collection.component), request),
-      }),
+      })),
     );
   };
 
@@ -396,11 +409,11 @@ async function report(ctx: Context, path: DavPath) {
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, [...names.keys()])
       : (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => names.has(o.name));
     const foundNames = new Set(found.map((o) => o.name));
-    const responses = found.map((object) =>
-      responseXml({
+    const responses = await responsesXml(
+      found.map((object) => ({
         href: names.get(object.name) ?? paths.object(user.username, collection.id, object.name),
         props: answerProps(objectProps(object, collection.component), request),
-      }),
+      })),
     );
     for (const [name, href] of names) if (!foundNames.has(name)) missing.push(href);
     for (const href of missing) responses.push(responseXml({ href, status: 404 }));

@@ -168,6 +168,9 @@ async function objectTexts(
   return tasksService.taskObjectsIcs(deps.db, userId, projectOf(collection), uids);
 }
 
+/** Names looked up and written per round: each round's rows are read and turned into text in a few milliseconds. */
+const OBJECTS_PER_ROUND = 250;
+
 /** The objects of these names (calendar-multiget, GET); names that address nothing are left out. */
 export async function getObjects(
   deps: CaldavDeps,
@@ -175,18 +178,23 @@ export async function getObjects(
   collection: string,
   names: string[],
 ): Promise<DavObject[]> {
-  const rows = await resolveNames(deps.db, userId, collection, names);
-  const texts = await objectTexts(
-    deps,
-    userId,
-    collection,
-    [...rows.values()].map((row) => row.uid),
-  );
-  return names.flatMap((name) => {
-    const row = rows.get(name);
-    const ics = row ? texts.get(row.uid) : undefined;
-    return row && ics !== undefined ? [{ ...refOf(row), name, ics }] : [];
-  });
+  const objects: DavObject[] = [];
+  for (let start = 0; start < names.length; start += OBJECTS_PER_ROUND) {
+    const round = names.slice(start, start + OBJECTS_PER_ROUND);
+    const rows = await resolveNames(deps.db, userId, collection, round);
+    const texts = await objectTexts(
+      deps,
+      userId,
+      collection,
+      [...rows.values()].map((row) => row.uid),
+    );
+    for (const name of round) {
+      const row = rows.get(name);
+      const ics = row ? texts.get(row.uid) : undefined;
+      if (row && ics !== undefined) objects.push({ ...refOf(row), name, ics });
+    }
+  }
+  return objects;
 }
 
 /**
@@ -201,9 +209,8 @@ export async function queryObjects(
 ): Promise<DavObjectRef[]> {
   const rows = await davQueries.listResources(deps.db, userId, collection);
   if (!range || collection !== EVENTS_COLLECTION) return rows.map(refOf);
-  const timezone = await userTimeZone(deps.db, userId);
-  const uids = await calendarService.eventUidsInRange(deps.db, userId, range, timezone);
-  return rows.filter((row) => uids.has(row.uid)).map(refOf);
+  const uids = await calendarService.eventUidsInRange(deps.db, userId, range);
+  return (uids ? rows.filter((row) => uids.has(row.uid)) : rows).map(refOf);
 }
 
 /** What changed since a sync token (RFC 6578); without one, every present object. */

@@ -1,5 +1,6 @@
 /** Writes events as an iCalendar file with ical-generator; parseIcs reads it back to the same events. */
 import ical, { ICalCalendarMethod } from 'ical-generator';
+import { LRUCache } from 'lru-cache';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { toFloating } from './calendar.floating-time.js';
 import { vtimezoneText } from './calendar.vtimezone.js';
@@ -214,10 +215,25 @@ function vtimezones(events: ExportableEvent[]): string {
   }
   let text = '';
   for (const [zone, span] of [...years].sort(([a], [b]) => a.localeCompare(b))) {
-    const [current] = tzlib_get_ical_block(zone);
-    text += vtimezoneText(zone, span.from, span.to, current ?? null) ?? '';
+    text += zoneBlock(zone, span.from, span.to);
   }
   return text;
+}
+
+/**
+ * A zone's VTIMEZONE over some years, remembered: working out a zone's history takes ~5 ms, and a CalDAV answer
+ * writes thousands of one-event calendars mostly in the same few zones and years. The text depends on nothing else.
+ */
+const zoneBlocks = new LRUCache<string, string>({ max: 512 });
+function zoneBlock(zone: string, from: number, to: number): string {
+  const key = `${zone}\n${from}\n${to}`;
+  let block = zoneBlocks.get(key);
+  if (block === undefined) {
+    const [current] = tzlib_get_ical_block(zone);
+    block = vtimezoneText(zone, from, to, current ?? null) ?? '';
+    zoneBlocks.set(key, block);
+  }
+  return block;
 }
 
 /**

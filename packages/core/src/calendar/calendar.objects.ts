@@ -4,6 +4,7 @@
  * as .ics files, so what a phone sends is stored in Life OS's own model and what it gets back is what any export says.
  */
 import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
+import { eventLoopSlicer } from '../common/slices.js';
 import { CalendarDataError, ValidationError } from '../errors.js';
 import { writeParsedEvents } from './calendar.ics.js';
 import { buildIcs } from './calendar.ics-export.js';
@@ -90,37 +91,40 @@ export async function eventObjectsIcs(db: Kysely<DB>, userId: string, uids: stri
   const byUid = new Map<string, typeof rows>();
   for (const row of rows) byUid.set(row.icsUid, [...(byUid.get(row.icsUid) ?? []), row]);
   const texts = new Map<string, string>();
-  let written = 0;
+  // A PROPFIND of thousands of events with their text: the event loop is given back every few milliseconds.
+  const slice = eventLoopSlicer();
   for (const [uid, group] of byUid) {
+    await slice();
     // The series first, then its changed occurrences in order: clients read the first VEVENT as the event.
     group.sort((a, b) => (a.recurrenceId?.getTime() ?? -Infinity) - (b.recurrenceId?.getTime() ?? -Infinity));
     texts.set(uid, buildIcs(group, {}));
-    // A multiget of a hundred long-described series: the event loop is given back between a few of them.
-    if (++written % 20 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return texts;
 }
 
 /**
- * The UIDs with an occurrence in [from, to) (to null: no end; RFC 4791 §9.9): a series that began long before is
- * matched by its occurrences. A bounded range of up to MAX_RANGE_DAYS is expanded exactly; a longer or open one, or
- * an expansion cut short by its caps, answers every UID that may occur there, which clients filter themselves.
+ * The UIDs with an occurrence in [from, to) (RFC 4791 §9.9): a series that began long before is matched by its
+ * occurrences. A bounded range of up to MAX_RANGE_DAYS is expanded as the calendar page expands it; null for a longer
+ * or open range, or an expansion cut short by its caps: the caller then answers every object, which clients filter
+ * themselves (a superset is what such a query may get).
  */
 export async function eventUidsInRange(
   db: Kysely<DB>,
   userId: string,
   range: { from: Date; to: Date | null },
-  viewerTimezone: string,
-): Promise<Set<string>> {
-  // A day of slack each side, as listOccurrences: all-day events are matched in the viewer's zone.
-  const from = new Date(range.from.getTime() - DAY_MS);
-  const to = range.to ? new Date(range.to.getTime() + DAY_MS) : null;
-  const rows = await calendarQueries.listOwnEventsAround(db, userId, from, to);
-  const all = new Set(rows.map((row) => row.icsUid));
-  if (!range.to || range.to.getTime() - range.from.getTime() > MAX_RANGE_DAYS * DAY_MS) return all;
+): Promise<Set<string> | null> {
+  if (!range.to || range.to.getTime() - range.from.getTime() > MAX_RANGE_DAYS * DAY_MS) return null;
   if (range.to.getTime() <= range.from.getTime()) return new Set();
-  const page = await expandOccurrencesYielding(rows, range.from, range.to, { viewerTimezone });
-  if (page.truncated) return all;
-  const uidOf = new Map(rows.map((row) => [row.id, row.icsUid]));
-  return new Set(page.items.flatMap((item) => uidOf.get(item.eventId) ?? []));
+  // A day of slack each side, as listOccurrences: all-day events are matched in the viewer's zone.
+  const { timezone, events } = await calendarQueries.listEventsAround(
+    db,
+    userId,
+    new Date(range.from.getTime() - DAY_MS),
+    new Date(range.to.getTime() + DAY_MS),
+  );
+  const own = events.filter((event) => !event.subscriptionId);
+  const page = await expandOccurrencesYielding(own, range.from, range.to, { viewerTimezone: timezone ?? 'UTC' });
+  if (page.truncated) return null;
+  const ids = [...new Set(page.items.map((item) => item.eventId))];
+  return new Set(await calendarQueries.uidsOfEvents(db, userId, ids));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DB, type Kysely, type TaskUpdate, tasksQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { localDate } from '../common/local-date.js';
+import { eventLoopSlicer } from '../common/slices.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
@@ -264,8 +265,11 @@ export async function taskObjectsIcs(
   uids: string[],
 ): Promise<Map<string, string>> {
   const rows = await tasksQueries.listTasksByUids(db, userId, projectId, uids);
-  return new Map(
-    rows.map((row) => [
+  const texts = new Map<string, string>();
+  const slice = eventLoopSlicer();
+  for (const row of rows) {
+    await slice();
+    texts.set(
       row.uid,
       vtodoIcs({
         uid: row.uid,
@@ -282,8 +286,9 @@ export async function taskObjectsIcs(
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
       }),
-    ]),
-  );
+    );
+  }
+  return texts;
 }
 
 /**

@@ -64,7 +64,7 @@ export async function listEventsByUids(db: Kysely<DB>, userId: string, icsUids: 
     .select(EVENT_COLUMNS)
     .where('userId', '=', userId)
     .where('subscriptionId', 'is', null)
-    .where('icsUid', 'in', icsUids)
+    .where(sql<boolean>`ics_uid = any(${icsUids}::text[])`)
     .execute();
 }
 
@@ -134,19 +134,18 @@ export async function listEventsAround(db: Kysely<DB>, userId: string, from: Dat
   return { timezone: row?.timezone ?? null, events: (row?.events ?? []).map(eventAroundFromJson) };
 }
 
-/**
- * The UIDs of the user's own events that may have an occurrence in [from, to) (to null: no end), with what expanding
- * them needs, for CalDAV's time-range queries: a superset, which the caller narrows by expanding.
- */
-export async function listOwnEventsAround(db: Kysely<DB>, userId: string, from: Date, to: Date | null) {
-  return db
+/** The UIDs of the user's own events of these ids (ids from an expansion of listEventsAround). */
+export async function uidsOfEvents(db: Kysely<DB>, userId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .selectFrom('events')
-    .select([...EVENT_COLUMNS])
+    .select('icsUid')
+    .distinct()
     .where('userId', '=', userId)
     .where('subscriptionId', 'is', null)
-    .where((eb) => eb.or([eb('seriesEndsAt', '>=', from), eb('seriesEndsAt', 'is', null)]))
-    .$if(to !== null, (q) => q.where('startsAt', '<', to as Date))
+    .where(sql<boolean>`id = any(${ids}::uuid[])`)
     .execute();
+  return rows.map((row) => row.icsUid);
 }
 
 /** Deletes all of a UID's own rows (a series and its changed occurrences); how many went. */

@@ -54,13 +54,16 @@ export async function findResources(
   uids: string[],
 ): Promise<DavResourceRow[]> {
   if (uids.length === 0) return [];
-  return db
-    .selectFrom('davChanges')
-    .select(resourceColumns)
-    .where('userId', '=', userId)
-    .where('collection', '=', collection)
-    .where('uid', 'in', uids)
-    .execute();
+  return (
+    db
+      .selectFrom('davChanges')
+      .select(resourceColumns)
+      .where('userId', '=', userId)
+      .where('collection', '=', collection)
+      // One array parameter rather than an IN list of thousands: cheap to parse and plan.
+      .where(sql<boolean>`uid = any(${uids}::text[])`)
+      .execute()
+  );
 }
 
 /** The present resources clients gave these names. */
@@ -76,7 +79,7 @@ export async function findResourcesByNames(
     .select(resourceColumns)
     .where('userId', '=', userId)
     .where('collection', '=', collection)
-    .where('name', 'in', names)
+    .where(sql<boolean>`name = any(${names}::text[])`)
     .where('deleted', '=', false)
     .execute();
 }

@@ -211,7 +211,7 @@ export async function listTasksByUids(
     .selectFrom('tasks')
     .select([...taskColumns, uidOf.as('uid'), 'icsKept'])
     .where('userId', '=', userId)
-    .where(uidOf, 'in', uids);
+    .where(sql<boolean>`coalesce(ics_uid, id::text) = any(${uids}::text[])`);
   query = projectId === null ? query.where('projectId', 'is', null) : query.where('projectId', '=', projectId);
   return query.execute();
 }
