@@ -29,8 +29,8 @@ export const CHROMIUM_ARGS = [
 
 /**
  * The database behind one browser test, a fresh copy of the migrated test template (see packages/db's testing.ts):
- * on PostgreSQL (a database of its own) when TEST_DATABASE_URL is set, as CI's second run does, so the web app is
- * proven on both; else in-memory PGlite. The server closes `database` on shutdown, which also drops it; `drop` is
+ * on PostgreSQL (a database of its own) when TEST_DATABASE_URL is set (`TEST_DATABASE_URL=… pnpm test:e2e`; CI runs
+ * the browser suite once, on PGlite, and the API's own suites on both); else in-memory PGlite. The server closes `database` on shutdown, which also drops it; `drop` is
  * kept for callers that close it themselves.
  */
 export async function openTestDatabase(_name: string): Promise<{ database: Database; drop: () => Promise<void> }> {

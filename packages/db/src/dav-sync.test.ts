@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from './database.js';
 import { migrateToLatest } from './migrate.js';
-import * as davQueries from './queries/dav.js';
+import * as caldavQueries from './queries/caldav.js';
 import { adminQuery, withDatabase } from './testing.js';
 
 /** The triggers of the dav_sync migration: every write to events and tasks, whoever makes it, is a CalDAV change. */
@@ -42,7 +42,7 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
         .returning('id')
         .executeTakeFirstOrThrow();
     const resources = async (userId: string, collection: string) =>
-      (await davQueries.listResources(db, userId, collection)).map((r) => r.uid).sort();
+      (await caldavQueries.listResources(db, userId, collection)).map((r) => r.uid).sort();
 
     it('records inserts, updates and deletes of own events, one revision per transaction', async () => {
       const alice = await newUser(`alice_${name}`);
@@ -58,13 +58,13 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
       await event(bob, 'bobs');
       expect(await resources(alice, 'events')).toEqual(['series', 'single']);
       expect(await resources(bob, 'events')).toEqual(['bobs']);
-      const before = await davQueries.collectionRevision(db, alice, 'events');
+      const before = await caldavQueries.collectionRevision(db, alice, 'events');
 
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('events').set({ title: 'moved' }).where('icsUid', '=', 'single').execute();
         await trx.deleteFrom('events').where('icsUid', '=', 'series').where('recurrenceId', 'is not', null).execute();
       });
-      const changes = await davQueries.listChangesSince(db, alice, 'events', before);
+      const changes = await caldavQueries.listChangesSince(db, alice, 'events', before);
       // Deleting a changed occurrence changes its series' resource; the transaction's changes share one revision.
       expect(changes.map((c) => [c.uid, c.deleted])).toEqual([
         ['series', false],
@@ -74,11 +74,11 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
       expect(changes[0]?.revision).toBeGreaterThan(before);
 
       await db.deleteFrom('events').where('icsUid', '=', 'series').execute();
-      const [gone] = await davQueries.listChangesSince(db, alice, 'events', changes[0]?.revision ?? 0);
+      const [gone] = await caldavQueries.listChangesSince(db, alice, 'events', changes[0]?.revision ?? 0);
       expect(gone).toMatchObject({ uid: 'series', deleted: true });
       expect(await resources(alice, 'events')).toEqual(['single']);
       // Bob's collection did not move.
-      expect(await davQueries.listChangesSince(db, bob, 'events', 1)).toEqual([]);
+      expect(await caldavQueries.listChangesSince(db, bob, 'events', 1)).toEqual([]);
     });
 
     it('keeps the name a client gave, and leaves subscribed calendars out', async () => {
@@ -91,12 +91,12 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
         .executeTakeFirstOrThrow();
       await event(carol, 'holiday', { subscriptionId });
       expect(await resources(carol, 'events')).toEqual(['named']);
-      expect(await davQueries.findResourceByName(db, carol, 'events', 'from-phone.ics')).toMatchObject({
+      expect(await caldavQueries.findResourceByName(db, carol, 'events', 'from-phone.ics')).toMatchObject({
         uid: 'named',
       });
       await db.deleteFrom('events').where('userId', '=', carol).execute();
       // A deleted resource keeps its name, so a sync can report its href as gone.
-      const [deleted] = await davQueries.listChangesSince(db, carol, 'events', 0);
+      const [deleted] = await caldavQueries.listChangesSince(db, carol, 'events', 0);
       expect(deleted).toMatchObject({ uid: 'named', name: 'from-phone.ics', deleted: true });
     });
 
@@ -114,14 +114,14 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
         .executeTakeFirstOrThrow();
       await db.insertInto('tasks').values({ userId: dave, title: 'Call', icsUid: 'phone-uid' }).execute();
       expect(await resources(dave, 'inbox')).toEqual([taskId, 'phone-uid'].sort());
-      const before = (await davQueries.collectionRevisions(db, dave)).get('inbox') ?? 0;
+      const before = (await caldavQueries.collectionRevisions(db, dave)).get('inbox') ?? 0;
 
       await db.updateTable('tasks').set({ projectId }).where('id', '=', taskId).execute();
       expect(await resources(dave, 'inbox')).toEqual(['phone-uid']);
       expect(await resources(dave, projectId)).toEqual([taskId]);
-      const [left] = await davQueries.listChangesSince(db, dave, 'inbox', before);
+      const [left] = await caldavQueries.listChangesSince(db, dave, 'inbox', before);
       expect(left).toMatchObject({ uid: taskId, deleted: true });
-      const revisions = await davQueries.collectionRevisions(db, dave);
+      const revisions = await caldavQueries.collectionRevisions(db, dave);
       expect(revisions.get(projectId)).toBe(revisions.get('inbox'));
     });
 
@@ -144,7 +144,7 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
           throw new Error('roll back');
         })
         .catch(() => {});
-      expect(await davQueries.collectionRevisions(db, fay)).toEqual(new Map());
+      expect(await caldavQueries.collectionRevisions(db, fay)).toEqual(new Map());
     });
   });
 }

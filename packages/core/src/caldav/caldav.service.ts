@@ -1,13 +1,13 @@
 /**
  * Life OS as a CalDAV server's store (RFC 4791, RFC 6578): the user's own calendar and task lists as collections,
  * their events and tasks as calendar object resources, with ETags, CTags and sync tokens taken from the revisions
- * the database's triggers record for every change (dav_sync migration, queries/dav.ts), whoever made it. The
+ * the database's triggers record for every change (dav_sync migration, queries/caldav.ts), whoever made it. The
  * protocol (XML, HTTP methods, headers) is the transport's (apps/api/src/dav/); the objects' text is the calendar's
  * and the tasks' own (calendar.objects.ts, tasks.objects.ts).
  */
-import { type DB, davQueries, type Kysely } from '@lifeos/db';
+import { caldavQueries, type DB, type Kysely } from '@lifeos/db';
 
-type DavResourceRow = davQueries.DavResourceRow;
+type DavResourceRow = caldavQueries.DavResourceRow;
 
 import * as calendarService from '../calendar/calendar.service.js';
 import type { Clock } from '../clock.js';
@@ -89,7 +89,7 @@ const LIFE_OS_BLUE = '#3B82F6';
 export async function listCollections(deps: CaldavDeps, userId: string): Promise<DavCollection[]> {
   const [projects, revisions] = await Promise.all([
     projectsService.listProjects(deps, userId, undefined),
-    davQueries.collectionRevisions(deps.db, userId),
+    caldavQueries.collectionRevisions(deps.db, userId),
   ]);
   const revision = (id: string) => revisions.get(id) ?? 0;
   return [
@@ -126,7 +126,7 @@ export async function findCollection(deps: CaldavDeps, userId: string, id: strin
 
 /** Every present object of a collection, without its text (PROPFIND Depth 1). */
 export async function listObjects(deps: CaldavDeps, userId: string, collection: string): Promise<DavObjectRef[]> {
-  return (await davQueries.listResources(deps.db, userId, collection)).map(refOf);
+  return (await caldavQueries.listResources(deps.db, userId, collection)).map(refOf);
 }
 
 /** The UID a default name stands for, or null when the name is not one. */
@@ -147,8 +147,8 @@ async function resolveNames(
     if (uid !== null) byUid.set(uid, name);
   }
   const [named, defaults] = await Promise.all([
-    davQueries.findResourcesByNames(db, userId, collection, names),
-    davQueries.findResources(db, userId, collection, [...byUid.keys()]),
+    caldavQueries.findResourcesByNames(db, userId, collection, names),
+    caldavQueries.findResources(db, userId, collection, [...byUid.keys()]),
   ]);
   for (const row of defaults) {
     const name = byUid.get(row.uid);
@@ -207,7 +207,7 @@ export async function queryObjects(
   collection: string,
   range: { from: Date; to: Date | null } | null,
 ): Promise<DavObjectRef[]> {
-  const rows = await davQueries.listResources(deps.db, userId, collection);
+  const rows = await caldavQueries.listResources(deps.db, userId, collection);
   if (!range || collection !== EVENTS_COLLECTION) return rows.map(refOf);
   const uids = await calendarService.eventUidsInRange(deps.db, userId, range);
   return (uids ? rows.filter((row) => uids.has(row.uid)) : rows).map(refOf);
@@ -221,12 +221,12 @@ export async function changesSince(
   token: string | null,
 ): Promise<DavChanges> {
   const since = token ? tokenRevision(token) : null;
-  const latest = await davQueries.collectionRevision(deps.db, userId, collection);
+  const latest = await caldavQueries.collectionRevision(deps.db, userId, collection);
   if (since !== null && since > latest) throw new InvalidSyncTokenError('The sync token is from the future');
   const rows =
     since === null
-      ? await davQueries.listResources(deps.db, userId, collection)
-      : await davQueries.listChangesSince(deps.db, userId, collection, since);
+      ? await caldavQueries.listResources(deps.db, userId, collection)
+      : await caldavQueries.listChangesSince(deps.db, userId, collection, since);
   // The latest revision is read first: a change committed between the two reads is listed and seen again next time.
   return {
     token: syncToken(Math.max(latest, ...rows.map((row) => row.revision))),
@@ -271,22 +271,22 @@ export async function putObject(
   const uid = 'task' in object ? object.task.uid : object.uid;
   return inTransaction(deps, async (tx) => {
     const { db } = tx;
-    await davQueries.lockRevisions(db, userId);
+    await caldavQueries.lockRevisions(db, userId);
     const target = (await resolveNames(db, userId, collection, [name])).get(name);
     if (conditionFails(target, condition)) return { status: 'precondition-failed' };
     if (target && target.uid !== uid) {
       throw new CalendarDataError(`This resource holds ${target.uid}; its UID cannot change`, 'no-uid-conflict');
     }
     if (!target) {
-      const [sameUid] = await davQueries.findResources(db, userId, collection, [uid]);
+      const [sameUid] = await caldavQueries.findResources(db, userId, collection, [uid]);
       if (sameUid && !sameUid.deleted) {
         throw new CalendarDataError(`An object with this UID already exists as ${nameOf(sameUid)}`, 'no-uid-conflict');
       }
-      await davQueries.forgetDeletedName(db, userId, collection, name);
+      await caldavQueries.forgetDeletedName(db, userId, collection, name);
     }
     if ('task' in object) await tasksService.saveTaskObject(tx, userId, projectOf(collection), object.task, name);
     else await calendarService.saveEventObject(db, userId, object, name, deps.clock.now());
-    const [saved] = await davQueries.findResources(db, userId, collection, [uid]);
+    const [saved] = await caldavQueries.findResources(db, userId, collection, [uid]);
     if (!saved) throw new Error('The saved object has no change record');
     return { status: target ? 'updated' : 'created', etag: etagOf(saved) };
   });
@@ -301,7 +301,7 @@ export async function deleteObject(
   condition: WriteCondition,
 ): Promise<DeleteResult> {
   return inTransaction(deps, async ({ db }) => {
-    await davQueries.lockRevisions(db, userId);
+    await caldavQueries.lockRevisions(db, userId);
     const target = (await resolveNames(db, userId, collection, [name])).get(name);
     if (conditionFails(target, condition)) return target ? 'precondition-failed' : 'not-found';
     if (!target) return 'not-found';

@@ -13,7 +13,6 @@ import {
   parseVtodo,
   VTODO_KEPT_MAX_CHARS,
   type VtodoFields,
-  type VtodoPrecondition,
   VtodoRefused,
   type VtodoTask,
   vtodoIcs,
