@@ -8,6 +8,21 @@ import { ApiKeysSection } from './api-keys-section';
 import { NewKeyPanel } from './new-key-panel';
 
 const SECRET = 'lifeos_Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1u';
+const ME = {
+  id: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+  username: 'ada',
+  email: 'ada@example.com',
+  displayName: 'Ada',
+};
+
+function renderNewKey(onDone: () => void = () => {}) {
+  mockTrpc({ 'auth.me': () => ME });
+  render(
+    <QueryClientProvider client={queryClient}>
+      <NewKeyPanel name="backup" secret={SECRET} onDone={onDone} />
+    </QueryClientProvider>,
+  );
+}
 
 function stubClipboard(writeText: (text: string) => Promise<void>) {
   Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
@@ -22,7 +37,7 @@ describe('the new API key panel', () => {
     const writeText = vi.fn(async () => {});
     stubClipboard(writeText);
     const onDone = vi.fn();
-    render(<NewKeyPanel name="backup" secret={SECRET} onDone={onDone} />);
+    renderNewKey(onDone);
 
     expect((screen.getByLabelText('New API key') as HTMLInputElement).value).toBe(SECRET);
     expect(screen.getByText(/only time it is shown/)).toBeTruthy();
@@ -30,7 +45,7 @@ describe('the new API key panel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(SECRET));
     expect(await screen.findByRole('button', { name: 'Copied' })).toBeTruthy();
-    expect(screen.getByText('Copied to the clipboard.')).toBeTruthy();
+    expect(screen.getByText('Copied the key to the clipboard.')).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'I have saved it' }));
     expect(onDone).toHaveBeenCalledOnce();
@@ -40,10 +55,29 @@ describe('the new API key panel', () => {
     stubClipboard(async () => {
       throw new Error('denied');
     });
-    render(<NewKeyPanel name="backup" secret={SECRET} onDone={() => {}} />);
+    renderNewKey();
     fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
     expect(await screen.findByText(/the key is selected, press Ctrl\+C/)).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText('New API key'));
+  });
+
+  it('offers the CalDAV server URL and username beside the key, each with its own Copy button', async () => {
+    const writeText = vi.fn(async () => {});
+    stubClipboard(writeText);
+    renderNewKey();
+    const panel = screen.getByRole('region', { name: 'Your new API key “backup”' });
+    const url = (await within(panel).findByLabelText('Server URL')) as HTMLInputElement;
+    expect(url.value).toBe(`${window.location.origin}/dav/`);
+    expect((within(panel).getByLabelText('Username') as HTMLInputElement).value).toBe('ada');
+    expect(within(panel).getByRole('link', { name: 'Sync with your phone' }).getAttribute('href')).toBe('#caldav');
+
+    // Three buttons, three names: the key's stays "Copy", right after the key's field.
+    fireEvent.click(within(panel).getByRole('button', { name: 'Copy' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Copy server URL' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Copy username' }));
+    await waitFor(() => expect(writeText.mock.calls).toEqual([[SECRET], [url.value], ['ada']]));
+    expect(await within(panel).findByRole('button', { name: 'Copied username' })).toBeTruthy();
+    expect(within(panel).getByRole('button', { name: 'Copied' })).toBeTruthy();
   });
 });
 
@@ -51,6 +85,7 @@ describe('API keys section', () => {
   it('creates a key, shows it once, and lists it by prefix', async () => {
     const keys: TApiKey[] = [];
     const api = mockTrpc({
+      'auth.me': () => ME,
       'apiKeys.list': () => keys,
       'apiKeys.create': (input) => {
         const { name, scope, expiresAt } = input as { name: string; scope: 'read' | 'write'; expiresAt?: Date };

@@ -50,7 +50,7 @@ export function ApiKeysSection() {
     <Panel
       id="api-keys"
       title="API keys"
-      description="Let your own scripts call Life OS. A read key can only look; a write key can also change things. Keys cannot manage passwords, sessions or other keys."
+      description="Let your own scripts, and your phone’s calendar, call Life OS. A read key can only look; a write key can also change things. Keys cannot manage passwords, sessions or other keys."
     >
       {created ? (
         <NewKeyPanel name={created.name} secret={created.secret} onDone={() => setCreated(null)} />
@@ -112,7 +112,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: { name: string; sec
     <form className="form" onSubmit={onSubmit} noValidate aria-label="Create an API key">
       <FormError message={errors.root?.server?.message} />
       <div className="form-grid form-grid-3">
-        <Field label="Name" error={errors.name?.message} hint="Where it is used, e.g. “backup script”.">
+        <Field label="Name" error={errors.name?.message} hint="Where it is used, e.g. “backup script” or “my phone”.">
           {(props) => <input {...props} {...form.register('name')} type="text" autoComplete="off" />}
         </Field>
         <Field label="Access" error={errors.scope?.message}>

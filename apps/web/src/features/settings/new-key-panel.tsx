@@ -1,32 +1,20 @@
-import { useId, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
 import { Panel } from '../../components/panel';
-
-type CopyState = 'idle' | 'copied' | 'manual';
+import { trpc } from '../../lib/trpc';
+import { CaldavAccount } from './caldav-section';
+import { copyStatus, useCopy } from './copy-field';
 
 /**
  * The one time a new API key is visible. The key is shown with a Copy button and a warning; if the clipboard is
- * unavailable (plain-HTTP installs are not a secure context), the key is selected for a manual copy.
+ * unavailable (plain-HTTP installs are not a secure context), the key is selected for a manual copy. Beside it are
+ * the CalDAV server URL and username, so a phone's account can be filled in with all three while the key is here.
  */
 export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copy, setCopy] = useState<CopyState>('idle');
-  const inputRef = useRef<HTMLInputElement>(null);
+  const copy = useCopy(secret);
   const warningId = useId();
-
-  const selectKey = () => {
-    inputRef.current?.focus();
-    inputRef.current?.select();
-  };
-
-  const onCopy = async () => {
-    try {
-      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopy('copied');
-    } catch {
-      selectKey();
-      setCopy('manual');
-    }
-  };
+  // The shell loaded the signed-in user before any page, so this is normally answered from the cache.
+  const me = useQuery(trpc.auth.me.queryOptions());
 
   return (
     <Panel title={`Your new API key “${name}”`} level={3} className="new-key" focusOnMount>
@@ -36,7 +24,7 @@ export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: st
       </p>
       <div className="copy-row">
         <input
-          ref={inputRef}
+          ref={copy.target}
           className="key-value"
           aria-label="New API key"
           aria-describedby={warningId}
@@ -46,16 +34,13 @@ export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: st
           onFocus={(event) => event.currentTarget.select()}
           data-testid="new-api-key"
         />
-        <button type="button" className="button button-primary" onClick={() => void onCopy()}>
-          {copy === 'copied' ? 'Copied' : 'Copy'}
+        {/* Named just "Copy": it sits right after the field named "New API key". */}
+        <button type="button" className="button button-primary" onClick={() => void copy.copy()}>
+          {copy.state === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
       <output className="form-status" aria-live="polite">
-        {copy === 'copied'
-          ? 'Copied to the clipboard.'
-          : copy === 'manual'
-            ? 'Copying is not available here: the key is selected, press Ctrl+C (⌘C on a Mac).'
-            : ''}
+        {copyStatus(copy.state, 'key')}
       </output>
       <p className="muted small">
         Use it from a script:{' '}
@@ -64,6 +49,14 @@ export function NewKeyPanel({ name, secret, onDone }: { name: string; secret: st
         </code>{' '}
         from <code>@lifeos/client</code>, or send it as <code>Authorization: Bearer …</code>.
       </p>
+      {me.data ? (
+        <>
+          <p className="muted small">
+            Or as the password of your phone’s calendar (<a href="#caldav">Sync with your phone</a>), with:
+          </p>
+          <CaldavAccount username={me.data.username} />
+        </>
+      ) : null}
       <div className="form-actions">
         <button type="button" className="button" onClick={onDone}>
           I have saved it

@@ -1,6 +1,7 @@
 import { PageHeader } from '../../components/page-header';
 import { DataSection } from '../data';
 import { ApiKeysSection } from './api-keys-section';
+import { CaldavSection } from './caldav-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
@@ -10,6 +11,7 @@ const SECTIONS = [
   { id: 'password', label: 'Password' },
   { id: 'sessions', label: 'Sessions' },
   { id: 'api-keys', label: 'API keys' },
+  { id: 'caldav', label: 'Phone sync' },
   { id: 'data', label: 'Your data' },
 ];
 
@@ -29,6 +31,7 @@ export function SettingsPage() {
         <PasswordSection />
         <SessionsSection />
         <ApiKeysSection />
+        <CaldavSection />
         <DataSection />
       </div>
     </div>
