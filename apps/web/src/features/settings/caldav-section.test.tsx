@@ -107,6 +107,8 @@ describe('Sync with your phone', () => {
     const cli = summaries[3]?.parentElement as HTMLDetailsElement;
     cli.open = true;
     const config = within(cli).getByLabelText('vdirsyncer configuration') as HTMLTextAreaElement;
+    // A whole file vdirsyncer accepts: it refuses one without the general section's status_path.
+    expect(config.value).toMatch(/^\[general\]\nstatus_path = /);
     expect(config.value).toContain('type = "caldav"');
     expect(config.value).toContain(`url = "${window.location.origin}/dav/"`);
     expect(config.value).toContain('username = "ada"');

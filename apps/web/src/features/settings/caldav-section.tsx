@@ -140,6 +140,9 @@ function CaldavGuide({ username }: { username: string }) {
 
 function vdirsyncerConfig(url: string, username: string): string {
   return [
+    '[general]',
+    'status_path = "~/.vdirsyncer/status/"',
+    '',
     '[pair lifeos]',
     'a = "lifeos_local"',
     'b = "lifeos_remote"',
