@@ -225,8 +225,8 @@ describe('Life OS in a browser', () => {
     expect(key).toMatch(/^lifeos_[A-Za-z0-9_-]{43}$/);
     await page.getByText('this is the only time it is shown').waitFor();
 
-    await page.getByRole('button', { name: 'Copy' }).click();
-    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 
     const list = page.getByRole('list', { name: 'Active API keys' });
