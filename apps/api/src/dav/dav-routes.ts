@@ -14,7 +14,7 @@
  * Authentication is HTTP Basic with the username and an API key (auth/caller.ts); cookies are never read here, so
  * there is no cross-site request to forge. A wrong password is throttled per address like a wrong login.
  */
-import { CalendarDataError, caldavService, eventLoopSlicer } from '@lifeos/core/server';
+import { CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
 import { authQueries } from '@lifeos/db';
 import type { Element } from '@xmldom/xmldom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -40,6 +40,7 @@ import {
   type DavResponse,
   elements,
   errorXml,
+  escapeXml,
   is,
   multistatus,
   NS,
@@ -147,6 +148,9 @@ export function registerDav(app: FastifyInstance, services: AppServices) {
       if (error instanceof CalendarDataError) {
         return davError(reply, 403, { ns: NS.caldav, name: error.precondition }, error.message);
       }
+      if (error instanceof calendarService.TooManyInstancesError) {
+        return davError(reply, 507, { ns: NS.dav, name: 'number-of-matches-within-limits' }, error.message);
+      }
       if (error instanceof caldavService.InvalidSyncTokenError) {
         return davError(reply, 403, { ns: NS.dav, name: 'valid-sync-token' }, error.message);
       }
@@ -219,7 +223,7 @@ async function handle(services: AppServices, request: FastifyRequest, reply: Fas
     case 'DELETE':
       return remove(ctx, path);
     case 'PROPPATCH':
-      return proppatch(ctx);
+      return proppatch(ctx, path);
     default:
       return davError(
         reply,
@@ -356,6 +360,23 @@ function icsUtc(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** calendar-data's expand or limit-recurrence-set (RFC 4791 §9.6.5, §9.6.6), each with its required range. */
+function textShape(root: Element): calendarService.ObjectTextShape {
+  const prop = child(root, NS.dav, 'prop');
+  const data = prop ? child(prop, NS.caldav, 'calendar-data') : null;
+  if (!data) return null;
+  const expand = child(data, NS.caldav, 'expand');
+  const limit = child(data, NS.caldav, 'limit-recurrence-set');
+  const element = expand ?? limit;
+  if (!element) return null;
+  const from = icsUtc(element.getAttribute('start') ?? '');
+  const to = icsUtc(element.getAttribute('end') ?? '');
+  if (!from || !to || to <= from) {
+    throw new HttpError(400, 'expand and limit-recurrence-set need a start and a later end in UTC (20260101T000000Z)');
+  }
+  return expand ? { expand: { from, to } } : { limit: { from, to } };
+}
+
 /** The component a calendar-query filters on (VEVENT, VTODO), if it names one. */
 function componentOf(filter: Element | null): string | null {
   const calendar = filter ? child(filter, NS.caldav, 'comp-filter') : null;
@@ -379,13 +400,14 @@ async function report(ctx: Context, path: DavPath) {
   const { user } = ctx;
   const wantsData =
     request.kind !== 'prop' || request.names.some((n) => n.ns === OBJECT_DATA.ns && n.name === OBJECT_DATA.name);
+  const shape = textShape(root);
   const listNamed = async (names: string[]) => {
     const wanted = new Set(names);
     return (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => wanted.has(o.name));
   };
   const objectResponses = async (names: string[]) => {
     const objects = wantsData
-      ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, names)
+      ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, names, shape)
       : await listNamed(names);
     return responsesXml(
       objects.map((object) => ({
@@ -406,7 +428,7 @@ async function report(ctx: Context, path: DavPath) {
       else missing.push(href);
     }
     const found = wantsData
-      ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, [...names.keys()])
+      ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, [...names.keys()], shape)
       : (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => names.has(o.name));
     const foundNames = new Set(found.map((o) => o.name));
     const responses = await responsesXml(
@@ -527,18 +549,48 @@ async function remove(ctx: Context, path: DavPath) {
   return ctx.reply.code(204).send();
 }
 
-/** Properties are Life OS's own (a project's name in Life OS); each one asked to change is refused (RFC 4918 §9.2). */
-async function proppatch(ctx: Context) {
+/**
+ * PROPPATCH (RFC 4918 §9.2), all or nothing: a project's task list takes a new name (DAV:displayname) or colour
+ * (calendar-color), which its project in Life OS takes too; every other property, and any on the calendar or the
+ * inbox, is refused (403), and the rest of the request then fails with it (424).
+ */
+async function proppatch(ctx: Context, path: DavPath) {
   const root = parseXml(bodyText(ctx.request));
   if (!root || !is(root, NS.dav, 'propertyupdate')) throw new HttpError(400, 'A PROPPATCH needs a propertyupdate body');
-  const names = [...childrenNamed(root, NS.dav, 'set'), ...childrenNamed(root, NS.dav, 'remove')].flatMap((op) => {
+  const changes = [...childrenNamed(root, NS.dav, 'set'), ...childrenNamed(root, NS.dav, 'remove')].flatMap((op) => {
     const prop = child(op, NS.dav, 'prop');
-    return prop ? elements(prop).map(xmlNameOf) : [];
+    const remove = is(op, NS.dav, 'remove');
+    return prop
+      ? elements(prop).map((element) => ({ name: xmlNameOf(element), value: remove ? null : textOf(element) }))
+      : [];
   });
+  const patch: caldavService.CollectionPatch = {};
+  const refused = new Set<string>();
+  for (const change of changes) {
+    const key = `${change.name.ns} ${change.name.name}`;
+    if (key === `${NS.dav} displayname` && change.value) patch.displayName = change.value;
+    else if (key === `${NS.apple} calendar-color`) patch.color = change.value || null;
+    else refused.add(key);
+  }
+  let outcome: caldavService.CollectionPatchResult = 'read-only';
+  if (path.kind === 'collection' && refused.size === 0 && changes.length > 0) {
+    const collection = await collectionOf(ctx, path.collection);
+    outcome = await caldavService.updateCollection(ctx.services, ctx.userId, collection.id, patch);
+  }
+  const ok = outcome === 'updated';
+  const status = (name: { ns: string; name: string }) =>
+    ok ? 200 : refused.has(`${name.ns} ${name.name}`) || refused.size === 0 ? 403 : 424;
+  const groups = new Map<number, { name: { ns: string; name: string }; value: null }[]>();
+  for (const change of changes) {
+    const code = status(change.name);
+    groups.set(code, [...(groups.get(code) ?? []), { name: change.name, value: null }]);
+  }
+  const description =
+    typeof outcome === 'object' ? `<d:responsedescription>${escapeXml(outcome.invalid)}</d:responsedescription>` : '';
   return sendMultistatus(ctx.reply, [
     responseXml({
       href: ctx.request.url.split('?', 1)[0] ?? paths.root,
-      props: [{ status: 403, values: names.map((name) => ({ name, value: null })) }],
-    }),
+      props: [...groups].map(([code, values]) => ({ status: code, values })),
+    }).replace('</d:response>', `${description}</d:response>`),
   ]);
 }

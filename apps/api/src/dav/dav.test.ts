@@ -211,6 +211,65 @@ describe('CalDAV', () => {
     expect(await bad.text()).toContain('<d:valid-sync-token/>');
   });
 
+  it('expands a series into its instances in UTC, or limits it to the changed occurrences in range, when asked', async () => {
+    const body = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:yoga@example.com',
+      'DTSTART;TZID=Europe/Berlin:20261201T180000',
+      'DTEND;TZID=Europe/Berlin:20261201T190000',
+      'RRULE:FREQ=WEEKLY',
+      'SUMMARY:Yoga',
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      'TRIGGER:-PT15M',
+      'END:VALARM',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:yoga@example.com',
+      'RECURRENCE-ID;TZID=Europe/Berlin:20261208T180000',
+      'DTSTART;TZID=Europe/Berlin:20261208T200000',
+      'DTEND;TZID=Europe/Berlin:20261208T210000',
+      'SUMMARY:Yoga (late)',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:yoga@example.com',
+      'RECURRENCE-ID;TZID=Europe/Berlin:20270105T180000',
+      'DTSTART;TZID=Europe/Berlin:20270105T170000',
+      'DTEND;TZID=Europe/Berlin:20270105T180000',
+      'SUMMARY:Yoga (early)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    expect((await dav('PUT', `${EVENTS}yoga.ics`, { body, headers: { 'content-type': 'text/calendar' } })).status).toBe(
+      201,
+    );
+    const report = (data: string) =>
+      dav('REPORT', EVENTS, {
+        body: `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+          <d:prop><c:calendar-data>${data}</c:calendar-data></d:prop><d:href>${EVENTS}yoga.ics</d:href></c:calendar-multiget>`,
+      }).then((r) => r.text());
+    const expanded = await report('<c:expand start="20261207T000000Z" end="20261221T000000Z"/>');
+    expect(expanded).not.toContain('RRULE');
+    expect(expanded.match(/BEGIN:VEVENT/g)?.length).toBe(2);
+    expect(expanded).toContain('RECURRENCE-ID:20261208T170000Z');
+    expect(expanded).toContain('DTSTART:20261208T190000Z');
+    expect(expanded).toContain('RECURRENCE-ID:20261215T170000Z');
+    expect(expanded).toContain('DTSTART:20261215T170000Z');
+    expect(expanded).toContain('TRIGGER:-PT15M');
+    const limited = await report('<c:limit-recurrence-set start="20261207T000000Z" end="20261221T000000Z"/>');
+    expect(limited).toContain('RRULE:FREQ=WEEKLY');
+    expect(limited).toContain('Yoga (late)');
+    expect(limited).not.toContain('Yoga (early)');
+    const bad = await dav('REPORT', EVENTS, {
+      body: `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-data>
+        <c:expand start="20261207T000000Z"/></c:calendar-data></d:prop><d:href>${EVENTS}yoga.ics</d:href></c:calendar-multiget>`,
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('keeps tasks as VTODOs: a task made on the phone is a Life OS task, ticking a repeating one makes the next', async () => {
     const todo = (status: string) =>
       [
@@ -281,6 +340,30 @@ describe('CalDAV', () => {
     expect(await event.text()).toContain('<c:supported-calendar-component/>');
     expect((await dav('DELETE', `${inbox}${next.id}.ics`)).status).toBe(204);
     expect((await owner.client.tasks.list.query({ projectId: null })).length).toBe(1);
+  });
+
+  it('renames and recolours a project through its task list (PROPPATCH), and keeps the calendar its own', async () => {
+    const [project] = await owner.client.projects.list.query({});
+    const patch = (path: string, props: string) =>
+      dav('PROPPATCH', path, {
+        body: `<d:propertyupdate xmlns:d="DAV:" xmlns:a="http://apple.com/ns/ical/"><d:set><d:prop>${props}</d:prop></d:set></d:propertyupdate>`,
+      }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const renamed = await patch(
+      `/dav/calendars/owner/${project?.id}/`,
+      '<d:displayname>House &amp; garden</d:displayname><a:calendar-color>#22AA55FF</a:calendar-color>',
+    );
+    expect(renamed.status).toBe(207);
+    expect(renamed.text).toContain('HTTP/1.1 200 OK');
+    expect(await owner.client.projects.get.query({ id: project?.id as string })).toMatchObject({
+      name: 'House & garden',
+      color: '#22AA55',
+    });
+    const mixed = await patch(`/dav/calendars/owner/${project?.id}/`, '<d:displayname>Nope</d:displayname><x:y xmlns:x="urn:x"/>');
+    expect(mixed.text).toMatch(/<d:displayname\/><\/d:prop><d:status>HTTP\/1.1 424/);
+    expect(mixed.text).toMatch(/<y xmlns="urn:x"\/><\/d:prop><d:status>HTTP\/1.1 403/);
+    expect((await owner.client.projects.get.query({ id: project?.id as string })).name).toBe('House & garden');
+    const calendar = await patch(EVENTS, '<d:displayname>Mine</d:displayname>');
+    expect(calendar.text).toContain('HTTP/1.1 403');
   });
 
   it('gives a read key read-only collections, and another user nothing', async () => {

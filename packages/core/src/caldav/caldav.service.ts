@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
+import { ZUpdateProjectInput } from '../projects/projects.schemas.js';
 import * as projectsService from '../projects/projects.service.js';
 import * as tasksService from '../tasks/tasks.service.js';
 
@@ -163,20 +164,25 @@ async function objectTexts(
   userId: string,
   collection: string,
   uids: string[],
+  shape: calendarService.ObjectTextShape,
 ): Promise<Map<string, string>> {
-  if (collection === EVENTS_COLLECTION) return calendarService.eventObjectsIcs(deps.db, userId, uids);
+  if (collection === EVENTS_COLLECTION) return calendarService.eventObjectsIcs(deps.db, userId, uids, shape);
   return tasksService.taskObjectsIcs(deps.db, userId, projectOf(collection), uids);
 }
 
 /** Names looked up and written per round: each round's rows are read and turned into text in a few milliseconds. */
 const OBJECTS_PER_ROUND = 250;
 
-/** The objects of these names (calendar-multiget, GET); names that address nothing are left out. */
+/**
+ * The objects of these names (calendar-multiget, GET); names that address nothing are left out. `shape`: an event's
+ * text expanded or limited to a range, as a report's calendar-data asks (tasks are always whole).
+ */
 export async function getObjects(
   deps: CaldavDeps,
   userId: string,
   collection: string,
   names: string[],
+  shape: calendarService.ObjectTextShape = null,
 ): Promise<DavObject[]> {
   const objects: DavObject[] = [];
   for (let start = 0; start < names.length; start += OBJECTS_PER_ROUND) {
@@ -187,6 +193,7 @@ export async function getObjects(
       userId,
       collection,
       [...rows.values()].map((row) => row.uid),
+      shape,
     );
     for (const name of round) {
       const row = rows.get(name);
@@ -309,4 +316,29 @@ export async function deleteObject(
     else await tasksService.deleteTaskObject(db, userId, projectOf(collection), target.uid);
     return 'deleted';
   });
+}
+
+export type CollectionPatch = { displayName?: string; color?: string | null };
+export type CollectionPatchResult = 'updated' | 'read-only' | { invalid: string };
+
+/**
+ * PROPPATCH of a collection's name or colour: a project's task list is its project, renamed or recoloured in Life OS
+ * too; the calendar and the inbox are Life OS's own and keep theirs. Colours come as #RRGGBB or #RRGGBBAA (Apple).
+ */
+export async function updateCollection(
+  deps: CaldavDeps,
+  userId: string,
+  collection: string,
+  patch: CollectionPatch,
+): Promise<CollectionPatchResult> {
+  if (collection === EVENTS_COLLECTION || collection === INBOX_COLLECTION) return 'read-only';
+  const color = patch.color === undefined || patch.color === null ? patch.color : patch.color.trim().slice(0, 7);
+  const input = ZUpdateProjectInput.safeParse({
+    id: collection,
+    ...(patch.displayName === undefined ? {} : { name: patch.displayName }),
+    ...(color === undefined ? {} : { color }),
+  });
+  if (!input.success) return { invalid: input.error.issues.map((issue) => issue.message).join('; ') };
+  await projectsService.updateProject(deps, userId, input.data);
+  return 'updated';
 }

@@ -7,11 +7,11 @@ import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
 import { eventLoopSlicer } from '../common/slices.js';
 import { CalendarDataError, ValidationError } from '../errors.js';
 import { writeParsedEvents } from './calendar.ics.js';
-import { buildIcs } from './calendar.ics-export.js';
+import { buildIcs, type ExportableEvent } from './calendar.ics-export.js';
 import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
-import { expandOccurrencesYielding } from './calendar.recurrence.js';
+import { expandOccurrences, expandOccurrencesYielding } from './calendar.recurrence.js';
 import { ICS_MAX_CHARS, MAX_RANGE_DAYS, type TImportReport } from './calendar.schemas.js';
-import { DAY_MS } from './calendar.shared.js';
+import { DAY_MS, type EventRow } from './calendar.shared.js';
 
 /** The largest calendar object accepted (the .ics import's limit), advertised as CALDAV:max-resource-size. */
 export const EVENT_OBJECT_MAX_CHARS = ICS_MAX_CHARS;
@@ -85,21 +85,91 @@ export async function deleteEventObject(db: Kysely<DB>, userId: string, uid: str
   return (await calendarQueries.deleteEventsByUid(db, userId, uid)) > 0;
 }
 
+/**
+ * How a calendar-query or multiget asks for the objects' text (RFC 4791 §9.6): whole (null), its instances in a range
+ * as separate events in UTC (`expand`), or the series with only the changed occurrences that overlap a range
+ * (`limit`).
+ */
+export type ObjectTextShape = { expand: { from: Date; to: Date } } | { limit: { from: Date; to: Date } } | null;
+
+/** The most instances one answer's expanded objects may hold together (a day-by-day series is 400 over 400 days). */
+export const EXPANDED_INSTANCES_MAX = 10_000;
+
+/** An expansion that would pass EXPANDED_INSTANCES_MAX: the client is told to ask for a shorter range. */
+export class TooManyInstancesError extends ValidationError {
+  constructor() {
+    super(`More than ${EXPANDED_INSTANCES_MAX.toLocaleString('en')} occurrences to expand: ask for a shorter range`);
+  }
+}
+
+const overlaps = (row: { startsAt: Date; endsAt: Date; recurrenceId: Date | null }, range: { from: Date; to: Date }) =>
+  (row.startsAt < range.to && row.endsAt > range.from) ||
+  (row.recurrenceId !== null && row.recurrenceId >= range.from && row.recurrenceId < range.to);
+
 /** The iCalendar text of each UID that has rows (a series with its changed occurrences in one VCALENDAR). */
-export async function eventObjectsIcs(db: Kysely<DB>, userId: string, uids: string[]): Promise<Map<string, string>> {
+export async function eventObjectsIcs(
+  db: Kysely<DB>,
+  userId: string,
+  uids: string[],
+  shape: ObjectTextShape = null,
+): Promise<Map<string, string>> {
   const rows = await calendarQueries.listEventsByUids(db, userId, uids);
   const byUid = new Map<string, typeof rows>();
   for (const row of rows) byUid.set(row.icsUid, [...(byUid.get(row.icsUid) ?? []), row]);
   const texts = new Map<string, string>();
   // A PROPFIND of thousands of events with their text: the event loop is given back every few milliseconds.
   const slice = eventLoopSlicer();
+  let instances = 0;
   for (const [uid, group] of byUid) {
     await slice();
     // The series first, then its changed occurrences in order: clients read the first VEVENT as the event.
     group.sort((a, b) => (a.recurrenceId?.getTime() ?? -Infinity) - (b.recurrenceId?.getTime() ?? -Infinity));
-    texts.set(uid, buildIcs(group, {}));
+    if (shape && 'expand' in shape) {
+      const expanded = expandedInstances(group, shape.expand);
+      instances += expanded.length;
+      if (instances > EXPANDED_INSTANCES_MAX) throw new TooManyInstancesError();
+      texts.set(uid, buildIcs(expanded, {}));
+    } else if (shape && 'limit' in shape) {
+      texts.set(
+        uid,
+        buildIcs(
+          group.filter((row) => !row.recurrenceId || overlaps(row, shape.limit)),
+          {},
+        ),
+      );
+    } else texts.set(uid, buildIcs(group, {}));
   }
   return texts;
+}
+
+/**
+ * A series' instances in a range as events of their own (RFC 4791 §9.6.5): each with its RECURRENCE-ID, times in UTC,
+ * no rule; a single event as it is. Expanded as the calendar page expands it, with the same caps.
+ */
+function expandedInstances(group: EventRow[], range: { from: Date; to: Date }): ExportableEvent[] {
+  const page = expandOccurrences(group, range.from, range.to, { viewerTimezone: 'UTC' });
+  const byId = new Map(group.map((row) => [row.id, row]));
+  return page.items.flatMap((item) => {
+    const row = byId.get(item.eventId);
+    if (!row) return [];
+    const isInstance = row.rrule !== null || row.recurrenceId !== null;
+    return [
+      {
+        ...row,
+        title: item.title,
+        description: item.description,
+        location: item.location,
+        startsAt: item.start,
+        endsAt: item.end,
+        timezone: row.allDay ? row.timezone : 'UTC',
+        rrule: null,
+        exdates: [],
+        rdates: [],
+        rdateEnds: [],
+        recurrenceId: isInstance ? (row.recurrenceId ?? item.occurrenceStart ?? item.start) : null,
+      },
+    ];
+  });
 }
 
 /**
