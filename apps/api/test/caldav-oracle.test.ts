@@ -31,7 +31,8 @@ const WINDOWS: Record<string, [string, string]> = {
 
 /**
  * A file as a client uploads it: one VCALENDAR per UID with that UID's VEVENTs, the file's VTIMEZONEs and its
- * calendar properties (X-WR-TIMEZONE says what floating times mean). Lines are kept as written (folded or not).
+ * calendar properties (X-WR-TIMEZONE says what floating times mean); other components (VTODO) are left out. Lines
+ * are kept as written (folded or not).
  */
 function objectsOf(text: string): Map<string, string> {
   const lines = text.split(/\r?\n/);
@@ -42,7 +43,7 @@ function objectsOf(text: string): Map<string, string> {
   let kind = '';
   for (const line of lines) {
     const upper = line.toUpperCase();
-    if (block === null && (upper === 'BEGIN:VEVENT' || upper === 'BEGIN:VTIMEZONE')) {
+    if (block === null && upper.startsWith('BEGIN:') && upper !== 'BEGIN:VCALENDAR') {
       block = [line];
       kind = upper.slice(6);
       continue;
@@ -51,6 +52,8 @@ function objectsOf(text: string): Map<string, string> {
       block.push(line);
       if (upper === `END:${kind}`) {
         if (kind === 'VTIMEZONE') zones.push(...block);
+        // Tasks and journal entries go to other collections: the calendar's objects are its events.
+        else if (kind !== 'VEVENT') block = null;
         else {
           const uid = /^UID:(.*)$/m.exec(block.join('\n').replace(/\n[ \t]/g, ''))?.[1]?.trim() ?? '';
           events.set(uid, [...(events.get(uid) ?? []), ...block]);
