@@ -95,11 +95,14 @@ describe('CalDAV PUT against the recurrence references', () => {
       const authorization = `Basic ${Buffer.from(`dav${index}:${key}`).toString('base64')}`;
 
       for (const [uid, object] of objectsOf(text)) {
-        const response = await fetch(`${server.url}/dav/calendars/dav${index}/events/object-${encodeURIComponent(uid)}.ics`, {
-          method: 'PUT',
-          headers: { authorization, 'content-type': 'text/calendar' },
-          body: object,
-        });
+        const response = await fetch(
+          `${server.url}/dav/calendars/dav${index}/events/object-${encodeURIComponent(uid)}.ics`,
+          {
+            method: 'PUT',
+            headers: { authorization, 'content-type': 'text/calendar' },
+            body: object,
+          },
+        );
         const answer = await response.text();
         if (skipped.has(uid.slice(0, 200))) {
           // What the import skips (and reports), a PUT refuses whole, with its reason.
@@ -113,7 +116,9 @@ describe('CalDAV PUT against the recurrence references', () => {
       const imported = byUid(
         await lifeOsOccurrences(server, importer, (await importer.client.auth.me.query()).id, from, to),
       );
-      const viaCaldav = byUid(await lifeOsOccurrences(server, phone, (await phone.client.auth.me.query()).id, from, to));
+      const viaCaldav = byUid(
+        await lifeOsOccurrences(server, phone, (await phone.client.auth.me.query()).id, from, to),
+      );
       expect(viaCaldav).toEqual(imported);
     });
   }

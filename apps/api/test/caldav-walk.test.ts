@@ -107,7 +107,10 @@ describe('CalDAV walk', () => {
         .join('')}</c:calendar-multiget>`,
     });
     expect(multiget.status).toBe(207);
-    expect(await multiget.text()).not.toContain('Secret');
+    const answer = await multiget.text();
+    expect(answer).not.toContain('Secret');
+    // Each of the owner's hrefs is answered 404, not resolved in the caller's own collection.
+    expect(answer.match(/<d:status>HTTP\/1.1 404 Not Found<\/d:status><\/d:response>/g)?.length).toBe(paths.length);
   });
 
   it('lets a read key read everything and write nothing', async () => {

@@ -424,7 +424,8 @@ async function report(ctx: Context, path: DavPath) {
     const missing: string[] = [];
     for (const href of hrefs) {
       const target = parseDavPath(href);
-      if (target?.kind === 'object' && target.collection === collection.id) names.set(target.name, href);
+      const mine = target?.kind === 'object' && target.user.toLowerCase() === user.username.toLowerCase();
+      if (mine && target.collection === collection.id) names.set(target.name, href);
       else missing.push(href);
     }
     const found = wantsData

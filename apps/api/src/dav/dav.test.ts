@@ -358,7 +358,10 @@ describe('CalDAV', () => {
       name: 'House & garden',
       color: '#22AA55',
     });
-    const mixed = await patch(`/dav/calendars/owner/${project?.id}/`, '<d:displayname>Nope</d:displayname><x:y xmlns:x="urn:x"/>');
+    const mixed = await patch(
+      `/dav/calendars/owner/${project?.id}/`,
+      '<d:displayname>Nope</d:displayname><x:y xmlns:x="urn:x"/>',
+    );
     expect(mixed.text).toMatch(/<d:displayname\/><\/d:prop><d:status>HTTP\/1.1 424/);
     expect(mixed.text).toMatch(/<y xmlns="urn:x"\/><\/d:prop><d:status>HTTP\/1.1 403/);
     expect((await owner.client.projects.get.query({ id: project?.id as string })).name).toBe('House & garden');
