@@ -44,6 +44,38 @@ describe('auth', () => {
     );
   });
 
+  it('starts a new account in the time zone its browser names, and refuses a zone that does not exist', async () => {
+    const open = await startTestServer({ env: { ALLOW_SIGNUP: 'true' } });
+    try {
+      const berlin = browserClient(open);
+      await berlin.client.auth.setup.mutate({
+        username: 'berliner',
+        email: 'b@example.com',
+        password: 'a long enough password',
+        timezone: 'Europe/Berlin',
+      });
+      expect((await berlin.client.settings.get.query()).timezone).toBe('Europe/Berlin');
+      const utc = browserClient(open);
+      await utc.client.auth.setup.mutate({
+        username: 'nozone',
+        email: 'n@example.com',
+        password: 'a long enough password',
+      });
+      expect((await utc.client.settings.get.query()).timezone).toBe('UTC');
+      await expectCode(
+        browserClient(open).client.auth.setup.mutate({
+          username: 'mars',
+          email: 'm@example.com',
+          password: 'a long enough password',
+          timezone: 'Mars/Olympus_Mons',
+        }),
+        'BAD_REQUEST',
+      );
+    } finally {
+      await open.close();
+    }
+  });
+
   it('logs in by username (any case) or email, and refuses a wrong password', async () => {
     const browser = browserClient(server);
     const result = await browser.client.auth.login.mutate({ identifier: 'OWNER', password: OWNER.password });

@@ -4,6 +4,7 @@ import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
 import { UserMenu } from '../components/user-menu';
 import { QuickCapture } from '../features/captures/quick-capture';
 import { SearchLauncher } from '../features/search/search-launcher';
+import { TimeZonePrompt } from '../features/settings';
 import { applyTheme } from '../lib/theme';
 import { trpc } from '../lib/trpc';
 import { MODULES } from './modules';
@@ -87,6 +88,7 @@ export function Shell() {
       </nav>
       <button type="button" className="scrim" tabIndex={-1} aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main id="main" ref={mainRef} tabIndex={-1} className="content">
+        <TimeZonePrompt />
         <Outlet />
       </main>
     </div>

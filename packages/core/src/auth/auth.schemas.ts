@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from '../common/common.schemas.js';
+import { ZId, ZTimezone } from '../common/common.schemas.js';
 import { ZApiKeyScope } from './api-keys.schemas.js';
 
 /** OWASP ASVS 6.2: at least 12 characters, up to 256 (never truncated), no composition rules. */
@@ -35,6 +35,8 @@ export const ZSetupInput = z
     email: ZEmail,
     password: ZPassword,
     displayName: ZDisplayName.optional(),
+    /** The browser's time zone, so days and streaks follow the person's clock from the first one (else UTC). */
+    timezone: ZTimezone.optional(),
   })
   .strict();
 export type TSetupInput = z.infer<typeof ZSetupInput>;

@@ -147,12 +147,16 @@ export async function createUser(
       throw new UserExistsError('username');
     }
     if (conflicts.length > 0) throw new UserExistsError('email');
-    const user = await usersQueries.insertUser(trx, {
-      username: input.username,
-      email: input.email,
-      displayName: input.displayName ?? input.username,
-      passwordHash,
-    });
+    const user = await usersQueries.insertUser(
+      trx,
+      {
+        username: input.username,
+        email: input.email,
+        displayName: input.displayName ?? input.username,
+        passwordHash,
+      },
+      input.timezone,
+    );
     return { id: user.id, username: user.username, email: user.email, displayName: user.displayName };
   });
 }

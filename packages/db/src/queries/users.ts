@@ -45,13 +45,17 @@ export async function findUserConflicts(db: Kysely<DB>, username: string, email:
     .execute();
 }
 
-export async function insertUser(db: Kysely<DB>, user: NewUser) {
+/** A user and their settings (in `timezone` when given, else the column's default, UTC). */
+export async function insertUser(db: Kysely<DB>, user: NewUser, timezone?: string) {
   const row = await db
     .insertInto('users')
     .values({ ...user, email: user.email.toLowerCase() })
     .returning(['id', 'username', 'email', 'displayName', 'createdAt'])
     .executeTakeFirstOrThrow();
-  await db.insertInto('userSettings').values({ userId: row.id, icsFeedTokenHash: null }).execute();
+  await db
+    .insertInto('userSettings')
+    .values({ userId: row.id, icsFeedTokenHash: null, ...(timezone ? { timezone } : {}) })
+    .execute();
   return row;
 }
 

@@ -15,6 +15,15 @@ const ZSetupForm = ZSetupInput.extend({ confirmPassword: z.string() }).refine((v
 
 const optional = (value: string) => (value.trim() === '' ? undefined : value);
 
+/** The device's time zone, when the browser names one (it always does today; an old one may not). */
+function deviceTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** First run: creates the owner account (`auth.setup`), which also signs them in. */
 export function SetupForm({
   onCreated,
@@ -32,7 +41,9 @@ export function SetupForm({
 
   const onSubmit = form.handleSubmit(async ({ confirmPassword: _, ...input }) => {
     try {
-      await setup.mutateAsync(input);
+      // The account starts in this device's time zone, so "today" and streaks are the person's own from day one.
+      const timezone = deviceTimeZone();
+      await setup.mutateAsync(timezone ? { ...input, timezone } : input);
     } catch (error) {
       applyServerErrors(error, form.setError, ['username', 'email', 'password', 'displayName']);
       return;
