@@ -70,7 +70,9 @@ export function JournalHeatmap({ data, weekStart }: { data: TJournalHeatmap; wee
   }
 
   return (
-    <div className="heatmap-scroll">
+    // Focusable, so a keyboard can scroll a year wider than the screen (axe: scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section className="heatmap-scroll" tabIndex={0} aria-label="Journal days of the year, scrollable">
       <svg
         className="heatmap"
         viewBox={`0 0 ${width} ${height}`}
@@ -94,6 +96,6 @@ export function JournalHeatmap({ data, weekStart }: { data: TJournalHeatmap; wee
         Less <span className="heat-swatch heat-0" /> <span className="heat-swatch heat-1" />{' '}
         <span className="heat-swatch heat-2" /> <span className="heat-swatch heat-3" /> More
       </p>
-    </div>
+    </section>
   );
 }

@@ -162,8 +162,8 @@ function CaptureDialog({ onClose, onCaptured }: { onClose: () => void; onCapture
           }}
         />
         <p id={hintId} className="field-hint">
-          Enter saves, Shift+Enter adds a line, Escape closes (the text is kept). A date, #labels, +project and
-          !priority are proposed when you process it.
+          <span className="keys-hint">Enter saves, Shift+Enter adds a line, Escape closes (the text is kept). </span>A
+          date, #labels, +project and !priority are proposed when you process it.
         </p>
         {text.trim() && parse.data ? <ParsePreview parsed={parse.data} /> : null}
         {create.isError ? (

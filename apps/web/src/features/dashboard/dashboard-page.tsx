@@ -107,7 +107,7 @@ export function StartHere() {
           <Link to="/calendar">Plan an event</Link>
         </li>
       </ul>
-      <p className="muted">
+      <p className="muted keys-hint">
         Tip: press <kbd>c</kbd> on any page to capture a thought into the inbox.
       </p>
     </Panel>

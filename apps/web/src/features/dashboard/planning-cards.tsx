@@ -67,7 +67,10 @@ export function InboxCard({ count }: { count: number }) {
       <p className="muted">
         {count === 0 ? (
           <>
-            Inbox zero. Press <kbd>c</kbd> anywhere to capture.
+            Inbox zero.{' '}
+            <span className="keys-hint">
+              Press <kbd>c</kbd> anywhere to capture.
+            </span>
           </>
         ) : (
           <Link to="/inbox">{plural(count, 'capture')} waiting to be sorted</Link>
