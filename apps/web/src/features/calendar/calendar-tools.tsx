@@ -62,7 +62,8 @@ export function ImportExport() {
         ref={input}
         type="file"
         accept=".ics,text/calendar"
-        className="visually-hidden"
+        // Not drawn at all (the button opens it): visually hidden, it still took width and made phones scroll sideways.
+        hidden
         aria-label="Calendar file to import"
         onChange={(e) => void onFile(e)}
         tabIndex={-1}
