@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserApp, startBrowserApp } from './harness.js';
 
 const OWNER = { username: 'mobile', email: 'mobile@example.com', password: 'thumbs on a small screen' };
-const PAGES = ['/', '/journal', '/fitness', '/projects', '/tasks', '/inbox', '/calendar', '/settings'];
+const PAGES = [
+  '/',
+  '/journal',
+  '/fitness',
+  '/fitness/history',
+  '/fitness/exercises',
+  '/projects',
+  '/tasks',
+  '/inbox',
+  '/calendar',
+  '/settings',
+];
 const WIDTH = 360;
 
 let app: BrowserApp;
@@ -43,7 +54,7 @@ afterAll(async () => {
 function measure() {
   const small: string[] = [];
   for (const element of document.querySelectorAll<HTMLElement>(
-    'button, input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"]), select, textarea, summary',
+    'button, a.tab, .section-nav a, input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"]), select, textarea, summary',
   )) {
     const box = element.getBoundingClientRect();
     const style = getComputedStyle(element);
@@ -56,7 +67,12 @@ function measure() {
   const hints = [...document.querySelectorAll<HTMLElement>('kbd, .keys-hint')].filter(
     (element) => element.getBoundingClientRect().height > 0,
   ).length;
-  return { scrollWidth: document.documentElement.scrollWidth, small, hints };
+  // Tabs and a module's sections stay one row (they scroll sideways instead of wrapping).
+  const wrappedTabs = [...document.querySelectorAll<HTMLElement>('.tabs, .section-nav')].filter((tabs) => {
+    const tops = new Set([...tabs.querySelectorAll<HTMLElement>('a')].map((tab) => tab.offsetTop));
+    return tops.size > 1;
+  }).length;
+  return { scrollWidth: document.documentElement.scrollWidth, small, hints, wrappedTabs };
 }
 
 describe('on a phone', () => {
@@ -69,6 +85,7 @@ describe('on a phone', () => {
       expect(seen.scrollWidth, 'page width').toBeLessThanOrEqual(WIDTH);
       expect(seen.small).toEqual([]);
       expect(seen.hints).toBe(0);
+      expect(seen.wrappedTabs).toBe(0);
     });
   }
 });
