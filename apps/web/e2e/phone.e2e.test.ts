@@ -76,6 +76,24 @@ function measure() {
 }
 
 describe('on a phone', () => {
+  it("moves between the day's places with the bottom bar, in a thumb's reach", async () => {
+    await page.goto('/');
+    const bar = page.getByRole('navigation', { name: 'Main' });
+    const links = bar.getByRole('link');
+    await links.first().waitFor();
+    expect(await links.allTextContents()).toEqual(['◎Today', '▤Calendar', '⚡Train', '✓Tasks', '✎Journal']);
+    const box = await bar.boundingBox();
+    expect(box && box.y + box.height).toBeCloseTo(780, 0);
+    for (const link of await links.all()) expect((await link.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    await bar.getByRole('link', { name: 'Train' }).tap();
+    await page.waitForURL((url) => url.pathname === '/fitness');
+    await bar.getByRole('link', { name: 'Calendar' }).tap();
+    await page.waitForURL((url) => url.pathname === '/calendar');
+    const current = bar.locator('a[aria-current="page"]');
+    await current.waitFor();
+    expect(await current.textContent()).toBe('▤Calendar');
+  });
+
   for (const path of PAGES) {
     it(`${path}: no sideways scrolling, controls a thumb can hit, no keyboard hints`, async () => {
       await page.goto(path);

@@ -16,3 +16,15 @@ export const MODULES: ModuleLink[] = [
   { path: '/calendar', label: 'Calendar', icon: '▤', blurb: 'Events and plans' },
   { path: '/settings', label: 'Settings', icon: '⚙', blurb: 'Profile, security and API keys' },
 ];
+
+/**
+ * A phone's bottom bar: the five places a day goes to most, in a thumb's reach (the menu still lists every module,
+ * and Capture is in the top bar on every page).
+ */
+export const BOTTOM_NAV: { path: string; label: string; icon: string }[] = [
+  { path: '/', label: 'Today', icon: '◎' },
+  { path: '/calendar', label: 'Calendar', icon: '▤' },
+  { path: '/fitness', label: 'Train', icon: '⚡' },
+  { path: '/tasks', label: 'Tasks', icon: '✓' },
+  { path: '/journal', label: 'Journal', icon: '✎' },
+];

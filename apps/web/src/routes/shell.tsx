@@ -7,7 +7,7 @@ import { SearchLauncher } from '../features/search/search-launcher';
 import { TimeZonePrompt } from '../features/settings';
 import { applyTheme } from '../lib/theme';
 import { trpc } from '../lib/trpc';
-import { MODULES } from './modules';
+import { BOTTOM_NAV, MODULES } from './modules';
 
 /** The signed-in frame: navigation to every module, the user menu, and the page. */
 export function Shell() {
@@ -91,6 +91,16 @@ export function Shell() {
         <TimeZonePrompt />
         <Outlet />
       </main>
+      <nav className="bottomnav" aria-label="Main">
+        {BOTTOM_NAV.map((item) => (
+          <NavLink key={item.path} to={item.path} end={item.path === '/'} className="bottomnav-link">
+            <span className="bottomnav-icon" aria-hidden="true">
+              {item.icon}
+            </span>
+            {item.label}
+          </NavLink>
+        ))}
+      </nav>
     </div>
   );
 }
