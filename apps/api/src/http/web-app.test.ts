@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from '../../test/harness.js';
 const INDEX = `<!doctype html><title>Life OS</title><div id="root"></div>${' '.repeat(2000)}`;
 const SCRIPT = `export const answer = ${JSON.stringify('x'.repeat(4000))};\n`;
 const SMALL = 'export {};\n';
+const SERVICE_WORKER = `importScripts('./workbox-abc123.js');\n${'//'.repeat(1000)}\n`;
+const MANIFEST = JSON.stringify({ name: 'Life OS', start_url: '/', display: 'standalone' });
 
 /** A stand-in for apps/web/dist as the web build writes it: hashed assets with `.br` and `.gz` beside them. */
 function fakeWebDist() {
@@ -23,6 +25,10 @@ function fakeWebDist() {
   withCompressed(path.join(dir, 'assets', 'main-abc123.js'), SCRIPT);
   // Too small to be worth compressing: the build leaves it alone.
   writeFileSync(path.join(dir, 'assets', 'tiny-def456.js'), SMALL);
+  // Written by vite-plugin-pwa after the bundle, so the precompress step never sees them.
+  writeFileSync(path.join(dir, 'sw.js'), SERVICE_WORKER);
+  writeFileSync(path.join(dir, 'workbox-abc123.js'), SMALL);
+  writeFileSync(path.join(dir, 'manifest.webmanifest'), MANIFEST);
   return dir;
 }
 
@@ -99,6 +105,43 @@ describe('the web app: precompressed assets and cache headers', () => {
     const plain = await get(`${server.url}/journal`);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(INDEX);
+  });
+
+  it('serves the page at / to a client that sends no Accept-Encoding (curl), not a 403', async () => {
+    const res = await get(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.body.toString()).toBe(INDEX);
+    const gzipped = await get(`${server.url}/`, { 'accept-encoding': 'gzip' });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzipped.body).toString()).toBe(INDEX);
+  });
+
+  it('serves the service worker, its Workbox runtime and the manifest revalidated on every visit, typed', async () => {
+    const files = [
+      { url: '/sw.js', type: /^(text|application)\/javascript/, body: SERVICE_WORKER },
+      { url: '/workbox-abc123.js', type: /^(text|application)\/javascript/, body: SMALL },
+      { url: '/manifest.webmanifest', type: /^application\/manifest\+json/, body: MANIFEST },
+    ];
+    for (const file of files) {
+      for (const headers of [{}, { 'accept-encoding': 'br, gzip' }]) {
+        const res = await get(`${server.url}${file.url}`, headers);
+        expect(res.status, file.url).toBe(200);
+        expect(res.headers['content-type'], file.url).toMatch(file.type);
+        expect(res.headers['cache-control'], file.url).toBe('no-cache');
+        expect(res.body.toString(), file.url).toBe(file.body);
+      }
+    }
+  });
+
+  it('answers a missing file of the build with 404, never the page in its place', async () => {
+    for (const url of ['/assets/gone-123.js', '/workbox-gone.js', '/icons/gone.png']) {
+      const res = await get(`${server.url}${url}`, { 'accept-encoding': 'br' });
+      expect(res.status, url).toBe(404);
+      expect(res.headers['content-type'], url).not.toMatch(/^text\/html/);
+    }
   });
 
   it('still answers a missing API path with JSON, not the page', async () => {
