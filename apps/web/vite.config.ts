@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rollup } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The only place the web app reads the environment: where the API runs during `pnpm dev`.
 const apiUrl = process.env.LIFEOS_API_URL ?? 'http://localhost:3000';
@@ -106,11 +107,128 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The files only the dev panel (panel.html) loads: the panel's page, its chunks and their stylesheets, less
+ * anything the app itself imports (statically or lazily). Filled while the bundle is generated, read when the
+ * service worker's precache list is written after it, so the panel (never served in production) is never
+ * precached however its chunks are named.
+ */
+function panelOnlyFiles(): { plugin: Plugin; files: Set<string> } {
+  const files = new Set<string>();
+  const plugin: Plugin = {
+    name: 'lifeos-panel-only-files',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const reachable = (entry: string) => {
+        const seen = new Set<string>();
+        const visit = (fileName: string) => {
+          if (seen.has(fileName)) return;
+          seen.add(fileName);
+          const output = bundle[fileName];
+          if (output?.type !== 'chunk') return;
+          for (const next of [...output.imports, ...output.dynamicImports]) visit(next);
+          for (const css of output.viteMetadata?.importedCss ?? []) seen.add(css);
+          for (const asset of output.viteMetadata?.importedAssets ?? []) seen.add(asset);
+        };
+        const entryChunk = Object.values(bundle).find(
+          (output) => output.type === 'chunk' && output.isEntry && output.facadeModuleId === page(entry),
+        );
+        // A renamed page must not silently let the panel into the precache.
+        if (!entryChunk) throw new Error(`panelOnlyFiles: no entry chunk for ${entry}`);
+        visit(entryChunk.fileName);
+        return seen;
+      };
+      const app = reachable('./index.html');
+      files.clear();
+      files.add('panel.html');
+      for (const fileName of reachable('./panel.html')) if (!app.has(fileName)) files.add(fileName);
+    },
+  };
+  return { plugin, files };
+}
+
+const panelOnly = panelOnlyFiles();
+
+/**
+ * The installable app (issue 21): the web app manifest and a Workbox service worker that precaches the app shell
+ * and every route's chunks, so the app starts without a network. It caches no API answer (what data the app keeps
+ * offline is the app's business), and a new version waits until the user chooses to reload (src/pwa/), so a page
+ * never runs half old, half new chunks.
+ */
+const pwa = VitePWA({
+  strategies: 'generateSW',
+  registerType: 'prompt',
+  // src/pwa/ registers it (virtual:pwa-register/react), after the first render.
+  injectRegister: false,
+  // The icons and the manifest are precached through globPatterns, once each.
+  includeAssets: [],
+  includeManifestIcons: false,
+  manifest: {
+    id: '/',
+    name: 'Life OS',
+    short_name: 'Life OS',
+    description: 'Journal, training, projects, tasks and calendar in one private app.',
+    lang: 'en',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    // The light theme's page colour (index.html's theme-color metas switch to the dark one where the OS is dark).
+    theme_color: '#f7f7f5',
+    background_color: '#f7f7f5',
+    icons: [
+      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+    // Routes the app has. No URL opens the capture dialog yet (the shell would have to read one, say `?capture=1`):
+    // Capture opens the inbox, where captures land, with the shell's Capture button at hand.
+    shortcuts: [
+      {
+        name: 'Capture',
+        short_name: 'Capture',
+        url: '/inbox',
+        icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
+      },
+      {
+        name: 'Start workout',
+        short_name: 'Workout',
+        url: '/fitness',
+        icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
+      },
+      {
+        name: "Today's pages",
+        short_name: 'Pages',
+        url: '/journal/morning-pages',
+        icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
+      },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png}'],
+    globIgnores: ['panel.html', '.vite/**'],
+    manifestTransforms: [
+      async (entries) => ({ manifest: entries.filter((entry) => !panelOnly.files.has(entry.url)), warnings: [] }),
+    ],
+    navigateFallback: 'index.html',
+    // Server paths a navigation may open (a feed, an export download, CalDAV's discovery, the dev panel): always
+    // the network, never the app's page.
+    navigateFallbackDenylist: [/^\/trpc(\/|$)/, /^\/api(\/|$)/, /^\/dav(\/|$)/, /^\/\.well-known\//, /^\/panel(\/|$)/],
+    // No runtimeCaching: API answers go to the network as if there were no service worker.
+    cleanupOutdatedCaches: true,
+    // Left false on purpose: a new worker waits until the user clicks Reload (src/pwa/).
+    skipWaiting: false,
+    clientsClaim: false,
+    sourcemap: false,
+  },
+});
+
 export default defineConfig({
   plugins: [
     react(),
     preloadFirstRouteChunks(['./src/routes/login-page.tsx', './src/routes/setup-page.tsx', './src/routes/shell.tsx']),
     precompress(),
+    panelOnly.plugin,
+    pwa,
   ],
   resolve: {
     alias: { '@rjsf/validator-ajv8': page('./src/panel/ajv-validator-stand-in.ts') },

@@ -5,6 +5,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { clearSessionData, loginPath, PUBLIC_PATHS } from './lib/session';
 import { applyTheme, storedTheme } from './lib/theme';
 import { onSessionExpired, queryClient } from './lib/trpc';
+import { DeferredUpdatePrompt } from './pwa/deferred-update-prompt';
 import { routes } from './router';
 import './styles.css';
 
@@ -29,6 +30,7 @@ createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
+      <DeferredUpdatePrompt />
     </QueryClientProvider>
   </StrictMode>,
 );
