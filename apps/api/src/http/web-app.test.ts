@@ -126,7 +126,7 @@ describe('the web app: precompressed assets and cache headers', () => {
       { url: '/manifest.webmanifest', type: /^application\/manifest\+json/, body: MANIFEST },
     ];
     for (const file of files) {
-      for (const headers of [{}, { 'accept-encoding': 'br, gzip' }]) {
+      for (const headers of [{}, { 'accept-encoding': 'br, gzip' }] as Record<string, string>[]) {
         const res = await get(`${server.url}${file.url}`, headers);
         expect(res.status, file.url).toBe(200);
         expect(res.headers['content-type'], file.url).toMatch(file.type);
