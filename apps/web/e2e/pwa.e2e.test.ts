@@ -71,7 +71,10 @@ beforeAll(async () => {
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    // A 401 is how the app learns it is signed out (the panel asks too): expected, as in harness.ts.
+    if (message.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
   });
 });
 
@@ -172,6 +175,10 @@ describe('Life OS as an installable app', () => {
       expect(urls, page).toContain(chunk?.file);
     }
     expect(urls.some((url) => /^(trpc|api|dav)\//.test(url) || url.endsWith('.map'))).toBe(false);
+    // Navigations to the server's own paths never get the app's page from the worker.
+    const sw = readFileSync(path.join(distCopy, 'sw.js'), 'utf8');
+    for (const server of ['trpc', 'api', 'dav', 'panel']) expect(sw, server).toContain(`/^\\/${server}(\\/|$)/`);
+    expect(sw).toContain('/^\\/\\.well-known\\//');
   });
 
   it('registers its service worker, which controls the page after a reload and caches no API answer', async () => {
@@ -192,6 +199,19 @@ describe('Life OS as an installable app', () => {
     expect(cached.length).toBeGreaterThan(20);
     // Only the precache: the setup page's tRPC calls went past the worker to the network.
     expect(cached.filter((url) => /\/(trpc|api)\//.test(new URL(url).pathname))).toEqual([]);
+
+    // A page path is answered by the worker from the precache; a server path opened as a page goes to the server.
+    const pagePath = await page.goto('/login');
+    expect(pagePath?.fromServiceWorker()).toBe(true);
+    // (CalDAV's paths answer a navigation with a Basic challenge, which a headless page waits on: the same rule.)
+    const health = await page.goto('/api/health');
+    expect(health?.fromServiceWorker()).toBe(false);
+    expect(health?.headers()['content-type']).toMatch(/^application\/json/);
+    const panel = await page.goto('/panel');
+    expect(panel?.fromServiceWorker()).toBe(false);
+    expect(await page.title()).not.toBe('Life OS');
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Create the owner account' }).waitFor();
     expect(problems.splice(0)).toEqual([]);
   });
 
