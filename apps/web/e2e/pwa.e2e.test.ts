@@ -1,7 +1,8 @@
 /**
- * The installable app (issue 21): the built app's manifest and icons, its service worker (registered, in control
- * after a reload, precaching the app and never the dev panel or an API answer), a reload while offline that still
- * renders the app, and the update prompt: a new worker waits until the user clicks Reload.
+ * The installable app (issue 21): the built app's manifest and icons, Chromium's installability checks, its service
+ * worker (registered, in control after a reload, precaching the app and never the dev panel or an API answer), a
+ * reload while offline that still renders the app, and the update prompt: a new worker waits until the user clicks
+ * Reload.
  *
  * The server serves a copy of apps/web/dist, so the last test can publish a "new build" (a changed sw.js) without
  * touching the build the other browser tests use.
@@ -188,6 +189,15 @@ describe('Life OS as an installable app', () => {
     await page.getByRole('heading', { level: 1, name: 'Create the owner account' }).waitFor();
     const controller = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
     expect(controller).toBe(`${baseUrl}/sw.js`);
+
+    // What Chromium itself asks of an installable app (the checks Lighthouse's installability audit read).
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    await cdp.detach();
+    // A Playwright context is an incognito profile, where Chromium installs nothing: the one error that is not ours.
+    expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
 
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
