@@ -62,8 +62,6 @@ export function UserMenu({ user }: { user: Pick<TMe, 'username' | 'displayName'>
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={menuId}
-        // On a phone the name is hidden and only the initial shows: the button still says what it is.
-        aria-label={`Account menu for ${user.displayName}`}
         onClick={() => setOpen((o) => !o)}
       >
         <span className="avatar" aria-hidden="true">
