@@ -8,8 +8,11 @@ import { adminQuery, withDatabase } from './testing.js';
 
 /** Tables with a user_id that hold credentials, not data: they change on every call and must not move the version. */
 const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens'];
-/** Bookkeeping written by triggers of their own: the data version, and CalDAV's record of changes (dav_sync migration). */
-const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes'];
+/**
+ * Bookkeeping: the data version and CalDAV's record of changes (written by triggers of their own, dav_sync migration),
+ * and the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration).
+ */
+const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes', 'idempotency_keys'];
 
 function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () => Promise<void> }>) {
   describe(`user data versions (${name})`, () => {

@@ -90,6 +90,7 @@ export interface DB {
   tasks: TasksTable;
   captures: CapturesTable;
   userDataVersions: UserDataVersionsTable;
+  idempotencyKeys: IdempotencyKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -117,6 +118,19 @@ export interface DavChangesTable {
   name: string | null;
   revision: ColumnType<number, never, never>;
   deleted: ColumnType<boolean, never, never>;
+}
+
+/** A mutation applied under an Idempotency-Key (idempotency_keys migration): what a repeat of it is answered. */
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  /** The procedure's path (`captures.create`). */
+  path: string;
+  /** SHA-256 (hex) of the input as the procedure received it. */
+  inputHash: string;
+  /** The superjson JSON text of the answer; null when it was over the bound and not kept. */
+  answer: string | null;
+  createdAt: CreatedAt;
 }
 
 export interface EventsTable {

@@ -81,6 +81,14 @@ const spec: SchemaSpec = {
     revision: { type: 'int8', nullable: false },
     deleted: { type: 'bool', nullable: false },
   },
+  idempotencyKeys: {
+    userId: { type: 'uuid', nullable: false },
+    key: { type: 'text', nullable: false },
+    path: { type: 'text', nullable: false },
+    inputHash: { type: 'text', nullable: false },
+    answer: { type: 'text', nullable: true },
+    createdAt: { type: 'timestamptz', nullable: false },
+  },
   events: {
     id: { type: 'uuid', nullable: false },
     userId: { type: 'uuid', nullable: false },
