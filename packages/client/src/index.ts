@@ -1,5 +1,5 @@
 import type { AppRouter } from '@lifeos/api';
-import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 
 export type { AppRouter };
@@ -21,24 +21,36 @@ export type LifeOsClient = TRPCClient<AppRouter>;
 /**
  * A client for every Life OS procedure, typed from the server's router: `client.auth.me.query()`,
  * `client.settings.update.mutate({...})`. Dates cross the wire as `Date`.
+ *
+ * A mutation applied at most once, however often it is sent: `client.captures.create.mutate(input, { context:
+ * { idempotencyKey } })` sends it alone with an `Idempotency-Key` header (the header is the request's, so a keyed call
+ * is never batched with others).
  */
 export function createLifeOsClient(options: LifeOsClientOptions): LifeOsClient {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
+  const headers = () => ({
+    ...options.headers,
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  });
+  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url,
-        transformer: superjson,
-        maxItems: 20,
-        headers: () => ({
-          ...options.headers,
-          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      splitLink({
+        condition: (op) => idempotencyKeyOf(op.context) !== undefined,
+        true: httpLink({
+          url,
+          transformer: superjson,
+          headers: ({ op }) => ({ ...headers(), 'idempotency-key': idempotencyKeyOf(op.context) ?? '' }),
+          ...fetchOption,
         }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        false: httpBatchLink({ url, transformer: superjson, maxItems: 20, headers, ...fetchOption }),
       }),
     ],
   });
 }
+
+const idempotencyKeyOf = (context: Record<string, unknown>): string | undefined =>
+  typeof context.idempotencyKey === 'string' ? context.idempotencyKey : undefined;
 
 /**
  * Plain HTTP routes beside the procedures, for files larger than a procedure's answer or body: the export as one

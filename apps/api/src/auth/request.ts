@@ -20,6 +20,8 @@ export interface RequestInfo {
   origin: string | undefined;
   secFetchSite: string | undefined;
   csrfHeader: string | undefined;
+  /** The `Idempotency-Key` header, as sent (trpc/idempotency.ts checks it). */
+  idempotencyKey?: string | undefined;
 }
 
 /** What a procedure may do to the response (cookies); absent when called without HTTP. */
@@ -58,5 +60,6 @@ export function requestInfoOf(req: FastifyRequest): RequestInfo {
     origin: header(req.headers.origin),
     secFetchSite: header(req.headers['sec-fetch-site']),
     csrfHeader: header(req.headers['x-lifeos-csrf']),
+    idempotencyKey: header(req.headers['idempotency-key']),
   };
 }

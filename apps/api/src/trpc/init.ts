@@ -5,6 +5,7 @@ import { resolveCaller } from '../auth/caller.js';
 import { isCrossSiteRefused } from '../auth/csrf.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
+import { refuseKeyForCredentials, withIdempotency } from './idempotency.js';
 import { apiTransformer } from './transformer.js';
 
 export interface Meta {
@@ -175,15 +176,23 @@ export const publicProcedure = t.procedure.use(async ({ ctx, type, getRawInput, 
   return mapDomainError(await next());
 });
 
-/** A signed-in user or an API key; `ctx.user` is set. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
+/**
+ * A signed-in user or an API key; `ctx.user` is set. A mutation with an Idempotency-Key runs at most once per user
+ * and key (trpc/idempotency.ts), with `ctx.db` the transaction that records the key.
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, getRawInput, next }) => {
   const caller = await checked(async () => {
     refuseCrossSite(ctx, type);
     const caller = await authenticateCaller(ctx, type);
     await checkInput(getRawInput);
     return caller;
   });
-  return mapDomainError(await next({ ctx: { caller, user: caller.user } }));
+  const result = await checked(() =>
+    withIdempotency(ctx, caller.user.id, { type, path, getRawInput }, (db) =>
+      next({ ctx: { caller, user: caller.user, db } }),
+    ),
+  );
+  return mapDomainError(result);
 });
 
 /** Credential management (keys, password, sessions): a browser session only, never an API key. */
@@ -194,6 +203,7 @@ export const sessionProcedure = t.procedure.use(async ({ ctx, type, getRawInput,
     if (caller.method !== 'session') {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Sign in with your password to manage credentials' });
     }
+    refuseKeyForCredentials(ctx, type);
     await checkInput(getRawInput);
     return caller;
   });

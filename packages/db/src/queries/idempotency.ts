@@ -38,12 +38,7 @@ export async function findKey(db: Kysely<DB>, userId: string, key: string) {
 
 /** Keeps the answer of the mutation that claimed (user, key); null when it is over the bound. */
 export async function storeAnswer(db: Kysely<DB>, userId: string, key: string, answer: string | null): Promise<void> {
-  await db
-    .updateTable('idempotencyKeys')
-    .set({ answer })
-    .where('userId', '=', userId)
-    .where('key', '=', key)
-    .execute();
+  await db.updateTable('idempotencyKeys').set({ answer }).where('userId', '=', userId).where('key', '=', key).execute();
 }
 
 /** Deletes keys claimed before `cutoff`; returns how many. */
