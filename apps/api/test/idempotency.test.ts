@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifeOsClient } from '../../../packages/client/src/index.js';
+import { appRouter } from '../src/routers/_app.js';
+import { protectedProcedure, sessionProcedure } from '../src/trpc/init.js';
 import { type BrowserClient, createUser, expectCode, setupOwner, startTestServer, type TestServer } from './harness.js';
 import { type CallOptions, call } from './raw-trpc.js';
+import { type Parser, validSample } from './walk-inputs.js';
 
 let server: TestServer;
 let owner: BrowserClient;
@@ -234,5 +237,58 @@ describe('Idempotency-Key on mutations', () => {
       ),
       'BAD_REQUEST',
     );
+  });
+});
+
+describe('every mutation with an Idempotency-Key', () => {
+  const guardOf = (base: typeof protectedProcedure | typeof sessionProcedure) =>
+    (base._def.middlewares as unknown[])[0];
+  const mutations = Object.entries(
+    appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { type: string; inputs: unknown[]; middlewares: unknown[] } }
+    >,
+  )
+    .filter(([, p]) => p._def.type === 'mutation')
+    .map(([path, p]) => ({
+      path,
+      parsers: p._def.inputs as Parser[],
+      guard: p._def.middlewares.includes(guardOf(sessionProcedure))
+        ? 'session'
+        : p._def.middlewares.includes(guardOf(protectedProcedure))
+          ? 'protected'
+          : 'public',
+    }));
+
+  it('answers without a 5xx or a hang, and a repeat as the first (a credential change: 400)', async () => {
+    const walker = await createUser(server, {
+      username: 'keywalker',
+      email: 'keywalker@example.com',
+      password: 'walks every mutation with a key',
+    });
+    const failures: string[] = [];
+    const protectedOnes = mutations.filter((m) => m.guard !== 'public');
+    expect(protectedOnes.length).toBeGreaterThan(20);
+    for (const m of protectedOnes) {
+      const sample = m.parsers.length === 0 ? undefined : await validSample(m.parsers);
+      const send = (key: string) =>
+        call(server.url, m.path, {
+          type: 'mutation',
+          // A hang (a transaction waiting on itself) fails the call rather than the whole file.
+          fetch: (input, init) => walker.fetch(input, { ...init, signal: AbortSignal.timeout(20_000) }),
+          headers: { 'idempotency-key': key },
+          ...(sample ? { input: sample.value } : {}),
+        });
+      const key = newKey();
+      const first = await send(key);
+      const repeat = await send(key);
+      const label = `${m.path}: HTTP ${first.status} ${first.message ?? ''} then ${repeat.status} ${repeat.message ?? ''}`;
+      if (first.status >= 500 || repeat.status >= 500) failures.push(label);
+      else if (m.guard === 'session' && first.status !== 400) failures.push(`${label} (a credential change)`);
+      else if (first.status === 200 && JSON.stringify(repeat.body) !== JSON.stringify(first.body)) {
+        failures.push(`${label}: the repeat answered otherwise`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });

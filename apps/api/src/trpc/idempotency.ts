@@ -34,11 +34,14 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Mutations that cannot run inside the key's transaction, refused with a key rather than run without one (a caller
- * relying on the key must learn that it does not hold): the data import commits in steps of its own; a
- * subscription's add and refresh fetch a URL, and a transaction must not be held across the network (on PGlite it
- * would hold the one connection every other request waits for).
+ * relying on the key must learn that it does not hold), and why.
  */
-const OWN_TRANSACTION_PATHS = new Set(['data.import', 'calendar.subscriptions.add', 'calendar.subscriptions.refresh']);
+const REFUSED_PATHS = new Map([
+  ['data.import', 'commits in steps of its own'],
+  // A transaction must not be held across the network: on PGlite it holds the one connection every request waits for.
+  ['calendar.subscriptions.add', 'fetches a calendar from the network'],
+  ['calendar.subscriptions.refresh', 'fetches a calendar from the network'],
+]);
 
 /** A procedure's result as tRPC's middlewares pass it on. */
 type MiddlewareResult = { ok: true; data: unknown } | { ok: false; error: unknown };
@@ -84,10 +87,11 @@ export async function withIdempotency<R extends MiddlewareResult>(
   if (call.type !== 'mutation') return run(ctx.db);
   const key = idempotencyKeyOf(ctx);
   if (key === undefined) return run(ctx.db);
-  if (OWN_TRANSACTION_PATHS.has(call.path)) {
+  const refused = REFUSED_PATHS.get(call.path);
+  if (refused) {
     throw new TRPCError({
       code: 'BAD_REQUEST',
-      message: `${call.path} commits in steps of its own and cannot take an Idempotency-Key; send it without one`,
+      message: `${call.path} ${refused} and cannot take an Idempotency-Key; send it without one`,
     });
   }
   const claim = { userId, key, path: call.path, inputHash: await inputHash(call.getRawInput) };

@@ -187,6 +187,9 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, getR
     await checkInput(getRawInput);
     return caller;
   });
+  if (type !== 'mutation' || ctx.req.idempotencyKey === undefined) {
+    return mapDomainError(await next({ ctx: { caller, user: caller.user } }));
+  }
   const result = await checked(() =>
     withIdempotency(ctx, caller.user.id, { type, path, getRawInput }, (db) =>
       next({ ctx: { caller, user: caller.user, db } }),
