@@ -1,3 +1,4 @@
+import { idempotencyQueries } from '@lifeos/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifeOsClient } from '../../../packages/client/src/index.js';
 import { appRouter } from '../src/routers/_app.js';
@@ -143,6 +144,20 @@ describe('Idempotency-Key on mutations', () => {
     await committed.transaction;
     expect((await conflicting).status).toBe(409);
     expect(await capturesWith('never applied')).toHaveLength(0);
+
+    // PostgreSQL: the wait is bounded (PGlite's one connection serializes the transactions instead).
+    if (server.services.database.driver === 'postgres') {
+      const slowKey = newKey();
+      const slow = await holdClaim(slowKey);
+      const claim = { userId: ownerId, key: slowKey, path: 'captures.create', inputHash: '0'.repeat(64) };
+      const waited = await server.database.db
+        .transaction()
+        .execute((trx) => idempotencyQueries.claimKey(trx, claim, new Date(), 200))
+        .catch((error: unknown) => error);
+      expect(idempotencyQueries.isClaimTimeout(waited)).toBe(true);
+      slow.end('rollback');
+      await slow.transaction;
+    }
   });
 
   it('answers 409 for the same key with another input or another procedure, and applies neither', async () => {

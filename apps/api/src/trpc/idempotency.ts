@@ -18,9 +18,9 @@ import { serializeAnswer } from './transformer.js';
  * Two racing requests with one key: the primary key on (user_id, key) decides. On PostgreSQL the second insert waits
  * on the index until the first transaction ends, then finds its committed row (and answers its stored answer) or,
  * when it rolled back, claims the key and runs. We wait rather than answer 409 "in progress": the retry gets the
- * real answer, which is what an outbox needs to settle its entry, and the wait is bounded by the first request's
- * work and the statement timeout. On PGlite there is one connection, so the second transaction starts after the
- * first one ended, with the same outcome.
+ * real answer, which is what an outbox needs to settle its entry. The wait is bounded (IDEMPOTENCY_CLAIM_WAIT_MS, 10 s,
+ * below the statement timeout): past it the repeat is answered 409 "still running". On PGlite there is one
+ * connection, so the second transaction starts after the first one ended, with the same outcome.
  *
  * An answer is kept up to IDEMPOTENCY_ANSWER_MAX_BYTES of its JSON text. A larger one is not kept and its write is
  * still applied: a repeat is answered 409 "already applied" rather than the answer. Refusing the write instead would
@@ -108,6 +108,12 @@ export async function withIdempotency<R extends MiddlewareResult>(
     });
   } catch (error) {
     if (error instanceof Failed) return error.result as R;
+    if (idempotencyQueries.isClaimTimeout(error)) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: 'A request with this Idempotency-Key is still running; try again in a moment',
+      });
+    }
     throw error;
   }
 }
