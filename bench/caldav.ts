@@ -319,12 +319,13 @@ async function put(server: DavServer, object: DavObject) {
 /** Every object, `CONCURRENCY` requests in flight; milliseconds from the first request to the last answer. */
 async function upload(server: DavServer, objects: DavObject[]): Promise<number> {
   let next = 0;
+  let done = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < objects.length) {
       const object = objects[next++] as DavObject;
       await put(server, object);
-      if (next % 500 === 0) process.stderr.write(`    ${server.label}: ${next} of ${objects.length}\n`);
+      if (++done % 500 === 0) process.stderr.write(`    ${server.label}: ${done} of ${objects.length}\n`);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -374,7 +375,11 @@ async function vdirsyncer(server: DavServer, command: 'discover' | 'sync'): Prom
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message?: string };
     const output = `${failed.stdout ?? ''}${failed.stderr ?? ''}` || (failed.message ?? String(error));
-    throw new Error(`${server.label}: vdirsyncer ${command} failed:\n${output.slice(-3_000)}`);
+    // The reason is in vdirsyncer's error lines, which thousands of "Copying" lines may surround.
+    const reasons = output.split('\n').filter((line) => /^(error|critical|warning):/i.test(line));
+    throw new Error(
+      `${server.label}: vdirsyncer ${command} failed:\n${reasons.slice(0, 20).join('\n') || output.slice(-3_000)}`,
+    );
   }
 }
 
