@@ -399,12 +399,12 @@ export const HOSTILE_CASES: HostileCase[] = [
         : `expected 201 or a 403 precondition, got ${outcome.status}: ${outcome.text.slice(0, 300)}`,
   },
   {
-    name: 'CalDAV XML: an entity expansion bomb, a body nested 50,000 levels, a multiget of 1,001 hrefs, 2 MB of XML',
+    name: 'CalDAV XML: an entity expansion bomb, a body nested 50,000 levels, a multiget of 10,001 hrefs, 2 MB of XML',
     run: async (target) => {
       const home = `/dav/calendars/${target.username}/events/`;
       const bomb = `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${'b'.repeat(i + 1)} "${`&${i === 0 ? 'a' : 'b'.repeat(i)};`.repeat(10)}">`).join('')}]><d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&bbbbbbbbb;</d:displayname></d:prop></d:propfind>`;
       const deep = `<d:propfind xmlns:d="DAV:">${'<d:prop>'.repeat(50_000)}${'</d:prop>'.repeat(50_000)}</d:propfind>`;
-      const hrefs = Array.from({ length: 1_001 }, (_, i) => `<d:href>${home}${i}.ics</d:href>`).join('');
+      const hrefs = Array.from({ length: 10_001 }, (_, i) => `<d:href>${home}${i}.ics</d:href>`).join('');
       const multiget = `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop>${hrefs}</c:calendar-multiget>`;
       for (const [method, body] of [
         ['PROPFIND', bomb],

@@ -270,6 +270,15 @@ describe('CalDAV', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers a multiget of thousands of hrefs, as vdirsyncer sends at its first sync', async () => {
+    const hrefs = Array.from({ length: 3_000 }, (_, i) => `<d:href>${EVENTS}gone-${i}.ics</d:href>`).join('');
+    const response = await dav('REPORT', EVENTS, {
+      body: `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop>${hrefs}</c:calendar-multiget>`,
+    });
+    expect(response.status).toBe(207);
+    expect((await response.text()).match(/HTTP\/1.1 404/g)?.length).toBe(3_000);
+  });
+
   it('keeps tasks as VTODOs: a task made on the phone is a Life OS task, ticking a repeating one makes the next', async () => {
     const todo = (status: string) =>
       [
