@@ -10,6 +10,12 @@ export function DeferredUpdatePrompt() {
   const [loaded, setLoaded] = useState(() => document.readyState === 'complete');
   useEffect(() => {
     if (loaded) return;
+    // The page may have finished loading between the first render and this effect (a slow device, a busy machine):
+    // then no load event comes any more, and the worker would never register.
+    if (document.readyState === 'complete') {
+      setLoaded(true);
+      return;
+    }
     const onLoad = () => setLoaded(true);
     window.addEventListener('load', onLoad, { once: true });
     return () => window.removeEventListener('load', onLoad);
