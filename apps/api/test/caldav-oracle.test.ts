@@ -9,25 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer } from './harness.js';
-import { byUid, lifeOsOccurrences } from './ics-oracle.js';
+import { byUid, lifeOsOccurrences, WINDOWS } from './ics-oracle.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../packages/core/src/calendar/fixtures/', import.meta.url));
-
-/** Each fixture's window (as ics-oracle.test.ts compares them). */
-const WINDOWS: Record<string, [string, string]> = {
-  'apple-ical-mixed-monthly-bysetpos-malformed.ics': ['2002-01-01', '2005-01-01'],
-  'apple-ios-structured-location.ics': ['2026-01-01', '2027-01-01'],
-  'google-birthdays-all-day-overrides.ics': ['2012-01-01', '2016-01-01'],
-  'google-busycal-invalid-rrule.ics': ['2020-01-01', '2022-01-01'],
-  'google-public-calendar-berlin.ics': ['2018-01-01', '2021-01-01'],
-  'malformed-double-semicolon.ics': ['2014-01-01', '2015-01-01'],
-  'nextcloud-yearly-all-day-alarms.ics': ['2025-01-01', '2028-01-01'],
-  'outlook-exchange-many-windows-timezones.ics': ['2020-01-01', '2022-01-01'],
-  'outlook-exchange-windows-tzid.ics': ['2024-01-01', '2025-06-01'],
-  'rdate-exdate-daily-count.ics': ['2024-01-01', '2025-01-01'],
-  'thunderbird-moved-occurrences.ics': ['2019-01-01', '2020-01-01'],
-  'zimbra-recurrence-overrides.ics': ['2012-01-01', '2025-01-01'],
-};
 
 /**
  * A file as a client uploads it: one VCALENDAR per UID with that UID's VEVENTs, the file's VTIMEZONEs and its

@@ -19,36 +19,12 @@ import {
   type OracleAnswer,
   type OracleQuestion,
   type Reference,
+  WINDOWS,
 } from './ics-oracle.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../packages/core/src/calendar/fixtures/', import.meta.url));
 /** Hand-written files for what the real-world fixtures do not show (see ics-cases/README.md). */
 const CASES = fileURLToPath(new URL('./ics-cases/', import.meta.url));
-
-/** Each fixture's window: the years its events happen in (a series without end is compared over three years). */
-const WINDOWS: Record<string, [string, string]> = {
-  'apple-ical-mixed-monthly-bysetpos-malformed.ics': ['2002-01-01', '2005-01-01'],
-  'apple-ios-structured-location.ics': ['2026-01-01', '2027-01-01'],
-  'google-birthdays-all-day-overrides.ics': ['2012-01-01', '2016-01-01'],
-  'google-busycal-invalid-rrule.ics': ['2020-01-01', '2022-01-01'],
-  'google-public-calendar-berlin.ics': ['2018-01-01', '2021-01-01'],
-  'malformed-double-semicolon.ics': ['2014-01-01', '2015-01-01'],
-  'nextcloud-yearly-all-day-alarms.ics': ['2025-01-01', '2028-01-01'],
-  'outlook-exchange-many-windows-timezones.ics': ['2020-01-01', '2022-01-01'],
-  'outlook-exchange-windows-tzid.ics': ['2024-01-01', '2025-06-01'],
-  'rdate-exdate-daily-count.ics': ['2024-01-01', '2025-01-01'],
-  'thunderbird-moved-occurrences.ics': ['2019-01-01', '2020-01-01'],
-  'zimbra-recurrence-overrides.ics': ['2012-01-01', '2025-01-01'],
-  'custom-vtimezone.ics': ['2024-01-01', '2025-06-01'],
-  'thisandfuture.ics': ['2024-01-01', '2024-06-01'],
-  'rdate.ics': ['2024-01-01', '2027-01-01'],
-  'exdate-single.ics': ['2024-01-01', '2024-02-01'],
-  'x-wr-timezone.ics': ['2024-01-01', '2024-06-01'],
-  'apple-macos-default-audio-alarms.ics': ['2014-01-01', '2016-01-01'],
-  'davx5-alarm-on-recurrence-override.ics': ['2024-01-01', '2026-01-01'],
-  'google-calendar-four-alarms-email.ics': ['2020-01-01', '2031-01-01'],
-  'thunderbird-absolute-alarm-repeat.ics': ['2024-01-01', '2026-01-01'],
-};
 
 /**
  * Where the references part ways (or one cannot read the event), the one Life OS follows, and why. A UID not listed
