@@ -2,7 +2,6 @@ import { createDatabase, migrateToLatest } from '@lifeos/db';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { type AppConfig, EnvError, loadConfig } from './env.js';
 import { buildServer } from './http/server.js';
-import { scheduleJobs } from './jobs/index.js';
 
 function configOrExit(): AppConfig {
   try {
@@ -47,7 +46,7 @@ async function main() {
   }
 
   await server.app.listen({ port: config.port, host: config.host });
-  scheduleJobs(server.services, server.app.log);
+  server.startJobs();
   const where = database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   server.app.log.info(`Life OS is running on http://${config.host}:${config.port} (${where})`);
 }

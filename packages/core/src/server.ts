@@ -34,6 +34,8 @@ export * from './errors.js';
 export * from './fitness/fitness.errors.js';
 export type { FitnessDeps } from './fitness/fitness.service.js';
 export * as fitnessService from './fitness/fitness.service.js';
+export type { ClaimedJob, EnqueueJob, FailOutcome, JobsDeps, ScheduleText } from './jobs/jobs.service.js';
+export * as jobsService from './jobs/jobs.service.js';
 export * from './journal/journal.errors.js';
 export * as journalService from './journal/journal.service.js';
 export * from './projects/projects.errors.js';

@@ -10,9 +10,10 @@ import { adminQuery, withDatabase } from './testing.js';
 const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens'];
 /**
  * Bookkeeping: the data version and CalDAV's record of changes (written by triggers of their own, dav_sync migration),
- * and the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration).
+ * the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration) and the background
+ * jobs (the runner's queue, jobs migration).
  */
-const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes', 'idempotency_keys'];
+const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes', 'idempotency_keys', 'jobs'];
 
 function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () => Promise<void> }>) {
   describe(`user data versions (${name})`, () => {

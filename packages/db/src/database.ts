@@ -91,6 +91,7 @@ export interface DB {
   captures: CapturesTable;
   userDataVersions: UserDataVersionsTable;
   idempotencyKeys: IdempotencyKeysTable;
+  jobs: JobsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -118,6 +119,34 @@ export interface DavChangesTable {
   name: string | null;
   revision: ColumnType<number, never, never>;
   deleted: ColumnType<boolean, never, never>;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+/** A job's payload as read back: any JSON value (never SQL null). */
+export type JobPayload = object | string | number | boolean;
+
+/** A background job (jobs migration): claimed with a lease, retried with backoff, dead after `maxAttempts`. */
+export interface JobsTable {
+  id: GeneratedAlways<number>;
+  /** The handler's name (`calendar.refresh`). */
+  kind: string;
+  /** The handler's input, JSON (at most 16 KiB as text). */
+  payload: JobPayload;
+  /** The user the job is for; null for the system's own jobs. */
+  userId: string | null;
+  /** Unique per kind: enqueueing the same key again makes no second job. */
+  idempotencyKey: string | null;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  runAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Claims so far, the running one included. */
+  attempts: Generated<number>;
+  maxAttempts: Generated<number>;
+  /** The worker holding the lease. */
+  lockedBy: string | null;
+  lockedUntil: NullableTimestamp;
+  lastError: string | null;
+  createdAt: CreatedAt;
+  finishedAt: NullableTimestamp;
 }
 
 /** A mutation applied under an Idempotency-Key (idempotency_keys migration): what a repeat of it is answered. */

@@ -12,6 +12,7 @@ export * as dashboardQueries from './queries/dashboard.js';
 export * as dataQueries from './queries/data.js';
 export * as fitnessQueries from './queries/fitness.js';
 export * as idempotencyQueries from './queries/idempotency.js';
+export * as jobsQueries from './queries/jobs.js';
 export * as journalQueries from './queries/journal.js';
 export * as projectsQueries from './queries/projects.js';
 export * as searchQueries from './queries/search.js';

@@ -11,6 +11,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { registerDav } from '../dav/dav-routes.js';
 import type { AppConfig } from '../env.js';
+import { createJobRunner } from '../jobs/index.js';
+import type { JobRunner } from '../jobs/runner.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { type AppServices, createServices } from '../services.js';
 import { createContextFactory } from '../trpc/context.js';
@@ -36,7 +38,12 @@ export interface LifeOsServer {
   app: FastifyInstance;
   /** The composition root the routes were built with; the jobs take the same. */
   services: AppServices;
-  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  /** Starts the background job runner on the same services (main.ts, once listening); tests leave it off. */
+  startJobs(): JobRunner;
+  /**
+   * Stops accepting and stops claiming jobs, lets in-flight requests and running jobs finish (jobs still running
+   * after the grace time are handed back to the queue), then closes the database.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -192,14 +199,22 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });
   await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });
 
+  let jobs: JobRunner | undefined;
+  const startJobs = () => {
+    if (!jobs) {
+      jobs = createJobRunner(services, app.log);
+      jobs.start();
+    }
+    return jobs;
+  };
   let closed: Promise<void> | undefined;
   const shutdown = () => {
     closed ??= (async () => {
       state.shuttingDown = true;
-      await app.close();
+      await Promise.all([app.close(), jobs?.stop()]);
       await database.close();
     })();
     return closed;
   };
-  return { app, services, shutdown };
+  return { app, services, startJobs, shutdown };
 }

@@ -1,16 +1,12 @@
 import { subscriptionsService } from '@lifeos/core/server';
 import type { FastifyBaseLogger } from 'fastify';
 import { type AppServices, subscriptionDeps } from '../services.js';
-
-const EVERY_MS = 5 * 60 * 1000;
-/** A first run shortly after start, so subscriptions that fell due while the server was down catch up. */
-const FIRST_RUN_MS = 30 * 1000;
+import type { JobKind, RecurringJob } from './runner.js';
 
 /**
  * One run of the calendar refresh: claims due subscriptions one at a time and refreshes them. Safe on any number
  * of replicas at once: the claim (`for update skip locked` plus `locked_until`, see claimDueSubscription) gives
- * each due subscription to exactly one of them — a job queue in PostgreSQL without a new dependency. On PGlite
- * it simply runs in this process.
+ * each due subscription to exactly one refresher, and the job runner gives each 5-minute slot to one replica.
  */
 export async function runCalendarRefresh(
   services: AppServices,
@@ -34,24 +30,23 @@ export async function runCalendarRefresh(
   return done;
 }
 
-/** Runs the refresh every 5 minutes in this process (never two runs at once here); returns a stop function. */
-export function scheduleCalendarRefresh(services: AppServices, log: FastifyBaseLogger): () => void {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    runCalendarRefresh(services, log)
-      .catch((err: unknown) => log.warn({ err }, 'calendar refresh failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(run, FIRST_RUN_MS);
-  const timer = setInterval(run, EVERY_MS);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
-}
+/**
+ * The refresh as a job of the runner, every 5 minutes (as before the runner: a subscription falls due hourly, and
+ * a failing one is retried sooner). One replica runs each slot; the claim inside still gives each subscription to
+ * one refresher, so a manual refresh and the job never fetch the same feed at once. The first slot after a start
+ * waits 30 s, so subscriptions that fell due while the server was down catch up without slowing the start.
+ */
+export const calendarRefreshJob = (services: AppServices): JobKind => ({
+  kind: 'calendar.refresh',
+  timeoutMs: 15 * 60_000,
+  run: async (_payload, { log }) => {
+    await runCalendarRefresh(services, log);
+  },
+});
+
+export const calendarRefreshSchedule: RecurringJob = {
+  kind: 'calendar.refresh',
+  every: 'every 5 min',
+  firstRunDelayMs: 30_000,
+  maxAttempts: 1,
+};

@@ -1,7 +1,8 @@
+import { jobsService } from '@lifeos/core/server';
 import { authQueries, idempotencyQueries } from '@lifeos/db';
-import type { FastifyBaseLogger } from 'fastify';
 import type { AppServices } from '../services.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../trpc/idempotency.js';
+import type { JobKind, RecurringJob } from './runner.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -21,15 +22,22 @@ export async function pruneIdempotencyKeys({ db, clock }: Pick<AppServices, 'db'
 }
 
 /**
- * Runs the clean-up hourly in this process. Every replica may run it: the deletes are idempotent and cheap
- * (each filters on an indexed timestamp), so no job queue is needed for it.
+ * The hourly clean-up as a job of the runner: expired auth rows, day-old Idempotency-Keys and finished jobs past
+ * their keeping time. One replica runs each hourly slot (any could: the deletes are idempotent and filter on
+ * indexed timestamps). Each part runs even when another failed; the job fails if any did, and is retried.
  */
-export function scheduleCleanup(services: AppServices, log: FastifyBaseLogger): () => void {
-  const run = () => {
-    cleanUpAuthTables(services).catch((err: unknown) => log.warn({ err }, 'auth clean-up failed'));
-    pruneIdempotencyKeys(services).catch((err: unknown) => log.warn({ err }, 'idempotency key clean-up failed'));
-  };
-  const timer = setInterval(run, HOUR_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const cleanupJob = (services: AppServices): JobKind => ({
+  kind: 'cleanup',
+  run: async (_payload, { log }) => {
+    const parts = await Promise.allSettled([
+      cleanUpAuthTables(services),
+      pruneIdempotencyKeys(services),
+      jobsService.pruneFinishedJobs(services),
+    ]);
+    const failed = parts.filter((p): p is PromiseRejectedResult => p.status === 'rejected');
+    for (const { reason } of failed) log.warn({ err: reason }, 'a clean-up step failed');
+    if (failed.length > 0) throw new Error(`${failed.length} clean-up step(s) failed`);
+  },
+});
+
+export const cleanupSchedule: RecurringJob = { kind: 'cleanup', every: 'hourly', maxAttempts: 3 };

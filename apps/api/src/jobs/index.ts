@@ -1,20 +1,27 @@
 /**
- * The background jobs of one server process, all built from the composition root. Each job says at its top why it
- * is safe on several replicas. Returns a stop function (used on shutdown and by tests).
+ * The background jobs of one server process: one durable runner (runner.ts) with every job kind, built from the
+ * composition root. Each kind says at its definition why it is safe on several replicas. A new kind: a handler
+ * (`JobKind`) in its own file here, added to `kinds` below (and to `recurring` when it runs on a schedule); other
+ * code enqueues it through core's `jobsService.enqueueJob`.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppServices } from '../services.js';
-import { scheduleCalendarRefresh } from './calendar-refresh.js';
-import { scheduleCleanup } from './cleanup.js';
-import { scheduleMaintenance } from './maintenance.js';
+import { calendarRefreshJob, calendarRefreshSchedule } from './calendar-refresh.js';
+import { cleanupJob, cleanupSchedule } from './cleanup.js';
+import { maintenanceJob, maintenanceSchedule } from './maintenance.js';
+import { type JobKind, JobRunner, type RecurringJob, type RunnerOptions } from './runner.js';
 
-export function scheduleJobs(services: AppServices, log: FastifyBaseLogger): () => void {
-  const stops = [
-    scheduleCleanup(services, log),
-    scheduleCalendarRefresh(services, log),
-    scheduleMaintenance(services, log),
-  ];
-  return () => {
-    for (const stop of stops) stop();
-  };
+/** The runner with every kind and schedule, not started. */
+export function createJobRunner(
+  services: AppServices,
+  log: FastifyBaseLogger,
+  options: Partial<Pick<RunnerOptions, 'concurrency' | 'pollMs' | 'leaseMs' | 'workerId'>> = {},
+): JobRunner {
+  const kinds: JobKind[] = [calendarRefreshJob(services), cleanupJob(services)];
+  const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule];
+  if (services.database.driver === 'pglite') {
+    kinds.push(maintenanceJob(services));
+    recurring.push(maintenanceSchedule);
+  }
+  return new JobRunner({ db: services.db, clock: services.clock, log, kinds, recurring, ...options });
 }

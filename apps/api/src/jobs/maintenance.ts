@@ -1,10 +1,6 @@
 import { type Database, sql } from '@lifeos/db';
-import type { FastifyBaseLogger } from 'fastify';
 import type { AppServices } from '../services.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** The start-up check waits until start-up traffic (the first page loads) has passed. */
-const FIRST_RUN_DELAY_MS = 60 * 1000;
+import type { JobKind, RecurringJob } from './runner.js';
 
 /**
  * Reclaims dead rows and refreshes the planner's statistics. Embedded PGlite runs PostgreSQL in single-user mode,
@@ -25,29 +21,24 @@ export async function hasUnanalyzedTables(database: Database): Promise<boolean> 
 }
 
 /**
- * On PGlite: `maintainEmbeddedDatabase` daily, and a minute after start when some table was never analyzed (a new
- * data directory, or one from before this job existed). On PostgreSQL, autovacuum does this and nothing is
- * scheduled. PGlite runs queries one at a time on this thread, so a run holds other requests while it lasts: ~2–4 s
- * on ten years of data, most of it ANALYZE (bench/README.md); the daily run is the price of fresh statistics.
+ * On PGlite, `maintainEmbeddedDatabase` as a daily job of the runner; on PostgreSQL autovacuum does this and the
+ * kind is not registered. The day's slot runs at the first start of a day or at midnight UTC, never before a minute
+ * after start (start-up traffic, the first page loads, goes first), so a new data directory, or one from before this
+ * job existed, is analyzed within a minute too. PGlite runs queries one at a time on this thread, so a run holds
+ * other requests while it lasts: ~2–4 s on ten years of data, most of it ANALYZE (bench/README.md); the daily run is
+ * the price of fresh statistics. PGlite is one process's, so no replica question arises.
  */
-export function scheduleMaintenance({ database }: Pick<AppServices, 'database'>, log: FastifyBaseLogger): () => void {
-  if (database.driver !== 'pglite') return () => {};
-  const run = async () => {
+export const maintenanceJob = ({ database }: Pick<AppServices, 'database'>): JobKind => ({
+  kind: 'database.maintenance',
+  run: async (_payload, { log }) => {
     const started = performance.now();
     await maintainEmbeddedDatabase(database);
     log.info({ ms: Math.round(performance.now() - started) }, 'database maintenance done');
-  };
-  const failed = (err: unknown) => log.warn({ err }, 'database maintenance failed');
-  const first = setTimeout(() => {
-    hasUnanalyzedTables(database)
-      .then((needed) => (needed ? run() : undefined))
-      .catch(failed);
-  }, FIRST_RUN_DELAY_MS);
-  const daily = setInterval(() => run().catch(failed), DAY_MS);
-  first.unref();
-  daily.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(daily);
-  };
-}
+  },
+});
+
+export const maintenanceSchedule: RecurringJob = {
+  kind: 'database.maintenance',
+  every: 'daily',
+  firstRunDelayMs: 60_000,
+};
