@@ -93,7 +93,19 @@ describe.skipIf(!TEST_DATABASE_URL)('two worker processes on one PostgreSQL, one
       Array.from({ length: JOBS }, (_, i) => ({ kind: 'test.deliver', key: `delivery-${i}`, payload: { i } })),
     );
 
-    while (deliveries.length < JOBS / 2) {
+    // Halfway, and at a moment the worker holds jobs (it always does while there is work, bar the instant between
+    // finishing its jobs and its next claim).
+    const holdsJobs = async () =>
+      (
+        await database.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('state', '=', 'running')
+          .where('lockedBy', '=', 'worker-a')
+          .limit(1)
+          .execute()
+      ).length > 0;
+    while (deliveries.length < JOBS / 2 || !(await holdsJobs())) {
       if (Date.now() - started > 15_000) throw new Error(`only ${deliveries.length} deliveries after 15 s`);
       await sleep(5);
     }
@@ -129,6 +141,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two worker processes on one PostgreSQL, one
       [],
     );
     const retried = rows.filter((r) => r.attempts === 2).length;
+    expect(held.length).toBeGreaterThan(0);
     expect(retried).toBe(held.length);
     // Both workers worked before the kill; the survivor finished the rest.
     expect(new Set(deliveries.slice(0, killedAt).map((d) => d.worker))).toEqual(new Set(['worker-a', 'worker-b']));

@@ -110,11 +110,12 @@ it('renews the lease of a long job, so no other worker takes it over', async () 
     kind: 'test.slow',
     run: async () => {
       runs++;
-      await sleep(900);
+      // Two and a half leases: without renewal the other worker would take it over after the first.
+      await sleep(2_500);
     },
   };
-  const a = runner([slow], { leaseMs: 300 });
-  const b = runner([slow], { leaseMs: 300 });
+  const a = runner([slow], { leaseMs: 1_000 });
+  const b = runner([slow], { leaseMs: 1_000 });
   const id = await enqueue({ kind: 'test.slow' });
   a.start();
   await until(() => a.active === 1);

@@ -89,7 +89,8 @@ export class JobRunner {
   private wake: (() => void) | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private lastReclaim = 0;
-  /** The last claim filled every free slot: a finished job wakes the loop at once. */
+  private readonly finished: { id: number; resolve: (held: boolean) => void; reject: (err: unknown) => void }[] = [];
+  /** The last claim found work: a finished job wakes the loop at once. */
   private hungry = false;
 
   constructor(private readonly options: RunnerOptions) {
@@ -172,13 +173,15 @@ export class JobRunner {
 
   private async poll(): Promise<void> {
     while (!this.stopping) {
-      this.hungry = false;
+      // `hungry` stays as the last claim left it while this one runs: a job finishing meanwhile must still wake us.
       try {
         await this.housekeeping(false);
         const free = this.concurrency - this.running.size;
-        // Work found to the brim: there is likely more, so claim again as soon as a job finishes.
-        if (free > 0) this.hungry = (await this.claim()).length === free;
+        // Work found: there is likely more (a claim may come back short only because another worker took the rows
+        // it wanted), so claim again at once while slots are free, and as soon as a job finishes.
+        if (free > 0) this.hungry = (await this.claim()).length > 0;
       } catch (err) {
+        this.hungry = false;
         this.options.log.warn({ err }, 'job claim failed');
       }
       if (this.stopping) break;
@@ -262,7 +265,8 @@ export class JobRunner {
       .finally(() => {
         clearTimeout(timeout);
         this.running.delete(job.id);
-        if (this.hungry) this.wake?.();
+        // After the other jobs finishing in this turn have freed their slots too: one claim for all of them.
+        if (this.hungry) setImmediate(() => this.wake?.());
       });
     this.running.set(job.id, entry);
   }
@@ -272,7 +276,7 @@ export class JobRunner {
     const { job } = entry;
     const log = this.options.log;
     if (err === null) {
-      if (!(await jobsService.completeJob(this.deps, this.workerId, job.id))) {
+      if (!(await this.completeSoon(job.id))) {
         log.warn({ jobId: job.id, kind: job.kind }, 'a job finished after its lease was lost');
       }
       return;
@@ -285,6 +289,33 @@ export class JobRunner {
     const fields = { jobId: job.id, kind: job.kind, attempt: job.attempts, err };
     if (outcome.state === 'dead') log.error(fields, 'a job failed its last attempt');
     else if (outcome.state === 'queued') log.warn({ ...fields, retryAt: outcome.retryAt }, 'a job failed; retrying');
+  }
+
+  /**
+   * Marks a job done together with the others that finish in the same turn of the event loop: one statement (and one
+   * commit) for a batch of short jobs instead of one each.
+   */
+  private completeSoon(id: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.finished.push({ id, resolve, reject });
+      if (this.finished.length === 1) setImmediate(() => void this.flushFinished());
+    });
+  }
+
+  private async flushFinished(): Promise<void> {
+    const batch = this.finished.splice(0);
+    try {
+      const held = new Set(
+        await jobsService.completeJobs(
+          this.deps,
+          this.workerId,
+          batch.map((b) => b.id),
+        ),
+      );
+      for (const b of batch) b.resolve(held.has(b.id));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
   }
 
   private async renew(): Promise<void> {

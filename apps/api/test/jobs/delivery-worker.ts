@@ -35,6 +35,8 @@ const runner = new JobRunner({
           signal,
         });
         if (!response.ok) throw new Error(`the receiver answered ${response.status}`);
+        // And a little after it (a channel recording its delivery), so a kill also finds jobs sent but not done.
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
       },
     },
   ],

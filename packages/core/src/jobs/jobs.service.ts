@@ -135,6 +135,11 @@ export function completeJob(deps: JobsDeps, workerId: string, id: number): Promi
   return jobsQueries.completeJob(deps.db, workerId, id, deps.clock.now());
 }
 
+/** Jobs that ran, done in one statement (the runner batches those that finish together); the ids still held. */
+export function completeJobs(deps: JobsDeps, workerId: string, ids: readonly number[]): Promise<number[]> {
+  return jobsQueries.completeJobs(deps.db, workerId, ids, deps.clock.now());
+}
+
 export type FailOutcome = { state: 'queued'; retryAt: Date } | { state: 'dead' } | { state: 'lost' };
 
 /**

@@ -64,8 +64,9 @@ export async function insertJobs(db: Kysely<DB>, jobs: readonly NewJob[]): Promi
  * round-robin (every owner's first, then every owner's second, …), so one user's 10,000 due jobs do not delay
  * another's single one. Rows another worker is claiming are skipped, never waited for. Each claim counts an attempt.
  *
- * The owners are found by a skip scan over `jobs_queued_idx` (one index probe per owner with queued jobs), not by
- * reading every queued row.
+ * The owners are found by a skip scan over `jobs_queued_idx` (one index probe per owner with queued jobs, which
+ * also gives the owner's oldest job), not by reading every queued row; at most `limit` owners take part in one
+ * claim, those whose oldest due job is oldest, so the work per claim stays near `limit`², whatever the backlog.
  */
 export async function claimJobs(
   db: Kysely<DB>,
@@ -75,22 +76,26 @@ export async function claimJobs(
   if (limit <= 0 || kinds.length === 0) return [];
   const kindList = sql`${[...kinds]}::text[]`;
   const result = await sql<ClaimedJob>`
-    with recursive owners (user_id) as (
-      (select user_id from jobs where state = 'queued' and user_id is not null order by user_id limit 1)
+    with recursive owners (user_id, first_run_at) as (
+      (select user_id, run_at from jobs where state = 'queued' and user_id is not null
+       order by user_id, run_at, id limit 1)
       union all
-      select (
-        select j.user_id from jobs j where j.state = 'queued' and j.user_id > o.user_id order by j.user_id limit 1
-      ) from owners o where o.user_id is not null
+      select n.user_id, n.run_at from owners o cross join lateral (
+        select j.user_id, j.run_at from jobs j where j.state = 'queued' and j.user_id > o.user_id
+        order by j.user_id, j.run_at, j.id limit 1
+      ) n
+    ),
+    due_owners as (
+      select user_id from owners where first_run_at <= ${now} order by first_run_at limit ${limit}
     ),
     candidates as (
-      select c.id, c.run_at, c.turn from owners o cross join lateral (
+      select c.id, c.run_at, c.turn from due_owners o cross join lateral (
         select d.id, d.run_at, row_number() over (order by d.run_at, d.id) as turn from (
           select j.id, j.run_at from jobs j
           where j.state = 'queued' and j.user_id = o.user_id and j.run_at <= ${now} and j.kind = any(${kindList})
           order by j.run_at, j.id limit ${limit}
         ) d
       ) c
-      where o.user_id is not null
       union all
       select s.id, s.run_at, row_number() over (order by s.run_at, s.id) as turn from (
         select j.id, j.run_at from jobs j
@@ -142,6 +147,25 @@ export async function completeJob(db: Kysely<DB>, workerId: string, id: number, 
     .where('state', '=', 'running')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Marks jobs the worker holds done, in one statement; returns the ids it still held. */
+export async function completeJobs(
+  db: Kysely<DB>,
+  workerId: string,
+  ids: readonly number[],
+  now: Date,
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('jobs')
+    .set({ state: 'done', finishedAt: now, lockedBy: null, lockedUntil: null })
+    .where('id', 'in', [...ids])
+    .where('lockedBy', '=', workerId)
+    .where('state', '=', 'running')
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /**
