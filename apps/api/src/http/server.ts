@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { registerDav } from '../dav/dav-routes.js';
 import type { AppConfig } from '../env.js';
-import { createJobRunner } from '../jobs/index.js';
+import { createJobRunner, type JobRunnerOptions } from '../jobs/index.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { type AppServices, createServices } from '../services.js';
@@ -38,8 +38,11 @@ export interface LifeOsServer {
   app: FastifyInstance;
   /** The composition root the routes were built with; the jobs take the same. */
   services: AppServices;
-  /** Starts the background job runner on the same services (main.ts, once listening); tests leave it off. */
-  startJobs(): JobRunner;
+  /**
+   * Starts the background job runner on the same services (main.ts, once listening; tests leave it off unless they
+   * test it). `stopGraceMs`: how long shutdown waits for running jobs before handing them back (10 s).
+   */
+  startJobs(options?: JobRunnerOptions & { stopGraceMs?: number }): JobRunner;
   /**
    * Stops accepting and stops claiming jobs, lets in-flight requests and running jobs finish (jobs still running
    * after the grace time are handed back to the queue), then closes the database.
@@ -200,9 +203,12 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   await registerWebApp(app, { webDistDir, production: config.nodeEnv === 'production' });
 
   let jobs: JobRunner | undefined;
-  const startJobs = () => {
+  let jobsGraceMs = 10_000;
+  const startJobs = (jobOptions: JobRunnerOptions & { stopGraceMs?: number } = {}) => {
     if (!jobs) {
-      jobs = createJobRunner(services, app.log);
+      const { stopGraceMs, ...runnerOptions } = jobOptions;
+      jobsGraceMs = stopGraceMs ?? jobsGraceMs;
+      jobs = createJobRunner(services, app.log, runnerOptions);
       jobs.start();
     }
     return jobs;
@@ -211,7 +217,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   const shutdown = () => {
     closed ??= (async () => {
       state.shuttingDown = true;
-      await Promise.all([app.close(), jobs?.stop()]);
+      await Promise.all([app.close(), jobs?.stop(jobsGraceMs)]);
       await database.close();
     })();
     return closed;

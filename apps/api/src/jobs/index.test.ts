@@ -2,10 +2,15 @@
  * The server's own job kinds run on the runner: the calendar refresh, the clean-up and (PGlite) the maintenance are
  * enqueued as their schedules' slots and do their work when the runner runs them.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { jobsService } from '@lifeos/core/server';
+import { createTestDatabase } from '@lifeos/db/testing';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
+import { setupOwner, startTestServer, TestClock, type TestServer, testConfig } from '../../test/harness.js';
+import { buildServer } from '../http/server.js';
 import { createJobRunner } from './index.js';
 import { hasUnanalyzedTables } from './maintenance.js';
 
@@ -57,4 +62,58 @@ it('runs the calendar refresh, the clean-up and, on PGlite, the maintenance as s
     expect(done.some((k) => k.startsWith('database.maintenance'))).toBe(false);
   }
   expect(await jobsService.reclaimExpiredLeases(server.services)).toEqual([]);
+});
+
+it('hands a job still running back to the queue when the server shuts down, and closes after it', async () => {
+  // The job: a calendar refresh whose feed never answers.
+  let fetched: () => void = () => {};
+  const feedAsked = new Promise<void>((resolve) => {
+    fetched = resolve;
+  });
+  const feed = http.createServer(() => fetched());
+  await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+  const database = await createTestDatabase();
+  const clock = new TestClock();
+  const built = await buildServer({
+    config: testConfig({ CALENDAR_ALLOW_PRIVATE_URLS: 'true' }),
+    // The test reads the jobs after the server closed: the server's close leaves this database open.
+    database: { ...database, close: async () => {} },
+    clock,
+    logStream: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+    webDistDir: null,
+  });
+  try {
+    const user = await database.db
+      .insertInto('users')
+      .values({ username: 'feedreader', email: 'feed@example.com', displayName: 'f', passwordHash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database.db
+      .insertInto('calendarSubscriptions')
+      .values({
+        userId: user.id,
+        name: 'Slow',
+        url: `http://127.0.0.1:${(feed.address() as AddressInfo).port}/cal.ics`,
+        nextRefreshAt: new Date(clock.now().getTime() - 1_000),
+      })
+      .execute();
+    const runner = built.startJobs({ pollMs: 50, stopGraceMs: 200 });
+    clock.advance(31_000);
+    await feedAsked;
+    expect(runner.active).toBe(1);
+
+    await built.shutdown();
+    const refresh = await database.db
+      .selectFrom('jobs')
+      .select(['state', 'attempts', 'lockedBy'])
+      .where('kind', '=', 'calendar.refresh')
+      .execute();
+    // Handed back, the attempt not counted: the next start (or another replica) runs it at once. (The refresh does
+    // not listen to the abort; whatever it does after this is no longer recorded as the job's outcome.)
+    expect(refresh).toEqual([{ state: 'queued', attempts: 0, lockedBy: null }]);
+  } finally {
+    feed.closeAllConnections();
+    await new Promise((resolve) => feed.close(resolve));
+    await database.close();
+  }
 });

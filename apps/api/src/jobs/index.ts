@@ -11,11 +11,14 @@ import { cleanupJob, cleanupSchedule } from './cleanup.js';
 import { maintenanceJob, maintenanceSchedule } from './maintenance.js';
 import { type JobKind, JobRunner, type RecurringJob, type RunnerOptions } from './runner.js';
 
+/** What a server may tune of its runner. */
+export type JobRunnerOptions = Partial<Pick<RunnerOptions, 'concurrency' | 'pollMs' | 'leaseMs' | 'workerId'>>;
+
 /** The runner with every kind and schedule, not started. */
 export function createJobRunner(
   services: AppServices,
   log: FastifyBaseLogger,
-  options: Partial<Pick<RunnerOptions, 'concurrency' | 'pollMs' | 'leaseMs' | 'workerId'>> = {},
+  options: JobRunnerOptions = {},
 ): JobRunner {
   const kinds: JobKind[] = [calendarRefreshJob(services), cleanupJob(services)];
   const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule];
