@@ -2,8 +2,10 @@
  * The runner's loop on the real database (PGlite, or PostgreSQL with TEST_DATABASE_URL): concurrency, retries,
  * lease renewal, timeouts, graceful shutdown and recurring slots. Real timers, short leases.
  */
+
+import { Writable } from 'node:stream';
 import { jobsService } from '@lifeos/core/server';
-import { sql } from '@lifeos/db';
+import { createDatabase, sql } from '@lifeos/db';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -218,4 +220,35 @@ it('leaves jobs of kinds it has no handler for to the workers that have one', as
   expect(await r.drain()).toBe(1);
   expect(await stateOf(known)).toBe('done');
   expect(await stateOf(unknown)).toBe('queued');
+});
+
+it('backs off while the database cannot be reached, instead of logging every poll', async () => {
+  const gone = createDatabase({ dataDir: null });
+  await gone.close();
+  const lines: string[] = [];
+  const recording = Fastify({
+    logger: {
+      level: 'warn',
+      stream: new Writable({
+        write(chunk, _encoding, callback) {
+          lines.push(String(chunk));
+          callback();
+        },
+      }),
+    },
+  }).log;
+  const r = new JobRunner({
+    db: gone.db,
+    clock,
+    log: recording,
+    kinds: [{ kind: 'test.a', run: async () => {} }],
+    pollMs: 20,
+  });
+  r.start();
+  await sleep(1_000);
+  await r.stop(0);
+  const failed = lines.filter((line) => line.includes('job claim failed'));
+  // 20, 40, 80, 160, 320, 640 ms: at most 6 in a second, where a fixed 20 ms poll would have logged 50.
+  expect(failed.length).toBeGreaterThan(0);
+  expect(failed.length).toBeLessThanOrEqual(6);
 });

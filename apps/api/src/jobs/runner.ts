@@ -172,6 +172,7 @@ export class JobRunner {
   }
 
   private async poll(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
       // `hungry` stays as the last claim left it while this one runs: a job finishing meanwhile must still wake us.
       try {
@@ -180,14 +181,18 @@ export class JobRunner {
         // Work found: there is likely more (a claim may come back short only because another worker took the rows
         // it wanted), so claim again at once while slots are free, and as soon as a job finishes.
         if (free > 0) this.hungry = (await this.claim()).length > 0;
+        failures = 0;
       } catch (err) {
         this.hungry = false;
-        this.options.log.warn({ err }, 'job claim failed');
+        failures++;
+        this.options.log.warn({ err, failures }, 'job claim failed');
       }
       if (this.stopping) break;
       if (this.hungry && this.running.size < this.concurrency) continue;
+      // While the database is unreachable, wait longer each time (up to 30 s) rather than log every poll.
+      const waitMs = failures === 0 ? this.pollMs : Math.min(30_000, this.pollMs * 2 ** Math.min(failures, 15));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
+        const timer = setTimeout(resolve, waitMs);
         timer.unref();
         this.wake = () => {
           clearTimeout(timer);

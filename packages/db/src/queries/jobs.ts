@@ -67,6 +67,9 @@ export async function insertJobs(db: Kysely<DB>, jobs: readonly NewJob[]): Promi
  * The owners are found by a skip scan over `jobs_queued_idx` (one index probe per owner with queued jobs, which
  * also gives the owner's oldest job), not by reading every queued row; at most `limit` owners take part in one
  * claim, those whose oldest due job is oldest, so the work per claim stays near `limit`², whatever the backlog.
+ * An owner's oldest job counts whatever its kind: replicas are meant to run the same kinds (only PGlite's
+ * maintenance is registered on one driver, and PGlite has one process), so a worker lacking a kind is a rolling
+ * update's brief state, in which it may take fewer jobs than it could.
  */
 export async function claimJobs(
   db: Kysely<DB>,
