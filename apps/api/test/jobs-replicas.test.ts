@@ -106,7 +106,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two worker processes on one PostgreSQL, one
           .execute()
       ).length > 0;
     while (deliveries.length < JOBS / 2 || !(await holdsJobs())) {
-      if (Date.now() - started > 15_000) throw new Error(`only ${deliveries.length} deliveries after 15 s`);
+      if (Date.now() - started > 30_000) throw new Error(`only ${deliveries.length} deliveries after 30 s`);
       await sleep(5);
     }
     a.child.kill('SIGKILL');
@@ -122,7 +122,8 @@ describe.skipIf(!TEST_DATABASE_URL)('two worker processes on one PostgreSQL, one
     const heldKeys = new Set(held.map((j) => j.idempotencyKey));
 
     while ((await database.db.selectFrom('jobs').select('id').where('state', '!=', 'done').limit(1).execute()).length) {
-      if (Date.now() - started > 20_000) throw new Error('not every job was done within 20 s');
+      // 5–8 s on a quiet machine (2 s of it the killed worker's lease); the bound is for a loaded one.
+      if (Date.now() - started > 45_000) throw new Error('not every job was done within 45 s');
       await sleep(50);
     }
 
