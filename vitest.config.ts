@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/core/vitest.config.ts',
       'packages/db/vitest.config.ts',
       'apps/api/vitest.config.ts',
+      'apps/api/vitest.isolated.config.ts',
       'apps/web/vitest.config.ts',
       'apps/web/vitest.e2e.config.ts',
     ],

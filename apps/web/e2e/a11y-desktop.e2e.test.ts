@@ -1,0 +1,3 @@
+import { checkEveryPage } from './a11y-pages.js';
+
+checkEveryPage('desktop');
