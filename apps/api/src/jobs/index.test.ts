@@ -100,7 +100,13 @@ it('hands a job still running back to the queue when the server shuts down, and 
     const runner = built.startJobs({ pollMs: 50, stopGraceMs: 200 });
     clock.advance(31_000);
     await feedAsked;
-    expect(runner.active).toBe(1);
+    const running = await database.db
+      .selectFrom('jobs')
+      .select('state')
+      .where('kind', '=', 'calendar.refresh')
+      .executeTakeFirst();
+    expect(running?.state).toBe('running');
+    expect(runner.active).toBeGreaterThanOrEqual(1);
 
     await built.shutdown();
     const refresh = await database.db
