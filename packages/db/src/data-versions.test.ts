@@ -132,12 +132,15 @@ function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () =>
   });
 }
 
-suite('pglite', async () => {
-  const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite: new PGlite() }) });
-  return { db, close: () => db.destroy() };
-});
-
 const serverUrl = process.env.TEST_DATABASE_URL;
+
+// PGlite in the PGlite run; the PostgreSQL run (TEST_DATABASE_URL) checks PostgreSQL only.
+if (!serverUrl) {
+  suite('pglite', async () => {
+    const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite: new PGlite() }) });
+    return { db, close: () => db.destroy() };
+  });
+}
 if (serverUrl) {
   suite('postgres', async () => {
     const name = `lifeos_versions_${randomBytes(4).toString('hex')}`;

@@ -151,12 +151,15 @@ function suite(name: string, open: () => Promise<{ db: Kysely<DB>; close: () => 
 
 const plugins = [new CamelCasePlugin()];
 
-suite('pglite', async () => {
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: new PGlite() }), plugins });
-  return { db, close: () => db.destroy() };
-});
-
 const serverUrl = process.env.TEST_DATABASE_URL;
+
+// PGlite in the PGlite run; the PostgreSQL run (TEST_DATABASE_URL) checks PostgreSQL only.
+if (!serverUrl) {
+  suite('pglite', async () => {
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: new PGlite() }), plugins });
+    return { db, close: () => db.destroy() };
+  });
+}
 if (serverUrl) {
   suite('postgres', async () => {
     const name = `lifeos_dav_${randomBytes(4).toString('hex')}`;
