@@ -94,6 +94,8 @@ describe('API keys section', () => {
           name,
           prefix: SECRET.slice(0, 13),
           scope,
+          modules: {},
+          journalText: true,
           createdAt: new Date(),
           lastUsedAt: null,
           expiresAt: expiresAt ?? null,
