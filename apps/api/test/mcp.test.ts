@@ -7,8 +7,11 @@
 import type { TApiKeyModules } from '@lifeos/core/schemas';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../src/routers/_app.js';
 import { type BrowserClient, expectCode, keyClient, setupOwner, startTestServer, type TestServer } from './harness.js';
 import { answer, call, errorText, mcpClient, resourceJson } from './mcp-harness.js';
+import { call as trpcCall } from './raw-trpc.js';
+import { accepts, type Parser, validSample } from './walk-inputs.js';
 
 const ALL_TOOLS = [
   'add_capture',
@@ -308,6 +311,31 @@ describe('a key without journal text', () => {
     await expectCode(api.data.export.query(), 'FORBIDDEN');
     const archive = await fetch(`${server.url}/api/data/export`, { headers: { authorization: `Bearer ${noText}` } });
     expect(archive.status).toBe(403);
+    // Every query of the API, not only those known to show journal text: a valid input (zod's own sample, steered to
+    // today and to the secret word where the schema takes a date or a search), and the answer must not hold it.
+    const queries = Object.entries(
+      appRouter._def.procedures as unknown as Record<string, { _def: { type: string; inputs: unknown[] } }>,
+    ).filter(([, procedure]) => procedure._def.type === 'query');
+    expect(queries.length).toBeGreaterThan(20);
+    for (const [path, procedure] of queries) {
+      const parsers = procedure._def.inputs as Parser[];
+      let input: unknown;
+      if (parsers.length > 0) {
+        input = (await validSample(parsers))?.value;
+        if (input && typeof input === 'object') {
+          for (const steer of [{ q: SECRET }, { date: today }, { type: 'morning_pages', date: today }]) {
+            const steered = { ...(input as object), ...steer };
+            if ((await accepts(parsers, steered)) === null) input = steered;
+          }
+        }
+      }
+      const result = await trpcCall(server.url, path, {
+        type: 'query',
+        input,
+        headers: { authorization: `Bearer ${noText}` },
+      });
+      expect(JSON.stringify(result.body), path).not.toContain(SECRET);
+    }
     // A key with journal text (every key made before this scope existed) still reads it.
     const withText = keyClient(server, await key('read'));
     expect(JSON.stringify(await withText.journal.get.query({ type: 'morning_pages', date: today }))).toContain(SECRET);
