@@ -214,6 +214,13 @@ describe('MCP over Streamable HTTP', () => {
     );
     await expect(client.readResource({ uri: 'lifeos://journal/recent' })).rejects.toThrow(/no access to journal/);
     await answer(client, 'add_task', { title: 'Allowed' });
+    // Search shows nothing of a module the key may not read (the morning pages say "Instead.").
+    const hits = await answer<{ results: { kind: string }[] }>(client, 'search', { q: 'Instead' });
+    expect(hits.results.map((r) => r.kind)).not.toContain('journal');
+    const full = await mcpClient(server, await key('read'));
+    const fullHits = await answer<{ results: { kind: string }[] }>(full, 'search', { q: 'Instead' });
+    expect(fullHits.results.map((r) => r.kind)).toContain('journal');
+    await full.close();
     await client.close();
     // The same permissions hold on the tRPC API.
     const api = keyClient(server, limited);

@@ -64,9 +64,9 @@ async function authenticateCaller(ctx: Context, type: string, path: string) {
   return caller;
 }
 
-/** The answer as the caller's key may see it (journal text left out for a key without it). */
+/** The answer as the caller's key may see it (journal text and search hits of modules it may not read left out). */
 function redacted<T extends { ok: boolean; data?: unknown }>(caller: Caller, path: string, result: T): T {
-  if (!result.ok || caller.grant.journalText) return result;
+  if (!result.ok) return result;
   return { ...result, data: apiKeyPolicy.redactFor(caller.grant, path, result.data) };
 }
 

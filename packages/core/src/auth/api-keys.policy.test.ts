@@ -111,6 +111,13 @@ describe('redactFor', () => {
     expect(redactFor(key, 'journal.get', null)).toBeNull();
     expect(redactFor(grant(), 'journal.list', page)).toBe(page);
     expect(redactFor(key, 'tasks.list', page)).toBe(page);
+    // A key kept from a module sees none of its hits, and a key kept from the journal none of its text.
+    const tasksOnly = grant({ scope: 'read', modules: { journal: 'none', calendar: 'none' } });
+    expect(redactFor(tasksOnly, 'search.all', [hit('journal'), hit('task'), hit('event'), hit('capture')])).toEqual([
+      hit('task'),
+      hit('capture'),
+    ]);
+    expect(redactFor(tasksOnly, 'journal.list', page)).toEqual({ items: [{ excerpt: '', mood: 3 }], nextCursor: null });
     expect(REDACTED_OPERATIONS.sort()).toEqual([
       'dashboard.today',
       'journal.get',

@@ -7,7 +7,7 @@
 import type { TDashboardToday } from '../dashboard/dashboard.schemas.js';
 import { ForbiddenError } from '../errors.js';
 import type { TJournalEntry, TJournalListPage } from '../journal/journal.schemas.js';
-import type { TSearchResult } from '../search/search.schemas.js';
+import type { TSearchKind, TSearchResult } from '../search/search.schemas.js';
 import {
   API_KEY_MODULES,
   type TApiKeyModule,
@@ -88,30 +88,48 @@ export function withoutJournalText(entry: TJournalEntry): TJournalEntry {
   }
 }
 
+/** Whether journal text may reach the key: not without the flag, and not to a key kept from the journal. */
+export const readsJournalText = (grant: ApiKeyGrant) => grant.journalText && moduleAccess(grant, 'journal') !== 'none';
+
+/** The module whose access a search hit of each kind needs. */
+const SEARCH_KIND_MODULE: Record<TSearchKind, TApiKeyModule> = {
+  journal: 'journal',
+  task: 'tasks',
+  project: 'projects',
+  capture: 'captures',
+  event: 'calendar',
+};
+
 /**
- * How each operation whose answer may hold journal text answers a key without journal text. Answers keep their
- * shape (typed clients read them as before) with the text emptied; search leaves journal hits out, since a hit
- * tells that a word is in an entry. Answers are copied, never changed: some are kept and shared (DashboardCache).
+ * How each operation whose answer may hold journal text answers a key that may not read it. Answers keep their
+ * shape (typed clients read them as before) with the text emptied. Search also leaves out the hits of every module
+ * the key has no access to, and journal hits without journal text, since a hit tells that a word is in an entry.
+ * Answers are copied, never changed: some are kept and shared (DashboardCache).
  */
-const REDACTORS: Record<string, (output: never) => unknown> = {
-  'journal.get': (entry: TJournalEntry | null) => (entry ? withoutJournalText(entry) : null),
-  'journal.upsert': (entry: TJournalEntry) => withoutJournalText(entry),
-  'journal.list': (page: TJournalListPage) => ({
-    ...page,
-    items: page.items.map((item) => ({ ...item, excerpt: '' })),
-  }),
-  'search.all': (results: TSearchResult[]) => results.filter((result) => result.kind !== 'journal'),
-  'dashboard.today': (today: TDashboardToday) => ({
-    ...today,
-    onThisDay: today.onThisDay.map((entry) => ({ ...entry, excerpt: '' })),
-  }),
+const REDACTORS: Record<string, (output: never, grant: ApiKeyGrant) => unknown> = {
+  'journal.get': (entry: TJournalEntry | null, grant) =>
+    entry && !readsJournalText(grant) ? withoutJournalText(entry) : entry,
+  'journal.upsert': (entry: TJournalEntry, grant) => (readsJournalText(grant) ? entry : withoutJournalText(entry)),
+  'journal.list': (page: TJournalListPage, grant) =>
+    readsJournalText(grant) ? page : { ...page, items: page.items.map((item) => ({ ...item, excerpt: '' })) },
+  'search.all': (results: TSearchResult[], grant) =>
+    results.filter(
+      (result) =>
+        moduleAccess(grant, SEARCH_KIND_MODULE[result.kind]) !== 'none' &&
+        (result.kind !== 'journal' || readsJournalText(grant)),
+    ),
+  'dashboard.today': (today: TDashboardToday, grant) =>
+    readsJournalText(grant)
+      ? today
+      : { ...today, onThisDay: today.onThisDay.map((entry) => ({ ...entry, excerpt: '' })) },
 };
 
 /** The operation's answer as this key may see it. */
 export function redactFor<T>(grant: ApiKeyGrant, operation: string, output: T): T {
-  if (grant.journalText) return output;
-  const redact = REDACTORS[operation] as ((output: T) => T) | undefined;
-  return redact ? redact(output) : output;
+  // Most callers (sessions, keys as they were before permissions) see every answer whole.
+  if (grant.journalText && Object.keys(grant.modules).length === 0) return output;
+  const redact = REDACTORS[operation] as ((output: T, grant: ApiKeyGrant) => T) | undefined;
+  return redact ? redact(output, grant) : output;
 }
 
 /** The operations whose answers are redacted (tests walk them). */
