@@ -67,7 +67,9 @@ async function authenticateCaller(ctx: Context, type: string, path: string) {
 /** The answer as the caller's key may see it (journal text and search hits of modules it may not read left out). */
 function redacted<T extends { ok: boolean; data?: unknown }>(caller: Caller, path: string, result: T): T {
   if (!result.ok) return result;
-  return { ...result, data: apiKeyPolicy.redactFor(caller.grant, path, result.data) };
+  const data = apiKeyPolicy.redactFor(caller.grant, path, result.data);
+  // Unchanged for nearly every call: no copy of the result then.
+  return data === result.data ? result : { ...result, data };
 }
 
 /** Domain errors become their TRPCError; anything else stays an internal error (logged, never shown). */
