@@ -1,7 +1,8 @@
 /**
- * Life OS command line: `pnpm user:create` and `pnpm migrate` (see the README).
+ * Life OS command line: `pnpm user:create`, `pnpm migrate` and `pnpm mcp` (see the README).
  *   user:create [--username U --email E --display-name N --password-stdin]   (prompts for whatever is missing)
  *   migrate [latest|down|list]
+ *   mcp [--key KEY]   MCP over stdio as an API key's user (or LIFEOS_API_KEY)
  */
 import { parseArgs } from 'node:util';
 import { input, password as passwordPrompt } from '@inquirer/prompts';
@@ -10,6 +11,7 @@ import { authService, systemClock, UserExistsError } from '@lifeos/core/server';
 import { createDatabase, createMigrator, migrateToLatest } from '@lifeos/db';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { type AppConfig, EnvError, loadConfig } from './env.js';
+import { InvalidMcpKeyError, serveMcpOverStdio } from './mcp/mcp-stdio.js';
 import { type AppServices, createServices } from './services.js';
 
 function fail(message: string): never {
@@ -116,6 +118,21 @@ async function migrateCommand(config: AppConfig, args: string[]) {
   }
 }
 
+async function mcpCommand(config: AppConfig, args: string[]) {
+  const { values } = parseArgs({ args, options: { key: { type: 'string' } }, strict: true });
+  const key = values.key ?? config.mcpApiKey;
+  if (!key) fail('Give the API key as LIFEOS_API_KEY (or --key): Settings → API keys.');
+  const services = openServices(config);
+  try {
+    await serveMcpOverStdio(services, key);
+  } catch (error) {
+    if (error instanceof InvalidMcpKeyError) fail(error.message);
+    throw error;
+  } finally {
+    await services.database.close();
+  }
+}
+
 async function main() {
   const [command, ...args] = process.argv.slice(2);
   let config: AppConfig;
@@ -127,8 +144,10 @@ async function main() {
   }
   if (command === 'user:create') return createUserCommand(config, args);
   if (command === 'migrate') return migrateCommand(config, args);
+  if (command === 'mcp') return mcpCommand(config, args);
   fail(
-    'Usage: lifeos user:create [--username U --email E --display-name N --password-stdin] | migrate [latest|down|list]',
+    'Usage: lifeos user:create [--username U --email E --display-name N --password-stdin] | migrate [latest|down|list]' +
+      ' | mcp [--key KEY]',
   );
 }
 

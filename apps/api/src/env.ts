@@ -74,10 +74,14 @@ const ZEnv = z.object({
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DASHBOARD_CACHE_USERS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** The API key `pnpm mcp` (MCP over stdio) acts with; the server never reads it. */
+  LIFEOS_API_KEY: z.string().max(200).optional(),
 });
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** LIFEOS_API_KEY: the key of the stdio MCP server (`pnpm mcp`), if given in the environment. */
+  mcpApiKey?: string;
   port: number;
   host: string;
   dataDir: string;
@@ -150,6 +154,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const secretKey = env.SECRET_KEY ? new TextEncoder().encode(env.SECRET_KEY) : loadOrCreateSecret(dataDir);
   return {
     nodeEnv: env.NODE_ENV,
+    ...(env.LIFEOS_API_KEY ? { mcpApiKey: env.LIFEOS_API_KEY } : {}),
     port: env.PORT,
     host: env.HOST,
     dataDir,

@@ -1,4 +1,7 @@
 // The server entry: domain services. Imports the database layer and native modules; never bundle it for a browser.
+
+export type { ApiKeyGrant } from './auth/api-keys.policy.js';
+export * as apiKeyPolicy from './auth/api-keys.policy.js';
 export * as apiKeysService from './auth/api-keys.service.js';
 export * from './auth/auth.errors.js';
 export * from './auth/auth.password.js';

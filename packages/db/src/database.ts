@@ -6,6 +6,9 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type ApiKeyScope = 'read' | 'write';
+/** A module's access for one key, overriding its scope (migration 20261207170000_api_key_permissions). */
+export type ApiKeyModuleAccess = 'none' | 'read' | 'write';
+export type ApiKeyModules = Partial<Record<string, ApiKeyModuleAccess>>;
 export type WeekStart = 'monday' | 'sunday';
 export type Units = 'metric' | 'imperial';
 export type Theme = 'system' | 'light' | 'dark';
@@ -41,6 +44,9 @@ export interface ApiKeysTable {
   prefix: string;
   keyHash: string;
   scope: ApiKeyScope;
+  /** jsonb: per-module access overriding `scope`; '{}' for none. */
+  modules: ColumnType<ApiKeyModules, string | undefined, string>;
+  journalText: Generated<boolean>;
   createdAt: CreatedAt;
   lastUsedAt: NullableTimestamp;
   expiresAt: NullableTimestamp;

@@ -19,6 +19,7 @@ import * as m20261207130000 from '../migrations/20261207130000_event_sequence_ke
 import * as m20261207140000 from '../migrations/20261207140000_dav_sync.js';
 import * as m20261207150000 from '../migrations/20261207150000_idempotency_keys.js';
 import * as m20261207160000 from '../migrations/20261207160000_jobs.js';
+import * as m20261207170000 from '../migrations/20261207170000_api_key_permissions.js';
 
 /**
  * Every migration, by name. A static map rather than FileMigrationProvider because a native import() of .ts
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '20261207140000_dav_sync': m20261207140000,
   '20261207150000_idempotency_keys': m20261207150000,
   '20261207160000_jobs': m20261207160000,
+  '20261207170000_api_key_permissions': m20261207170000,
 };

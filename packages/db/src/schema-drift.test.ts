@@ -36,6 +36,8 @@ const spec: SchemaSpec = {
     prefix: { type: 'text', nullable: false },
     keyHash: { type: 'text', nullable: false },
     scope: { type: 'text', nullable: false },
+    modules: { type: 'jsonb', nullable: false },
+    journalText: { type: 'bool', nullable: false },
     createdAt: { type: 'timestamptz', nullable: false },
     lastUsedAt: { type: 'timestamptz', nullable: true },
     expiresAt: { type: 'timestamptz', nullable: true },

@@ -17,6 +17,7 @@ const caller = (id: string): Caller => ({
   user: { id, username: id, email: `${id}@example.com`, displayName: id },
   keyId: id,
   scope: 'read',
+  grant: { scope: 'read', modules: {}, journalText: true },
 });
 
 describe('CallerCache', () => {

@@ -1,4 +1,4 @@
-import { apiKeysService, authService } from '@lifeos/core/server';
+import { apiKeyPolicy, apiKeysService, authService } from '@lifeos/core/server';
 import type { AppServices } from '../services.js';
 import { cookieNames } from './cookies.js';
 import type { Caller, RequestInfo } from './request.js';
@@ -26,7 +26,13 @@ async function apiKeyCaller(services: AppServices, authorization: string): Promi
   if (cached) return cached;
   const key = await apiKeysService.authenticateApiKey(services, presented);
   if (!key) return null;
-  const caller: Caller = { method: 'apiKey', user: key.user, keyId: key.keyId, scope: key.scope };
+  const caller: Caller = {
+    method: 'apiKey',
+    user: key.user,
+    keyId: key.keyId,
+    scope: key.grant.scope,
+    grant: key.grant,
+  };
   services.callerCache.set(cacheKey, caller, now, key.expiresAt?.getTime());
   return caller;
 }
@@ -41,7 +47,13 @@ async function sessionCaller(services: AppServices, accessToken: string): Promis
     accessToken,
   );
   if (!session) return null;
-  const caller: Caller = { method: 'session', user: session.user, sessionId: session.sessionId, scope: 'write' };
+  const caller: Caller = {
+    method: 'session',
+    user: session.user,
+    sessionId: session.sessionId,
+    scope: 'write',
+    grant: apiKeyPolicy.FULL_GRANT,
+  };
   services.callerCache.set(cacheKey, caller, now, session.expiresAt.getTime());
   return caller;
 }

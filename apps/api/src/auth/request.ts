@@ -5,12 +5,16 @@
 // Loads @fastify/cookie's typing of `request.cookies`.
 import type {} from '@fastify/cookie';
 import type { TApiKeyScope, TUser } from '@lifeos/core/schemas';
+import type { ApiKeyGrant } from '@lifeos/core/server';
 import type { FastifyRequest } from 'fastify';
 
-/** Who is calling, once a credential has been checked (auth/caller.ts). */
+/**
+ * Who is calling, once a credential has been checked (auth/caller.ts). `grant` is what core's API-key policy
+ * (api-keys.policy.ts) decides by: a session holds every permission; `scope` is the grant's scope.
+ */
 export type Caller =
-  | { method: 'session'; user: TUser; sessionId: string; scope: 'write' }
-  | { method: 'apiKey'; user: TUser; keyId: string; scope: TApiKeyScope };
+  | { method: 'session'; user: TUser; sessionId: string; scope: 'write'; grant: ApiKeyGrant }
+  | { method: 'apiKey'; user: TUser; keyId: string; scope: TApiKeyScope; grant: ApiKeyGrant };
 
 export interface RequestInfo {
   ip: string | null;

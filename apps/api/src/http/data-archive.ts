@@ -13,7 +13,7 @@ export const DATA_ARCHIVE_ROUTE = '/api/data/archive';
  */
 export function registerDataArchive(app: FastifyInstance, services: AppServices) {
   app.get(DATA_ARCHIVE_ROUTE, async (request, reply) => {
-    const { userId } = await authenticateRequest(request, services, { scope: 'read' });
+    const { userId } = await authenticateRequest(request, services, { scope: 'read', operation: 'data.export' });
     const archive = await dataArchive.openUserArchive(services, userId);
     const body = Readable.from(archive.chunks, { objectMode: false });
     // Ends the export's snapshot transaction however the response ends (finished, failed, or the client left).

@@ -31,7 +31,7 @@ const importCaller = new WeakMap<FastifyRequest, string>();
 export function registerDataRoutes(app: FastifyInstance, services: AppServices) {
   // GET /api/data/export — streamed piece by piece as the rows are read, so memory stays bounded.
   app.get(DATA_EXPORT_ROUTE, async (request, reply) => {
-    const { userId } = await authenticateRequest(request, services, { scope: 'read' });
+    const { userId } = await authenticateRequest(request, services, { scope: 'read', operation: 'data.export' });
     const date = services.clock.now().toISOString().slice(0, 10);
     const chunks = dataExport.exportJsonChunks(services, userId);
     // The first two pieces open the snapshot and read the settings: a failure there still gets a real status,
@@ -162,7 +162,7 @@ function registerImportRoute(app: FastifyInstance, services: AppServices) {
       bodyLimit: services.config.limits.importBodyBytes,
       // Authenticated before the body is read: an anonymous or read-only caller cannot make us parse 256 MiB.
       onRequest: async (request) => {
-        const { userId } = await authenticateRequest(request, services, { scope: 'write' });
+        const { userId } = await authenticateRequest(request, services, { scope: 'write', operation: 'data.import' });
         importCaller.set(request, userId);
       },
     },

@@ -1,3 +1,4 @@
+import { apiKeyPolicy } from '@lifeos/core/server';
 import type { FastifyRequest } from 'fastify';
 import { resolveCaller } from '../auth/caller.js';
 import { isCrossSiteRefused } from '../auth/csrf.js';
@@ -26,14 +27,15 @@ export interface AuthenticatedRequest {
 /**
  * Authenticates a plain Fastify route with exactly the tRPC rules (trpc/init.ts): the access-token cookie or
  * `Authorization: Bearer <api key>`; CSRF for cookie-authenticated requests (writes always, reads whenever cookies
- * are sent); a `read` key cannot write. Throws an HttpError: 403 for a cross-site request (checked first, like the
+ * are sent); the key's permissions (core's API-key policy) by the procedure the route mirrors. Throws an HttpError: 403 for a cross-site request (checked first, like the
  * tRPC middleware order, so a forged request learns nothing about the session), 401 without a valid credential,
  * 403 for a read-only key on a write.
  */
 export async function authenticateRequest(
   request: FastifyRequest,
   services: AppServices,
-  options: { scope: 'read' | 'write' },
+  /** The procedure the route mirrors (`data.export`), for core's API-key policy, and whether it writes. */
+  options: { scope: 'read' | 'write'; operation: string },
 ): Promise<AuthenticatedRequest> {
   const req = requestInfoOf(request);
   if (isCrossSiteRefused(req, services.config.appOrigins, options.scope === 'write')) {
@@ -41,6 +43,7 @@ export async function authenticateRequest(
   }
   const caller = await resolveCaller(services, req);
   if (!caller) throw new HttpError(401, 'Sign in to continue');
-  if (options.scope === 'write' && caller.scope === 'read') throw new HttpError(403, 'This API key is read-only');
+  const refusal = apiKeyPolicy.refusalOf(caller.grant, options.operation, options.scope);
+  if (refusal) throw new HttpError(403, refusal);
   return { userId: caller.user.id, caller };
 }

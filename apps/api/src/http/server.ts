@@ -13,6 +13,7 @@ import { registerDav } from '../dav/dav-routes.js';
 import type { AppConfig } from '../env.js';
 import { createJobRunner, type JobRunnerOptions } from '../jobs/index.js';
 import type { JobRunner } from '../jobs/runner.js';
+import { MCP_PATH, registerMcp } from '../mcp/mcp-routes.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { type AppServices, createServices } from '../services.js';
 import { createContextFactory } from '../trpc/context.js';
@@ -158,8 +159,9 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
   );
   // CalDAV is for calendar apps, never for pages of other sites: no CORS there, and its OPTIONS answers say what
-  // DAV it speaks (clients check) instead of being taken as preflights.
-  const isDavPath = (url: string) => url.startsWith('/dav') || url.startsWith('/.well-known/');
+  // DAV it speaks (clients check) instead of being taken as preflights. MCP is for assistants, not pages: no CORS.
+  const isDavPath = (url: string) =>
+    url.startsWith('/dav') || url.startsWith('/.well-known/') || url.startsWith(MCP_PATH);
   await app.register(
     fastifyCors,
     (): FastifyCorsOptionsDelegate => (request, callback) =>
@@ -197,6 +199,8 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   });
   // CalDAV for phones and desktop calendars: Basic auth with API keys, never cookies (dav/dav-routes.ts).
   registerDav(app, services);
+  // MCP for assistants: Bearer API keys, never cookies (mcp/mcp-routes.ts).
+  registerMcp(app, services);
   registerHealth(app, database, state);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });

@@ -1,8 +1,9 @@
-import { AppError } from '@lifeos/core/server';
+import { AppError, apiKeyPolicy } from '@lifeos/core/server';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { resolveCaller } from '../auth/caller.js';
 import { isCrossSiteRefused } from '../auth/csrf.js';
+import type { Caller } from '../auth/request.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 import { refuseKeyForCredentials, withIdempotency } from './idempotency.js';
@@ -54,13 +55,21 @@ function refuseCrossSite(ctx: Context, type: string) {
   }
 }
 
-async function authenticateCaller(ctx: Context, type: string) {
+/** Who is calling, and whether their key may run this procedure (core's API-key policy, by the procedure's path). */
+async function authenticateCaller(ctx: Context, type: string, path: string) {
   const caller = await resolveCaller(ctx, ctx.req);
   if (!caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
-  if (caller.scope === 'read' && type !== 'query') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This API key is read-only' });
-  }
+  const refusal = apiKeyPolicy.refusalOf(caller.grant, path, type === 'query' ? 'read' : 'write');
+  if (refusal) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
   return caller;
+}
+
+/** The answer as the caller's key may see it (journal text and search hits of modules it may not read left out). */
+function redacted<T extends { ok: boolean; data?: unknown }>(caller: Caller, path: string, result: T): T {
+  if (!result.ok) return result;
+  const data = apiKeyPolicy.redactFor(caller.grant, path, result.data);
+  // Unchanged for nearly every call: no copy of the result then.
+  return data === result.data ? result : { ...result, data };
 }
 
 /** Domain errors become their TRPCError; anything else stays an internal error (logged, never shown). */
@@ -183,26 +192,26 @@ export const publicProcedure = t.procedure.use(async ({ ctx, type, getRawInput, 
 export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, getRawInput, next }) => {
   const caller = await checked(async () => {
     refuseCrossSite(ctx, type);
-    const caller = await authenticateCaller(ctx, type);
+    const caller = await authenticateCaller(ctx, type, path);
     await checkInput(getRawInput);
     return caller;
   });
   if (type !== 'mutation' || ctx.req.idempotencyKey === undefined) {
-    return mapDomainError(await next({ ctx: { caller, user: caller.user } }));
+    return redacted(caller, path, mapDomainError(await next({ ctx: { caller, user: caller.user } })));
   }
   const result = await checked(() =>
     withIdempotency(ctx, caller.user.id, { type, path, getRawInput }, (db) =>
       next({ ctx: { caller, user: caller.user, db } }),
     ),
   );
-  return mapDomainError(result);
+  return redacted(caller, path, mapDomainError(result));
 });
 
 /** Credential management (keys, password, sessions): a browser session only, never an API key. */
-export const sessionProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
+export const sessionProcedure = t.procedure.use(async ({ ctx, type, path, getRawInput, next }) => {
   const caller = await checked(async () => {
     refuseCrossSite(ctx, type);
-    const caller = await authenticateCaller(ctx, type);
+    const caller = await authenticateCaller(ctx, type, path);
     if (caller.method !== 'session') {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Sign in with your password to manage credentials' });
     }

@@ -1,7 +1,8 @@
 import { apiKeysQueries, type DB, type Kysely } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { TApiKey, TApiKeyScope, TCreateApiKeyInput } from './api-keys.schemas.js';
+import { type ApiKeyGrant, modulesOf } from './api-keys.policy.js';
+import type { TApiKey, TCreateApiKeyInput } from './api-keys.schemas.js';
 import type { TUser } from './auth.schemas.js';
 import { randomSecret, sha256 } from './auth.tokens.js';
 
@@ -28,15 +29,20 @@ export async function createApiKey(
     userId,
     name: input.name,
     scope: input.scope,
+    modules: modulesOf(input.modules),
+    journalText: input.journalText ?? true,
     prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
     keyHash: apiKeyHash(key),
     expiresAt: input.expiresAt ?? null,
   });
-  return { key, apiKey };
+  return { key, apiKey: toApiKey(apiKey) };
 }
 
-export function listApiKeys(deps: Deps, userId: string): Promise<TApiKey[]> {
-  return apiKeysQueries.listApiKeys(deps.db, userId);
+type ApiKeyRow = Awaited<ReturnType<typeof apiKeysQueries.listApiKeys>>[number];
+const toApiKey = (row: ApiKeyRow): TApiKey => ({ ...row, modules: modulesOf(row.modules) });
+
+export async function listApiKeys(deps: Deps, userId: string): Promise<TApiKey[]> {
+  return (await apiKeysQueries.listApiKeys(deps.db, userId)).map(toApiKey);
 }
 
 export async function revokeApiKey(deps: Deps, userId: string, keyId: string): Promise<void> {
@@ -53,12 +59,13 @@ export function apiKeyHash(key: string): string {
 export interface VerifiedApiKey {
   user: TUser;
   keyId: string;
-  scope: TApiKeyScope;
+  /** What the key may do (api-keys.policy.ts); `grant.scope` is its scope. */
+  grant: ApiKeyGrant;
   expiresAt: Date | null;
 }
 
 /**
- * Verifies a presented key (the credential of `Authorization: Bearer`): the user behind it, with the key's scope, or
+ * Verifies a presented key (the credential of `Authorization: Bearer`): the user behind it, with the key's grant, or
  * null for an unknown, revoked or expired key. Every transport that takes API keys asks this, and only this.
  */
 export async function authenticateApiKey(deps: Deps, presented: string): Promise<VerifiedApiKey | null> {
@@ -68,7 +75,7 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
   return {
     user: { id: row.id, username: row.username, email: row.email, displayName: row.displayName },
     keyId: row.keyId,
-    scope: row.scope,
+    grant: { scope: row.scope, modules: modulesOf(row.modules), journalText: row.journalText },
     expiresAt: row.expiresAt,
   };
 }

@@ -1,21 +1,43 @@
-import type { Kysely } from 'kysely';
-import type { ApiKeyScope, DB } from '../database.js';
+import { type Kysely, sql } from 'kysely';
+import type { ApiKeyModules, ApiKeyScope, DB } from '../database.js';
+
+const keyColumns = [
+  'id',
+  'name',
+  'prefix',
+  'scope',
+  'modules',
+  'journalText',
+  'createdAt',
+  'lastUsedAt',
+  'expiresAt',
+  'revokedAt',
+] as const;
 
 export async function insertApiKey(
   db: Kysely<DB>,
-  key: { userId: string; name: string; prefix: string; keyHash: string; scope: ApiKeyScope; expiresAt: Date | null },
+  key: {
+    userId: string;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    scope: ApiKeyScope;
+    modules: ApiKeyModules;
+    journalText: boolean;
+    expiresAt: Date | null;
+  },
 ) {
   return db
     .insertInto('apiKeys')
-    .values(key)
-    .returning(['id', 'name', 'prefix', 'scope', 'createdAt', 'lastUsedAt', 'expiresAt', 'revokedAt'])
+    .values({ ...key, modules: sql<string>`cast(${JSON.stringify(key.modules)} as jsonb)` })
+    .returning(keyColumns)
     .executeTakeFirstOrThrow();
 }
 
 export async function listApiKeys(db: Kysely<DB>, userId: string) {
   return db
     .selectFrom('apiKeys')
-    .select(['id', 'name', 'prefix', 'scope', 'createdAt', 'lastUsedAt', 'expiresAt', 'revokedAt'])
+    .select(keyColumns)
     .where('userId', '=', userId)
     .orderBy('createdAt', 'desc')
     .execute();
@@ -42,7 +64,7 @@ export async function apiKeyExists(db: Kysely<DB>, userId: string, keyId: string
   return row !== undefined;
 }
 
-/** The user behind a live API key, and the key's scope. Touches last_used_at at most once a minute. */
+/** The user behind a live API key, and the key's scope and permissions. Touches last_used_at at most once a minute. */
 export async function findUserForApiKey(db: Kysely<DB>, keyHash: string, now: Date) {
   const row = await db
     .selectFrom('apiKeys')
@@ -50,6 +72,8 @@ export async function findUserForApiKey(db: Kysely<DB>, keyHash: string, now: Da
     .select([
       'apiKeys.id as keyId',
       'apiKeys.scope',
+      'apiKeys.modules',
+      'apiKeys.journalText',
       'apiKeys.lastUsedAt',
       'apiKeys.expiresAt',
       'users.id',

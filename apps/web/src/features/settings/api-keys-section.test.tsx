@@ -94,6 +94,8 @@ describe('API keys section', () => {
           name,
           prefix: SECRET.slice(0, 13),
           scope,
+          modules: {},
+          journalText: true,
           createdAt: new Date(),
           lastUsedAt: null,
           expiresAt: expiresAt ?? null,
@@ -120,6 +122,9 @@ describe('API keys section', () => {
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'backup script' } });
     fireEvent.change(screen.getByLabelText('Access'), { target: { value: 'write' } });
     fireEvent.change(screen.getByLabelText('Expires'), { target: { value: '30' } });
+    fireEvent.click(screen.getByLabelText(/Can read journal text/));
+    fireEvent.change(screen.getByLabelText('Journal'), { target: { value: 'none' } });
+    fireEvent.change(screen.getByLabelText('Tasks'), { target: { value: 'read' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create key' }));
 
     const shown = (await screen.findByLabelText('New API key')) as HTMLInputElement;
@@ -129,6 +134,8 @@ describe('API keys section', () => {
     expect(input.scope).toBe('write');
     expect(input.expiresAt).toBeInstanceOf(Date);
     expect(input.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
+    // Modules left "as above" are left out; the journal-text box unticked is a key without journal text.
+    expect(input).toMatchObject({ modules: { journal: 'none', tasks: 'read' }, journalText: false });
 
     fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(SECRET));

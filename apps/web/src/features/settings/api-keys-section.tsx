@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { type TApiKey, ZCreateApiKeyInput } from '@lifeos/core/schemas';
+import { API_KEY_MODULES, type TApiKey, ZApiKeyModules, ZCreateApiKeyInput } from '@lifeos/core/schemas';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -23,7 +23,26 @@ const EXPIRY_CHOICES = [
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The API's schema, with the expiry picked from a list and turned into the Date the API takes. */
+const MODULE_LABELS: Record<(typeof API_KEY_MODULES)[number], string> = {
+  journal: 'Journal',
+  fitness: 'Fitness',
+  calendar: 'Calendar',
+  projects: 'Projects',
+  tasks: 'Tasks',
+  captures: 'Inbox',
+  dashboard: 'Dashboard',
+  search: 'Search',
+  settings: 'Settings',
+  data: 'Export and import',
+};
+
+/** A module's select: '' is "as the access above" (left out of the key's modules). */
+const ZModuleChoice = z.enum(['', 'none', 'read', 'write']);
+
+/**
+ * The API's schema, with the expiry picked from a list and turned into the Date the API takes, and the per-module
+ * selects turned into the overrides the API takes (those left at "as above" are left out).
+ */
 const ZCreateKeyForm = ZCreateApiKeyInput.extend({
   expiresAt: z
     .enum(EXPIRY_CHOICES.map((c) => c.value) as [string, ...string[]])
@@ -32,9 +51,20 @@ const ZCreateKeyForm = ZCreateApiKeyInput.extend({
       return days ? new Date(Date.now() + days * DAY_MS) : undefined;
     })
     .pipe(ZCreateApiKeyInput.shape.expiresAt),
+  modules: z
+    .partialRecord(z.enum(API_KEY_MODULES), ZModuleChoice)
+    .transform((choices) => Object.fromEntries(Object.entries(choices).filter(([, access]) => access !== '')))
+    .pipe(ZApiKeyModules),
+  journalText: z.boolean(),
 });
 
-const NEW_KEY_DEFAULTS = { name: '', scope: 'read' as const, expiresAt: 'never' };
+const NEW_KEY_DEFAULTS = {
+  name: '',
+  scope: 'read' as const,
+  expiresAt: 'never',
+  modules: {},
+  journalText: true,
+};
 
 function isActive(key: TApiKey, now: Date) {
   return !key.revokedAt && (!key.expiresAt || key.expiresAt.getTime() > now.getTime());
@@ -50,7 +80,7 @@ export function ApiKeysSection() {
     <Panel
       id="api-keys"
       title="API keys"
-      description="Let your own scripts, and your phone’s calendar, call Life OS. A read key can only look; a write key can also change things. Keys cannot manage passwords, sessions or other keys."
+      description="Let your own scripts, your phone’s calendar and your assistant (MCP) call Life OS. A read key can only look; a write key can also change things; each module can be given less or more. Keys cannot manage passwords, sessions or other keys."
     >
       {created ? (
         <NewKeyPanel name={created.name} secret={created.secret} onDone={() => setCreated(null)} />
@@ -102,7 +132,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: { name: string; sec
       form.reset(NEW_KEY_DEFAULTS);
       onCreated({ name: apiKey.name, secret: key });
     } catch (error) {
-      applyServerErrors(error, form.setError, ['name', 'scope', 'expiresAt']);
+      applyServerErrors(error, form.setError, ['name', 'scope', 'expiresAt', 'journalText']);
       return;
     }
     void queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
@@ -135,6 +165,27 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: { name: string; sec
           )}
         </Field>
       </div>
+      <label className="checkbox-row">
+        <input type="checkbox" {...form.register('journalText')} />
+        Can read journal text (without it, entries show their date, word count and mood only)
+      </label>
+      <details className="disclosure">
+        <summary>Access per module</summary>
+        <div className="form-grid form-grid-3">
+          {API_KEY_MODULES.map((module) => (
+            <Field key={module} label={MODULE_LABELS[module]}>
+              {(props) => (
+                <select {...props} {...form.register(`modules.${module}`)}>
+                  <option value="">As above</option>
+                  <option value="none">No access</option>
+                  <option value="read">Read only</option>
+                  <option value="write">Read and write</option>
+                </select>
+              )}
+            </Field>
+          ))}
+        </div>
+      </details>
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={isSubmitting}>
           {isSubmitting ? 'Creating…' : 'Create key'}
@@ -142,6 +193,16 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: { name: string; sec
       </div>
     </form>
   );
+}
+
+const ACCESS_LABELS = { none: 'no access', read: 'read only', write: 'read and write' } as const;
+
+/** "Journal: no access, Tasks: read and write" */
+function moduleSummary(apiKey: TApiKey) {
+  return API_KEY_MODULES.flatMap((module) => {
+    const access = apiKey.modules[module];
+    return access ? [`${MODULE_LABELS[module]}: ${ACCESS_LABELS[access]}`] : [];
+  }).join(', ');
 }
 
 function ApiKeyItem({ apiKey }: { apiKey: TApiKey }) {
@@ -164,6 +225,12 @@ function ApiKeyItem({ apiKey }: { apiKey: TApiKey }) {
           <span className={apiKey.scope === 'write' ? 'badge badge-warn' : 'badge'}>
             {apiKey.scope === 'write' ? 'Read and write' : 'Read only'}
           </span>
+          {apiKey.journalText ? null : <span className="badge">No journal text</span>}
+          {Object.keys(apiKey.modules).length > 0 ? (
+            <span className="badge" title={moduleSummary(apiKey)}>
+              Per module
+            </span>
+          ) : null}
           {apiKey.revokedAt ? <span className="badge badge-muted">Revoked</span> : null}
           {!apiKey.revokedAt && expired ? <span className="badge badge-muted">Expired</span> : null}
         </p>
