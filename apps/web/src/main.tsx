@@ -2,6 +2,8 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { restoreOfflineCache } from './lib/offline/cache';
+import { watchNetwork } from './lib/offline/status';
 import { clearSessionData, loginPath, PUBLIC_PATHS } from './lib/session';
 import { applyTheme, storedTheme } from './lib/theme';
 import { onSessionExpired, queryClient } from './lib/trpc';
@@ -11,6 +13,11 @@ import './styles.css';
 
 // The last theme this device used, before anything renders (no inline script: the CSP forbids it).
 applyTheme(storedTheme());
+
+watchNetwork(queryClient);
+// The last user's copy of the data is in the cache before the first loader asks for the session: an installed app
+// opened without a network starts on it (the session check answers from the cache).
+await restoreOfflineCache(queryClient);
 
 const router = createBrowserRouter(routes);
 

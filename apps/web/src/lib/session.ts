@@ -1,3 +1,4 @@
+import { forgetOfflineCache } from './offline/cache';
 import { queryClient } from './trpc';
 
 /** Public pages: reachable without a session. */
@@ -32,6 +33,8 @@ export function loginPath(next?: string): string {
  * from the shell, so no mounted query refetches into an UNAUTHORIZED.
  */
 export function clearSessionData() {
+  // The device's copy goes too (a later save still queued for this user is dropped by the cache itself).
+  void forgetOfflineCache();
   void queryClient.cancelQueries();
   queryClient.removeQueries();
   queryClient.getMutationCache().clear();

@@ -16,6 +16,15 @@ import superjson from 'superjson';
 export const TRPC_URL = '/trpc';
 export const CSRF_HEADERS = { 'x-lifeos-csrf': '1' } as const;
 
+/**
+ * The headers of an unbatched call: CSRF, plus the outbox's Idempotency-Key when the call's context carries one
+ * (`{ skipBatch: true, idempotencyKey }`; a key names one call, so it never rides in a batch).
+ */
+function singleCallHeaders({ op }: { op: { context: Record<string, unknown> } }): Record<string, string> {
+  const key = op.context.idempotencyKey;
+  return typeof key === 'string' ? { ...CSRF_HEADERS, 'Idempotency-Key': key } : CSRF_HEADERS;
+}
+
 /** Same-origin fetch with cookies; resolves `globalThis.fetch` per call so tests can stub it. */
 const sameOriginFetch: typeof fetch = (input, init) => globalThis.fetch(input, { ...init, credentials: 'same-origin' });
 
@@ -115,7 +124,7 @@ export const trpcClient = createTRPCClient<AppRouter>({
     refreshLink(),
     splitLink({
       condition: (op) => op.context.skipBatch === true,
-      true: httpLink({ url: TRPC_URL, transformer: superjson, headers: CSRF_HEADERS, fetch: sameOriginFetch }),
+      true: httpLink({ url: TRPC_URL, transformer: superjson, headers: singleCallHeaders, fetch: sameOriginFetch }),
       false: httpBatchLink({
         url: TRPC_URL,
         transformer: superjson,

@@ -1,12 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
+import { OfflineBanner } from '../components/offline-banner';
 import { UserMenu } from '../components/user-menu';
 import { QuickCapture } from '../features/captures/quick-capture';
 import { SearchLauncher } from '../features/search/search-launcher';
 import { TimeZonePrompt } from '../features/settings';
+import { attachOfflineCache } from '../lib/offline/cache';
 import { applyTheme } from '../lib/theme';
-import { trpc } from '../lib/trpc';
+import { queryClient, trpc } from '../lib/trpc';
 import { BOTTOM_NAV, MODULES } from './modules';
 
 /** The signed-in frame: navigation to every module, the user menu, and the page. */
@@ -19,6 +21,12 @@ export function Shell() {
   const navId = useId();
   const mainRef = useRef<HTMLElement>(null);
   const shownPath = useRef(location.pathname);
+
+  // The signed-in user's data is kept on the device from now on (another user's copy is deleted).
+  const userId = me.data?.id;
+  useEffect(() => {
+    if (userId) attachOfflineCache(queryClient, userId);
+  }, [userId]);
 
   const theme = settings.data?.theme;
   useEffect(() => {
@@ -88,6 +96,7 @@ export function Shell() {
       </nav>
       <button type="button" className="scrim" tabIndex={-1} aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main id="main" ref={mainRef} tabIndex={-1} className="content">
+        <OfflineBanner />
         <TimeZonePrompt />
         <Outlet />
       </main>
