@@ -1,4 +1,5 @@
 import { forgetOfflineCache } from './offline/cache';
+import { stopOutbox } from './outbox/writes';
 import { queryClient } from './trpc';
 
 /** Public pages: reachable without a session. */
@@ -35,6 +36,7 @@ export function loginPath(next?: string): string {
 export function clearSessionData() {
   // The device's copy goes too (a later save still queued for this user is dropped by the cache itself).
   void forgetOfflineCache();
+  stopOutbox();
   void queryClient.cancelQueries();
   queryClient.removeQueries();
   queryClient.getMutationCache().clear();

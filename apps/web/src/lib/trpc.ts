@@ -48,6 +48,8 @@ const refreshClient = createTRPCClient<AppRouter>({
 export type RefreshOutcome = 'refreshed' | 'expired' | 'failed';
 
 let refreshing: Promise<RefreshOutcome> | null = null;
+/** The last refresh could not reach the server: try again once the network is back (`refreshAfterReconnect`). */
+let refreshFailed = false;
 
 /**
  * Rotates the refresh cookie and gets a new access token. Concurrent callers share the one request in flight,
@@ -60,6 +62,10 @@ export function refreshSession(): Promise<RefreshOutcome> {
       (): RefreshOutcome => 'refreshed',
       (error: unknown): RefreshOutcome => (errorCode(error) === 'UNAUTHORIZED' ? 'expired' : 'failed'),
     )
+    .then((outcome) => {
+      refreshFailed = outcome === 'failed';
+      return outcome;
+    })
     .finally(() => {
       refreshing = null;
     });
@@ -72,6 +78,17 @@ let sessionExpiredHandler: SessionExpiredHandler = () => {};
 /** What happens when the session cannot be refreshed any more (main.tsx: go to the login page). */
 export function onSessionExpired(handler: SessionExpiredHandler) {
   sessionExpiredHandler = handler;
+}
+
+/**
+ * The network is back: a refresh that failed while offline is made now, before anything else asks, so the outbox and
+ * the refetches go out with a fresh access token. Only now can a refused refresh token end the session.
+ */
+export async function refreshAfterReconnect(): Promise<RefreshOutcome | null> {
+  if (!refreshFailed) return null;
+  const outcome = await refreshSession();
+  if (outcome === 'expired') sessionExpiredHandler();
+  return outcome;
 }
 
 /** Retries a call once after a silent refresh when it failed with UNAUTHORIZED. */

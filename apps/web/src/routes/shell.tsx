@@ -7,6 +7,7 @@ import { QuickCapture } from '../features/captures/quick-capture';
 import { SearchLauncher } from '../features/search/search-launcher';
 import { TimeZonePrompt } from '../features/settings';
 import { attachOfflineCache } from '../lib/offline/cache';
+import { startOutbox } from '../lib/outbox/writes';
 import { applyTheme } from '../lib/theme';
 import { queryClient, trpc } from '../lib/trpc';
 import { BOTTOM_NAV, MODULES } from './modules';
@@ -25,7 +26,9 @@ export function Shell() {
   // The signed-in user's data is kept on the device from now on (another user's copy is deleted).
   const userId = me.data?.id;
   useEffect(() => {
-    if (userId) attachOfflineCache(queryClient, userId);
+    if (!userId) return;
+    attachOfflineCache(queryClient, userId);
+    startOutbox(userId);
   }, [userId]);
 
   const theme = settings.data?.theme;

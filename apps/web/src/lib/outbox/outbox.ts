@@ -24,6 +24,8 @@ export interface OutboxWrite {
   label: string;
   /** Writes with the same coalesce key replace one another while none of them was sent (autosave). */
   coalesce?: string;
+  /** The page where a refused write can be fixed. */
+  href?: string;
   state: 'pending' | 'refused';
   attempts: number;
   nextAttemptAt: number;
@@ -32,6 +34,12 @@ export interface OutboxWrite {
 }
 
 export type Failure = 'refused' | 'transient';
+
+export interface EnqueueOptions {
+  label: string;
+  coalesce?: string;
+  href?: string;
+}
 
 export interface OutboxDeps {
   store: UseStore;
@@ -119,7 +127,7 @@ export class Outbox {
    * Queues a write and starts sending. Resolves with the server's answer once it has the write, rejects when the
    * server refuses it; stays pending while the network is away (the write is safe in the store meanwhile).
    */
-  async enqueue(path: string, input: unknown, options: { label: string; coalesce?: string }): Promise<OutboxWrite> {
+  async enqueue(path: string, input: unknown, options: EnqueueOptions): Promise<OutboxWrite> {
     await this.ready();
     const userId = this.userId;
     if (!userId) throw new Error('The outbox has no signed-in user');
@@ -145,6 +153,7 @@ export class Outbox {
         key: this.newKey(),
         label: options.label,
         coalesce,
+        href: options.href,
         state: 'pending',
         attempts: 0,
         nextAttemptAt: 0,

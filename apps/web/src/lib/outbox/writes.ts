@@ -9,8 +9,8 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createStore } from 'idb-keyval';
 import { useSyncExternalStore } from 'react';
 import { reportReachable } from '../offline/status';
-import { errorCode, queryClient, trpc, trpcClient } from '../trpc';
-import { Outbox, type OutboxSnapshot, type OutboxWrite } from './outbox';
+import { errorCode, queryClient, refreshAfterReconnect, trpc, trpcClient } from '../trpc';
+import { type EnqueueOptions, Outbox, type OutboxSnapshot, type OutboxWrite } from './outbox';
 
 type In = inferRouterInputs<AppRouter>;
 type Out = inferRouterOutputs<AppRouter>;
@@ -153,6 +153,34 @@ const WRITES = {
   }),
   'tasks.create': spec<In['tasks']['create'], Out['tasks']['create']>({
     send: (input, options) => trpcClient.tasks.create.mutate(input, options),
+    // Shown in the project's list it was added to (other lists sort and filter by rules only the server knows).
+    apply: (input, write) => {
+      if (!input.projectId) return;
+      const now = new Date(write.createdAt);
+      const task: TTask = {
+        id: `${PENDING_ID_PREFIX}${write.id}`,
+        projectId: input.projectId,
+        title: input.title,
+        notes: input.notes ?? null,
+        status: 'todo',
+        priority: input.priority ?? 0,
+        labels: input.labels ?? [],
+        dueDate: input.dueDate ?? null,
+        position: Number.MAX_SAFE_INTEGER,
+        rrule: null,
+        repeatAfterDays: null,
+        seriesId: null,
+        completedAt: null,
+        sourceCaptureId: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      for (const [key, tasks] of queryClient.getQueriesData<TTask[]>({ queryKey: trpc.tasks.list.pathKey() })) {
+        const listInput = (key[1] as { input?: { projectId?: string } } | undefined)?.input;
+        if (!tasks || listInput?.projectId !== input.projectId || tasks.some((t) => t.id === task.id)) continue;
+        queryClient.setQueryData<TTask[]>(key, [...tasks, task]);
+      }
+    },
     sent: afterTasks,
     refused: afterTasks,
   }),
@@ -251,7 +279,7 @@ function reapplyPending() {
 export async function queueWrite<P extends WritePath>(
   path: P,
   input: InputOf<P>,
-  options: { label: string; coalesce?: string },
+  options: EnqueueOptions,
 ): Promise<OutboxWrite> {
   const write = await theOutbox().enqueue(path, input, options);
   specOf(path)?.apply?.(input, write);
@@ -262,7 +290,7 @@ export async function queueWrite<P extends WritePath>(
 export async function sendWrite<P extends WritePath>(
   path: P,
   input: InputOf<P>,
-  options: { label: string; coalesce?: string },
+  options: EnqueueOptions,
 ): Promise<OutputOf<P>> {
   const outbox = theOutbox();
   const write = await queueWrite(path, input, options);
@@ -279,4 +307,25 @@ export function useOutbox(): OutboxSnapshot {
     () => instance?.snapshot() ?? emptySnapshot,
     () => emptySnapshot,
   );
+}
+
+let listening = false;
+
+/**
+ * Sends the signed-in user's writes (main shell, once the user is known), now and whenever the browser comes back
+ * online: the session is refreshed first if a refresh failed offline, then the outbox drains without its backoff.
+ */
+export function startOutbox(userId: string): void {
+  void theOutbox().setUser(userId);
+  if (listening) return;
+  listening = true;
+  window.addEventListener('online', () => {
+    void refreshAfterReconnect().finally(() => void theOutbox().drain(true));
+  });
+}
+
+/** Sign-out: nothing more is sent; the user's unsent writes stay on the device for their next sign-in. */
+export function stopOutbox(): void {
+  instance?.stop();
+  void instance?.setUser(null);
 }
