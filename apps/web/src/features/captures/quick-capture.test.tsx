@@ -67,7 +67,7 @@ beforeAll(() => theOutbox().setUser('6f1c3b52-5a0e-4f55-8c1e-2a7b9d0e1f00'));
 afterEach(() => window.localStorage.clear());
 
 describe('quick capture', () => {
-  it('opens with c (not while typing), shows the proposal, and keeps the text when the send fails', async () => {
+  it('opens with c (not while typing), shows the proposal, and keeps a capture made offline in the outbox until sent', async () => {
     let online = false;
     const mock = api(() => online);
     renderShell();

@@ -6,7 +6,7 @@ import {
   type TJournalEntry,
   ZDailyReflectionContent,
 } from '@lifeos/core/schemas';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useParams } from 'react-router';
@@ -16,9 +16,10 @@ import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { formatLocalDate } from '../../lib/local-date';
-import { queryClient, trpc } from '../../lib/trpc';
+import { isOffline, networkStatus } from '../../lib/offline/status';
+import { queueWrite, theOutbox } from '../../lib/outbox/writes';
+import { trpc } from '../../lib/trpc';
 import './journal.css';
-import { invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 import { fromItems, ListEditor, toItems } from './list-editor';
 import { useJournalDay } from './use-journal-day';
@@ -84,8 +85,7 @@ const SCALE = [1, 2, 3, 4, 5];
 
 function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | null }) {
   const form = useForm({ resolver: zodResolver(ZReflectionForm), defaultValues: defaults(entry) });
-  const upsert = useMutation(trpc.journal.upsert.mutationOptions());
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<'server' | 'device' | false>(false);
   const { errors, isSubmitting } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -97,11 +97,19 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
       energy: values.energy,
       tomorrowFocus: values.tomorrowFocus,
     };
+    // Through the outbox: saved offline, it is kept on this device and sent once online (no need to wait for it).
     try {
-      const result = await upsert.mutateAsync({ type: 'daily_reflection', date, content });
-      queryClient.setQueryData(trpc.journal.get.queryKey({ type: 'daily_reflection', date }), result);
-      void invalidateJournalViews();
-      setSaved(true);
+      const write = await queueWrite(
+        'journal.upsert',
+        { type: 'daily_reflection', date, content },
+        { label: `Reflection, ${formatLocalDate(date)}`, href: `/journal/reflection/${date}` },
+      );
+      if (isOffline(networkStatus())) {
+        setSaved('device');
+        return;
+      }
+      await theOutbox().settled(write.id);
+      setSaved('server');
     } catch (error) {
       applyServerErrors(error, form.setError, []);
     }
@@ -166,7 +174,7 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
           {isSubmitting ? 'Saving…' : 'Save reflection'}
         </button>
         <output className="form-status" aria-live="polite">
-          {saved ? 'Saved.' : ''}
+          {saved === 'server' ? 'Saved.' : saved === 'device' ? 'Saved on this device; sent once online.' : ''}
         </output>
       </div>
     </form>
