@@ -51,6 +51,8 @@ export function LiveWorkoutPage() {
   const { sessionId = '' } = useParams();
   const session = useQuery(trpc.fitness.sessions.get.queryOptions({ id: sessionId }));
   const [result, setResult] = useState<TFinishSessionResult | 'queued' | null>(null);
+  // The finish shows in the cache at once (finishedAt): the page stays until its outcome is known.
+  const [finishing, setFinishing] = useState(false);
 
   if (result === 'queued') return <FinishedOffline />;
   if (result) return <WorkoutSummary result={result} />;
@@ -66,15 +68,17 @@ export function LiveWorkoutPage() {
       </div>
     );
   }
-  if (session.data.finishedAt) return <Navigate to={`/fitness/history/${session.data.id}`} replace />;
-  return <LiveWorkout session={session.data} onFinished={setResult} />;
+  if (session.data.finishedAt && !finishing) return <Navigate to={`/fitness/history/${session.data.id}`} replace />;
+  return <LiveWorkout session={session.data} onFinishing={setFinishing} onFinished={setResult} />;
 }
 
 function LiveWorkout({
   session,
+  onFinishing,
   onFinished,
 }: {
   session: TWorkoutSession;
+  onFinishing: (finishing: boolean) => void;
   onFinished: (result: TFinishSessionResult | 'queued') => void;
 }) {
   const unit = useWeightUnit();
@@ -102,6 +106,7 @@ function LiveWorkout({
   // it was finished. Online, the summary (with its new records) waits for the server's answer.
   const finish = useMutation({
     mutationFn: async (input: { id: string }) => {
+      onFinishing(true);
       const write = await queueWrite(
         'fitness.sessions.finish',
         { ...input, finishedAt: new Date() },
@@ -113,6 +118,7 @@ function LiveWorkout({
     },
     networkMode: 'always',
     onSuccess: (outcome) => onFinished(outcome),
+    onError: () => onFinishing(false),
   });
   const unlogged = session.sets.filter((s) => !s.completed).length;
   const startRest = useCallback(

@@ -316,7 +316,8 @@ let listening = false;
  * online: the session is refreshed first if a refresh failed offline, then the outbox drains without its backoff.
  */
 export function startOutbox(userId: string): void {
-  void theOutbox().setUser(userId);
+  // Writes queued before a reload show again on top of the cached data (also while they cannot be sent).
+  void theOutbox().setUser(userId).then(reapplyPending);
   if (listening) return;
   listening = true;
   window.addEventListener('online', () => {
