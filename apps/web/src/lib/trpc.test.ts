@@ -46,6 +46,35 @@ describe('silent refresh', () => {
     expect(api.callsTo('auth.me').length).toBe(4);
   });
 
+  it('retries without another refresh a call refused before a refresh that has finished since', async () => {
+    let signedIn = false;
+    const api = mockTrpc({
+      'auth.me': () => {
+        if (!signedIn) throw new MockTrpcError('UNAUTHORIZED', 'Sign in to continue');
+        return me;
+      },
+      // Refused when it arrives, answered only after the other call's refresh is over.
+      'settings.get': async () => {
+        const wasSignedIn = signedIn;
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        if (!wasSignedIn) throw new MockTrpcError('UNAUTHORIZED', 'Sign in to continue');
+        return { theme: 'dark' };
+      },
+      'auth.refresh': () => {
+        signedIn = true;
+        return { user: me };
+      },
+    });
+    const [settings, user] = await Promise.all([
+      trpcClient.settings.get.query(undefined, { context: { skipBatch: true } }),
+      trpcClient.auth.me.query(),
+    ]);
+    expect(settings).toEqual({ theme: 'dark' });
+    expect(user).toEqual(me);
+    expect(api.callsTo('auth.refresh')).toHaveLength(1);
+    expect(api.callsTo('settings.get')).toHaveLength(2);
+  });
+
   it('gives up after a failed refresh and reports the expired session once per call', async () => {
     const api = expiredSession({ refreshWorks: false });
     const expired = vi.fn();

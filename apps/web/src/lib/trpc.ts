@@ -48,6 +48,8 @@ const refreshClient = createTRPCClient<AppRouter>({
 export type RefreshOutcome = 'refreshed' | 'expired' | 'failed';
 
 let refreshing: Promise<RefreshOutcome> | null = null;
+/** Counts successful refreshes: a call sent before the latest one needs no refresh of its own, only a retry. */
+let refreshGeneration = 0;
 /** The last refresh could not reach the server: try again once the network is back (`refreshAfterReconnect`). */
 let refreshFailed = false;
 
@@ -64,6 +66,7 @@ export function refreshSession(): Promise<RefreshOutcome> {
     )
     .then((outcome) => {
       refreshFailed = outcome === 'failed';
+      if (outcome === 'refreshed') refreshGeneration++;
       return outcome;
     })
     .finally(() => {
@@ -99,12 +102,19 @@ export function refreshLink(refresh: () => Promise<RefreshOutcome> = refreshSess
         let subscription: Unsubscribable | undefined;
         let stopped = false;
         const attempt = (isRetry: boolean) => {
+          const sentInGeneration = refreshGeneration;
           subscription = next(op).subscribe({
             next: (value) => observer.next(value),
             complete: () => observer.complete(),
             error: (error) => {
               if (isRetry || NO_REFRESH.has(op.path) || errorCode(error) !== 'UNAUTHORIZED') {
                 observer.error(error);
+                return;
+              }
+              // Many calls start at once (a page restored from the device's copy refetches all it shows): one whose
+              // refusal arrives after another's refresh has finished is retried with the new token, not refreshed.
+              if (refreshGeneration !== sentInGeneration) {
+                attempt(true);
                 return;
               }
               void refresh().then((outcome) => {

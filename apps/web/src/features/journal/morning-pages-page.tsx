@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { formatLocalDate } from '../../lib/local-date';
+import { isTransportFailure } from '../../lib/offline/status';
 import { sendWrite, theOutbox } from '../../lib/outbox/writes';
 import { queryClient, trpc } from '../../lib/trpc';
 import { type AutosaveStatus, useAutosave } from './use-autosave';
@@ -42,7 +43,12 @@ export function MorningPagesPage() {
     // The editor owns the text once open: never replace it under the writer's hands.
     refetchOnWindowFocus: false,
     staleTime: Number.POSITIVE_INFINITY,
+    // But open it on the server's text: the device's copy of the cache (restored at start) may be older.
+    refetchOnMount: 'always',
   });
+  // Offline, the device's copy is all there is (an entry written elsewhere meanwhile comes back as a conflict).
+  const offlineCopy = entry.fetchStatus === 'paused' || (entry.isError && isTransportFailure(entry.error));
+  const ready = (entry.isFetchedAfterMount && entry.isSuccess) || offlineCopy;
 
   return (
     <div className="page journal-page">
@@ -52,15 +58,15 @@ export function MorningPagesPage() {
       <JournalNav />
       {day.error ? (
         <ErrorState error={day.error} onRetry={day.retry} />
-      ) : entry.isError ? (
+      ) : entry.isError && !offlineCopy ? (
         <ErrorState error={entry.error} onRetry={() => void entry.refetch()} />
-      ) : !day.date || entry.isPending || !me.data ? (
+      ) : !day.date || !ready || !me.data ? (
         <LoadingState label="Opening your pages…" />
       ) : (
         <Editor
           key={`${me.data.id}:${day.date}`}
           date={day.date}
-          entry={entry.data}
+          entry={entry.data ?? null}
           draftKey={`${DRAFT_PREFIX}${me.data.id}.${day.date}`}
           isFuture={day.today !== undefined && day.date > day.today}
         />

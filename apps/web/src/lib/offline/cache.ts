@@ -9,8 +9,12 @@
  */
 
 import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
-import type { Query, QueryClient } from '@tanstack/react-query';
-import { persistQueryClientRestore, persistQueryClientSubscribe } from '@tanstack/react-query-persist-client';
+import { dehydrate, type Query, type QueryClient } from '@tanstack/react-query';
+import {
+  type PersistedClient,
+  persistQueryClientRestore,
+  persistQueryClientSubscribe,
+} from '@tanstack/react-query-persist-client';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import superjson from 'superjson';
 import { version } from '../../../package.json';
@@ -102,7 +106,12 @@ export async function restoreOfflineCache(queryClient: QueryClient, timeoutMs = 
     maxAge: CACHE_MAX_AGE_MS,
     buster: CACHE_BUSTER,
   }).then(
-    () => true,
+    () => {
+      // The copy may be a moment older than the app's last state (saves are throttled): every restored query counts
+      // as stale, so a page refetches it when it mounts online, and shows it as it is offline.
+      void queryClient.invalidateQueries({ refetchType: 'none' });
+      return true;
+    },
     () => false,
   );
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs));
@@ -121,12 +130,30 @@ export function attachOfflineCache(queryClient: QueryClient, userId: string): vo
   } catch {
     // Private mode without storage: the copy is still saved, just not found at the next start.
   }
-  unsubscribe = persistQueryClientSubscribe({
+  const stopSaving = persistQueryClientSubscribe({
     queryClient,
     persister: persisterFor(userId),
     buster: CACHE_BUSTER,
     dehydrateOptions,
   });
+  // Saves are throttled; a page closed or reloaded within that second would leave an older copy behind.
+  const saveNow = (event: Event) => {
+    if (attachedUser !== userId) return;
+    if (event.type === 'visibilitychange' && document.visibilityState === 'visible') return;
+    const client: PersistedClient = {
+      buster: CACHE_BUSTER,
+      timestamp: Date.now(),
+      clientState: dehydrate(queryClient, dehydrateOptions),
+    };
+    void set(cacheKey(userId), superjson.stringify(client), cacheStore());
+  };
+  document.addEventListener('visibilitychange', saveNow);
+  window.addEventListener('pagehide', saveNow);
+  unsubscribe = () => {
+    stopSaving();
+    document.removeEventListener('visibilitychange', saveNow);
+    window.removeEventListener('pagehide', saveNow);
+  };
 }
 
 /** Sign-out or an ended session: stop saving and delete the signed-out user's copy. */
