@@ -21,6 +21,22 @@ let sessionId: string;
 let exerciseName: string;
 let projectId: string;
 
+/** Whether the device's copy of the data (IndexedDB, saved at most once a second) holds `text` yet. */
+const copyHolds = (text: string) =>
+  page.evaluate(async (wanted) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('lifeos-cache');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const values = await new Promise<unknown[]>((resolve) => {
+      const request = db.transaction('queries', 'readonly').objectStore('queries').getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    db.close();
+    return values.some((value) => String(value).includes(wanted));
+  }, text);
+
 const banner = () => page.getByRole('status').filter({ hasText: /^Offline/ });
 const waiting = () => page.getByText(/\d+ changes? waiting/);
 
@@ -79,13 +95,16 @@ describe('Life OS without a network', () => {
     });
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    // Each page's data in the device's copy before the next (a person does not leave a page within the second).
     await page.goto(`/projects/${projectId}`);
     await page.getByRole('checkbox', { name: 'Done: Water the plants' }).waitFor();
+    await expect.poll(() => copyHolds('Water the plants')).toBe(true);
     await page.goto(`/fitness/workout/${sessionId}`);
     await page.getByRole('region', { name: exerciseName }).waitFor();
+    await expect.poll(() => copyHolds(sessionId)).toBe(true);
     await page.goto('/');
     await page.getByRole('heading', { level: 1 }).first().waitFor();
-    // No wait here: the copy is saved when the page goes (saves are otherwise throttled to one a second).
+    await expect.poll(() => copyHolds('"dashboard","today"')).toBe(true);
 
     await app.context.setOffline(true);
     await page.reload();

@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { restoreOfflineCache } from './lib/offline/cache';
+import { hasOfflineCopy } from './lib/offline/last-user';
 import { watchNetwork } from './lib/offline/status';
 import { clearSessionData, loginPath, PUBLIC_PATHS } from './lib/session';
 import { applyTheme, storedTheme } from './lib/theme';
@@ -17,7 +17,8 @@ applyTheme(storedTheme());
 watchNetwork(queryClient);
 // The last user's copy of the data is in the cache before the first loader asks for the session: an installed app
 // opened without a network starts on it (the session check answers from the cache).
-await restoreOfflineCache(queryClient);
+// Only a device with a copy loads the code that reads it (a first visit and the sign-in page do not).
+if (hasOfflineCopy()) await (await import('./lib/offline/cache')).restoreOfflineCache(queryClient);
 
 const router = createBrowserRouter(routes);
 

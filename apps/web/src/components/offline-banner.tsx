@@ -2,9 +2,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { isOffline, lastUpdatedAt, useNetworkStatus } from '../lib/offline/status';
-import { theOutbox, useOutbox } from '../lib/outbox/writes';
+import { useOutbox } from '../lib/outbox/snapshot';
 import { plural } from '../lib/plural';
 import './offline-banner.css';
+
+/** The outbox itself, loaded when a refused write is acted on (the banner only reads its snapshot). */
+const loadOutbox = () => import('../lib/outbox/writes').then((module) => module.theOutbox());
 
 /**
  * "Offline — last updated 14:05" while the browser has no network or the API did not answer, so what is on screen is
@@ -64,13 +67,17 @@ function RefusedWrites({ writes }: { writes: ReturnType<typeof useOutbox>['refus
                   Fix
                 </Link>
               ) : null}
-              <button type="button" className="button button-small" onClick={() => void theOutbox().retry(write.id)}>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => void loadOutbox().then((outbox) => outbox.retry(write.id))}
+              >
                 Try again
               </button>
               <button
                 type="button"
                 className="button button-small button-danger-quiet"
-                onClick={() => void theOutbox().discard(write.id)}
+                onClick={() => void loadOutbox().then((outbox) => outbox.discard(write.id))}
               >
                 Discard
               </button>

@@ -1,5 +1,3 @@
-import { forgetOfflineCache } from './offline/cache';
-import { stopOutbox } from './outbox/writes';
 import { queryClient } from './trpc';
 
 /** Public pages: reachable without a session. */
@@ -34,9 +32,10 @@ export function loginPath(next?: string): string {
  * from the shell, so no mounted query refetches into an UNAUTHORIZED.
  */
 export function clearSessionData() {
-  // The device's copy goes too (a later save still queued for this user is dropped by the cache itself).
-  void forgetOfflineCache();
-  stopOutbox();
+  // The device's copy goes too (a later save still queued for this user is dropped by the cache itself); the
+  // outbox stops sending. Loaded on demand: neither belongs in the sign-in page's JavaScript.
+  void import('./offline/cache').then((cache) => cache.forgetOfflineCache());
+  void import('./outbox/writes').then((outbox) => outbox.stopOutbox());
   void queryClient.cancelQueries();
   queryClient.removeQueries();
   queryClient.getMutationCache().clear();

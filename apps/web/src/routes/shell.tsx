@@ -6,8 +6,6 @@ import { UserMenu } from '../components/user-menu';
 import { QuickCapture } from '../features/captures/quick-capture';
 import { SearchLauncher } from '../features/search/search-launcher';
 import { TimeZonePrompt } from '../features/settings';
-import { attachOfflineCache } from '../lib/offline/cache';
-import { startOutbox } from '../lib/outbox/writes';
 import { applyTheme } from '../lib/theme';
 import { queryClient, trpc } from '../lib/trpc';
 import { BOTTOM_NAV, MODULES } from './modules';
@@ -27,8 +25,9 @@ export function Shell() {
   const userId = me.data?.id;
   useEffect(() => {
     if (!userId) return;
-    attachOfflineCache(queryClient, userId);
-    startOutbox(userId);
+    // Loaded after the first render: the page does not wait for IndexedDB's code.
+    void import('../lib/offline/cache').then((cache) => cache.attachOfflineCache(queryClient, userId));
+    void import('../lib/outbox/writes').then((outbox) => outbox.startOutbox(userId));
   }, [userId]);
 
   const theme = settings.data?.theme;

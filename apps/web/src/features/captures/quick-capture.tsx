@@ -4,7 +4,6 @@ import { Link } from 'react-router';
 import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
 import { isOffline, networkStatus } from '../../lib/offline/status';
-import { queueWrite } from '../../lib/outbox/writes';
 import { trpc } from '../../lib/trpc';
 import { isTypingTarget } from '../../lib/typing-target';
 import './captures.css';
@@ -117,8 +116,11 @@ function CaptureDialog({ onClose, onCaptured }: { onClose: () => void; onCapture
   });
   // Through the outbox: a capture made offline is kept on the device and sent when the network is back.
   const create = useMutation({
-    mutationFn: (input: { text: string }) =>
-      queueWrite('captures.create', input, { label: `Capture “${input.text.trim().slice(0, 60)}”` }),
+    // The outbox's code loads with the first capture, not with every page's shell.
+    mutationFn: async (input: { text: string }) =>
+      (await import('../../lib/outbox/writes')).queueWrite('captures.create', input, {
+        label: `Capture “${input.text.trim().slice(0, 60)}”`,
+      }),
     networkMode: 'always',
     onSuccess: () => {
       writeDraft('');

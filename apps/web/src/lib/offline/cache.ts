@@ -18,13 +18,13 @@ import {
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import superjson from 'superjson';
 import { version } from '../../../package.json';
+import { lastUserId, setLastUserId } from './last-user';
 
 /** A restored copy older than this is dropped: a week-old agenda is more misleading than none. */
 export const CACHE_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /** A new app version can change what a query answers: its cache starts afresh (bump FORMAT for a same-version change). */
 const CACHE_FORMAT = 1;
 export const CACHE_BUSTER = `${version}:${CACHE_FORMAT}`;
-const LAST_USER_KEY = 'lifeos-offline-user';
 
 /**
  * Never on the device: credentials and lists of them (API keys, sessions), what the data section exports, and
@@ -85,14 +85,6 @@ function persisterFor(userId: string) {
 
 const dehydrateOptions = { shouldDehydrateQuery: shouldPersistQuery, shouldDehydrateMutation: () => false };
 
-export function lastUserId(): string | null {
-  try {
-    return localStorage.getItem(LAST_USER_KEY);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Restores the last user's copy into the cache. Bounded: a slow or broken IndexedDB must not hold back the start
  * for long (the app then starts as it did before, from the network).
@@ -125,11 +117,7 @@ export function attachOfflineCache(queryClient: QueryClient, userId: string): vo
   unsubscribe?.();
   attachedUser = userId;
   if (previous && previous !== userId) void del(cacheKey(previous), cacheStore());
-  try {
-    localStorage.setItem(LAST_USER_KEY, userId);
-  } catch {
-    // Private mode without storage: the copy is still saved, just not found at the next start.
-  }
+  setLastUserId(userId);
   const stopSaving = persistQueryClientSubscribe({
     queryClient,
     persister: persisterFor(userId),
@@ -162,10 +150,6 @@ export async function forgetOfflineCache(): Promise<void> {
   unsubscribe?.();
   unsubscribe = null;
   attachedUser = null;
-  try {
-    localStorage.removeItem(LAST_USER_KEY);
-  } catch {
-    // nothing kept, nothing to remove
-  }
+  setLastUserId(null);
   if (userId && typeof indexedDB !== 'undefined') await del(cacheKey(userId), cacheStore());
 }

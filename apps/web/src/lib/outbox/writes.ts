@@ -7,10 +7,10 @@ import type { AppRouter } from '@lifeos/api';
 import type { TCapture, TJournalEntry, TTask, TWorkoutSession, TWorkoutSet } from '@lifeos/core/schemas';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createStore } from 'idb-keyval';
-import { useSyncExternalStore } from 'react';
 import { reportReachable } from '../offline/status';
 import { errorCode, queryClient, refreshAfterReconnect, trpc, trpcClient } from '../trpc';
-import { type EnqueueOptions, Outbox, type OutboxSnapshot, type OutboxWrite } from './outbox';
+import { type EnqueueOptions, Outbox, type OutboxWrite } from './outbox';
+import { publishOutbox } from './snapshot';
 
 type In = inferRouterInputs<AppRouter>;
 type Out = inferRouterOutputs<AppRouter>;
@@ -265,6 +265,8 @@ export function theOutbox(): Outbox {
     },
     rebase: (later, result) => specOf(later.path)?.rebase?.(later.input, result) ?? later.input,
   });
+  const outbox = instance;
+  outbox.subscribe(() => publishOutbox(outbox.snapshot()));
   return instance;
 }
 
@@ -295,18 +297,6 @@ export async function sendWrite<P extends WritePath>(
   const outbox = theOutbox();
   const write = await queueWrite(path, input, options);
   return (await outbox.settled(write.id)) as OutputOf<P>;
-}
-
-const emptySnapshot: OutboxSnapshot = { pending: [], refused: [] };
-const subscribe = (listener: () => void) => theOutbox().subscribe(listener);
-
-/** The writes waiting and refused, for the banner and the list. */
-export function useOutbox(): OutboxSnapshot {
-  return useSyncExternalStore(
-    subscribe,
-    () => instance?.snapshot() ?? emptySnapshot,
-    () => emptySnapshot,
-  );
 }
 
 let listening = false;
