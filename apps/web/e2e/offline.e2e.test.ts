@@ -2,8 +2,9 @@
  * Offline-first (issue 21), in one browser and one phone-sized context: after one online visit the installed app
  * starts without a network on the device's copy of the data; a workout logged and finished offline and three
  * captures, kept through a reload while still offline, reach the server exactly once when the network returns (also
- * when the answer to one of them is lost on the way: its Idempotency-Key makes the repeat harmless); and a write the
- * server refuses is shown, to discard, not dropped.
+ * when the answer to one of them is lost on the way: its Idempotency-Key makes the repeat harmless); an access token
+ * that expires offline signs nobody out and is renewed once online; and a write the server refuses is shown, to
+ * discard, not dropped.
  */
 import { createLifeOsClient, type LifeOsClient } from '@lifeos/client';
 import { apiKeysService } from '@lifeos/core/server';
@@ -118,6 +119,8 @@ describe('Life OS without a network', () => {
   });
 
   it('logs a whole workout and three captures offline, kept through a reload', async () => {
+    // The access token expires while offline: the app stays signed in (it is renewed once the network is back).
+    await app.context.clearCookies({ name: 'lifeos_at' });
     const card = page.getByRole('region', { name: exerciseName });
     const skipRest = async () => {
       const timer = page.getByRole('region', { name: 'Rest timer' });
@@ -155,6 +158,7 @@ describe('Life OS without a network', () => {
     await page.reload();
     await banner().waitFor();
     await expect.poll(() => waiting().textContent()).toMatch(/^8 changes waiting/);
+    expect(new URL(page.url()).pathname).not.toBe('/login');
     // Nothing reached the server yet.
     expect((await api.fitness.sessions.get.query({ id: sessionId })).finishedAt).toBeNull();
     expect(await api.captures.list.query({})).toEqual([]);
@@ -170,8 +174,15 @@ describe('Life OS without a network', () => {
       await route.fetch();
       await route.abort('connectionreset');
     });
+    const refreshes: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/trpc/auth.refresh')) refreshes.push(request.url());
+    });
     await app.context.setOffline(false);
     await expect.poll(() => waiting().count(), { timeout: 20_000 }).toBe(0);
+    // The expired access token was renewed once, and nobody was sent to the sign-in page.
+    expect(refreshes).toHaveLength(1);
+    expect(new URL(page.url()).pathname).not.toBe('/login');
     await app.context.unrouteAll();
     expect(lost).toBe(1);
     await expect.poll(() => banner().count()).toBe(0);
