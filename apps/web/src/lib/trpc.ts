@@ -171,7 +171,9 @@ export const queryClient = new QueryClient({
       // Retrying a refused or invalid call cannot help; only flaky transport is worth a second try.
       retry: (failureCount, error) => errorCode(error) === undefined && failureCount < 2,
     },
-    mutations: { retry: false },
+    // A write that is not one of the outbox's fails at once offline, with its error on screen, rather than waiting
+    // (paused) behind a spinner for a network that may not come back before the page is closed.
+    mutations: { retry: false, networkMode: 'always' },
   },
 });
 
