@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { isOffline, networkStatus } from '../../lib/offline/status';
-import { isPendingId, queueWrite, theOutbox } from '../../lib/outbox/writes';
+import { answerWithin, isPendingId, queueWrite } from '../../lib/outbox/writes';
 import { trpc } from '../../lib/trpc';
 import { useWeightUnit, type WeightUnit } from '../../lib/units';
 import './fitness.css';
@@ -31,7 +31,6 @@ export const DEFAULT_REST_SECONDS = 90;
 
 /** Online, how long the finish waits for the server's summary before showing the offline confirmation instead. */
 const FINISH_ANSWER_WAIT_MS = 8_000;
-const wait = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms));
 
 /** The workout is finished on this device; the server gets it (and its records) when the network is back. */
 function FinishedOffline() {
@@ -113,8 +112,7 @@ function LiveWorkout({
         { label: `Finish “${session.name}”`, href: `/fitness/history/${session.id}` },
       );
       if (isOffline(networkStatus())) return 'queued' as const;
-      const answer = await Promise.race([theOutbox().settled(write.id), wait(FINISH_ANSWER_WAIT_MS)]);
-      return (answer as TFinishSessionResult | undefined) ?? ('queued' as const);
+      return (await answerWithin(write, 'fitness.sessions.finish', FINISH_ANSWER_WAIT_MS)) ?? ('queued' as const);
     },
     networkMode: 'always',
     onSuccess: (outcome) => onFinished(outcome),

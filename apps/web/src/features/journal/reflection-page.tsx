@@ -17,7 +17,7 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { formatLocalDate } from '../../lib/local-date';
 import { isOffline, networkStatus } from '../../lib/offline/status';
-import { queueWrite, theOutbox } from '../../lib/outbox/writes';
+import { answerWithin, queueWrite } from '../../lib/outbox/writes';
 import { trpc } from '../../lib/trpc';
 import './journal.css';
 import { JournalNav } from './journal-nav';
@@ -83,6 +83,9 @@ export function ReflectionPage() {
 
 const SCALE = [1, 2, 3, 4, 5];
 
+/** Online, how long saving waits for the server before saying the reflection is kept on the device. */
+const REFLECTION_ANSWER_WAIT_MS = 8_000;
+
 function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | null }) {
   const form = useForm({ resolver: zodResolver(ZReflectionForm), defaultValues: defaults(entry) });
   const [saved, setSaved] = useState<'server' | 'device' | false>(false);
@@ -104,12 +107,10 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
         { type: 'daily_reflection', date, content },
         { label: `Reflection, ${formatLocalDate(date)}`, href: `/journal/reflection/${date}` },
       );
-      if (isOffline(networkStatus())) {
-        setSaved('device');
-        return;
-      }
-      await theOutbox().settled(write.id);
-      setSaved('server');
+      const answer = isOffline(networkStatus())
+        ? undefined
+        : await answerWithin(write, 'journal.upsert', REFLECTION_ANSWER_WAIT_MS);
+      setSaved(answer ? 'server' : 'device');
     } catch (error) {
       applyServerErrors(error, form.setError, []);
     }

@@ -113,6 +113,16 @@ describe('the outbox', () => {
     outbox.stop();
   });
 
+  it('answers a caller who asks for the outcome after the write already went out', async () => {
+    const server = fakeServer();
+    const { outbox } = outboxOver(server);
+    await outbox.setUser(USER);
+    const write = await outbox.enqueue('captures.create', { text: 'quick' }, { label: 'quick' });
+    await until(() => server.applied.length === 1);
+    await expect(outbox.settled(write.id)).resolves.toEqual({ ok: 1 });
+    outbox.stop();
+  });
+
   it('backs off between retries, doubling up to a minute, and stops the drain meanwhile', async () => {
     expect([1, 2, 3, 4, 7, 20].map(defaultBackoff)).toEqual([1_000, 2_000, 4_000, 8_000, 60_000, 60_000]);
 

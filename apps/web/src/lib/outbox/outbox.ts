@@ -75,6 +75,9 @@ export class OutboxFullError extends Error {
   }
 }
 
+/** How many settled writes' outcomes are remembered for late `settled` calls. */
+const RECENT_OUTCOMES = 50;
+
 type Waiter = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
 export class Outbox {
@@ -87,6 +90,7 @@ export class Outbox {
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly waiters = new Map<number, Waiter[]>();
+  private readonly outcomes = new Map<number, { ok: boolean; value: unknown }>();
   private readonly listeners = new Set<() => void>();
   private snapshotCache: OutboxSnapshot = { pending: [], refused: [] };
   private readonly now: () => number;
@@ -169,6 +173,8 @@ export class Outbox {
 
   /** Resolves with the answer to a queued write, rejects when it is refused (see `enqueue`). */
   settled(id: number): Promise<unknown> {
+    const outcome = this.outcomes.get(id);
+    if (outcome) return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.value);
     return new Promise((resolve, reject) => {
       const list = this.waiters.get(id) ?? [];
       list.push({ resolve, reject });
@@ -241,6 +247,9 @@ export class Outbox {
   }
 
   private settle(id: number, ok: boolean, value: unknown) {
+    // Kept for a caller that asks just after the write went out (a fast server answers before `settled` is called).
+    this.outcomes.set(id, { ok, value });
+    if (this.outcomes.size > RECENT_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value as number);
     const list = this.waiters.get(id) ?? [];
     this.waiters.delete(id);
     for (const waiter of list) (ok ? waiter.resolve : waiter.reject)(value);

@@ -288,6 +288,26 @@ export async function queueWrite<P extends WritePath>(
   return write;
 }
 
+/**
+ * The server's answer to a queued write if it comes within `ms` (a page that shows the answer when online), else
+ * undefined: the write stays queued and is sent later. Rejects when the server refuses it.
+ */
+export async function answerWithin<P extends WritePath>(
+  write: OutboxWrite,
+  _path: P,
+  ms: number,
+): Promise<OutputOf<P> | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return (await Promise.race([theOutbox().settled(write.id), timeout])) as OutputOf<P> | undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Queues a write and waits for the server's answer (rejects when it is refused; waits while offline). */
 export async function sendWrite<P extends WritePath>(
   path: P,
