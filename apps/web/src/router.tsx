@@ -4,6 +4,12 @@ import { hasSessionFlag, loginPath } from './lib/session';
 import { errorCode, queryClient, trpc } from './lib/trpc';
 import { AppLoading, RouteError } from './routes/route-error';
 
+/**
+ * A loader's call goes out even when the browser says it is offline: a query would wait (paused) for the network,
+ * and the page with it; failing, the route's error page says what happened.
+ */
+const ASK_NOW = { networkMode: 'always' } as const;
+
 /** The shell needs a signed-in user; without one, first run goes to setup and everything else to login. */
 export async function requireUser({ request }: LoaderFunctionArgs) {
   if (hasSessionFlag()) {
@@ -11,27 +17,28 @@ export async function requireUser({ request }: LoaderFunctionArgs) {
     // rather than one round trip later.
     void queryClient.prefetchQuery(trpc.settings.get.queryOptions());
     try {
-      await queryClient.ensureQueryData(trpc.auth.me.queryOptions());
+      // From the device's copy when there is one (an installed app opened offline starts on it).
+      await queryClient.ensureQueryData({ ...trpc.auth.me.queryOptions(), ...ASK_NOW });
       return null;
     } catch (error) {
       if (errorCode(error) !== 'UNAUTHORIZED') throw error;
     }
   }
-  const status = await queryClient.fetchQuery(trpc.auth.setupStatus.queryOptions());
+  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), ...ASK_NOW });
   const url = new URL(request.url);
   throw redirect(status.needsSetup ? '/setup' : loginPath(url.pathname + url.search));
 }
 
 /** The login page: not before the owner exists. */
 export async function loginGuard() {
-  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0 });
+  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0, ...ASK_NOW });
   if (status.needsSetup) throw redirect('/setup');
   return null;
 }
 
 /** First-run setup while no user exists; afterwards the same page is sign-up, only when ALLOW_SIGNUP opens it. */
 export async function setupGuard() {
-  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0 });
+  const status = await queryClient.fetchQuery({ ...trpc.auth.setupStatus.queryOptions(), staleTime: 0, ...ASK_NOW });
   if (!status.signupOpen) throw redirect('/login');
   return null;
 }

@@ -121,6 +121,71 @@ describe('journal.upsert and journal.get', () => {
   });
 });
 
+describe('journal.upsert with a base version (offline edits, issue 21)', () => {
+  const day = { type: 'morning_pages' as const, date: '2026-03-09' };
+  it('writes over the version it was written on, and refuses a stale one with CONFLICT unless the text agrees', async () => {
+    const first = await owner.client.journal.upsert.mutate({ ...day, content: { text: 'phone' }, baseUpdatedAt: null });
+    server.clock.advance(1_000);
+    // The desktop, online, builds on the first version.
+    const desktop = await owner.client.journal.upsert.mutate({
+      ...day,
+      content: { text: 'phone and desktop' },
+      baseUpdatedAt: first.updatedAt,
+    });
+    expect(desktop.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+    server.clock.advance(1_000);
+
+    // The phone, back online, still on the first version: refused, nothing replaced.
+    await expectCode(
+      owner.client.journal.upsert.mutate({
+        ...day,
+        content: { text: 'phone, offline' },
+        baseUpdatedAt: first.updatedAt,
+      }),
+      'CONFLICT',
+    );
+    // "No entry yet" when there is one is stale too.
+    await expectCode(
+      owner.client.journal.upsert.mutate({ ...day, content: { text: 'phone, offline' }, baseUpdatedAt: null }),
+      'CONFLICT',
+    );
+    expect(await owner.client.journal.get.query(day)).toMatchObject({ content: { text: 'phone and desktop' } });
+
+    // The same text from a stale base is no conflict (a save whose answer was lost, sent again).
+    const same = await owner.client.journal.upsert.mutate({
+      ...day,
+      content: { text: 'phone and desktop' },
+      baseUpdatedAt: first.updatedAt,
+    });
+    expect(same.updatedAt).toEqual(desktop.updatedAt);
+
+    // The merge the phone chose, on the version it was shown.
+    const merged = await owner.client.journal.upsert.mutate({
+      ...day,
+      content: { text: 'phone and desktop\n\nphone, offline' },
+      baseUpdatedAt: desktop.updatedAt,
+    });
+    expect(merged.content).toEqual({ text: 'phone and desktop\n\nphone, offline' });
+    // Without a base (scripts, the import) the write replaces what is there, as before.
+    await owner.client.journal.upsert.mutate({ ...day, content: { text: 'a script' } });
+    expect(await owner.client.journal.get.query(day)).toMatchObject({ content: { text: 'a script' } });
+  });
+
+  it('lets one of two writes on the same version through and refuses the other', async () => {
+    const date = { type: 'morning_pages' as const, date: '2026-03-08' };
+    const base = await owner.client.journal.upsert.mutate({ ...date, content: { text: 'start' } });
+    server.clock.advance(1_000);
+    const outcomes = await Promise.allSettled(
+      ['from the phone', 'from the desktop'].map((text) =>
+        owner.client.journal.upsert.mutate({ ...date, content: { text }, baseUpdatedAt: base.updatedAt }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    await expectCode(Promise.reject(refused?.reason), 'CONFLICT');
+  });
+});
+
 describe('journal.list', () => {
   it('pages newest first with a cursor, filtered by type and dates', async () => {
     const dates = Array.from({ length: 7 }, (_, i) => `2026-02-${String(10 + i).padStart(2, '0')}`);

@@ -32,6 +32,10 @@ export function loginPath(next?: string): string {
  * from the shell, so no mounted query refetches into an UNAUTHORIZED.
  */
 export function clearSessionData() {
+  // The device's copy goes too (a later save still queued for this user is dropped by the cache itself); the
+  // outbox stops sending. Loaded on demand: neither belongs in the sign-in page's JavaScript.
+  void import('./offline/cache').then((cache) => cache.forgetOfflineCache());
+  void import('./outbox/writes').then((outbox) => outbox.stopOutbox());
   void queryClient.cancelQueries();
   queryClient.removeQueries();
   queryClient.getMutationCache().clear();

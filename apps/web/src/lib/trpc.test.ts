@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MockTrpcError, mockTrpc } from '../test/mock-trpc';
-import { errorCode, onSessionExpired, trpcClient } from './trpc';
+import { errorCode, onSessionExpired, refreshAfterReconnect, trpcClient } from './trpc';
 
 const me = { id: '6f1c1a44-4a55-4b1e-9b4c-3f2d3c2b1a00', username: 'owner' };
 
 /** A server whose access token has expired until `auth.refresh` succeeds. */
-function expiredSession(options: { refreshWorks: boolean; offline?: boolean }) {
+function expiredSession(options: { refreshWorks: boolean; offline?: boolean | (() => boolean) }) {
   let signedIn = false;
   const guarded = (value: unknown) => () => {
     if (!signedIn) throw new MockTrpcError('UNAUTHORIZED', 'Sign in to continue');
@@ -16,7 +16,9 @@ function expiredSession(options: { refreshWorks: boolean; offline?: boolean }) {
     'settings.get': guarded({ theme: 'dark' }),
     'auth.refresh': async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      if (options.offline) throw new TypeError('Failed to fetch');
+      if (typeof options.offline === 'function' ? options.offline() : options.offline) {
+        throw new TypeError('Failed to fetch');
+      }
       if (!options.refreshWorks) throw new MockTrpcError('UNAUTHORIZED', 'Your session has ended.');
       signedIn = true;
       return { user: me };
@@ -44,6 +46,35 @@ describe('silent refresh', () => {
     expect(api.callsTo('auth.me').length).toBe(4);
   });
 
+  it('retries without another refresh a call refused before a refresh that has finished since', async () => {
+    let signedIn = false;
+    const api = mockTrpc({
+      'auth.me': () => {
+        if (!signedIn) throw new MockTrpcError('UNAUTHORIZED', 'Sign in to continue');
+        return me;
+      },
+      // Refused when it arrives, answered only after the other call's refresh is over.
+      'settings.get': async () => {
+        const wasSignedIn = signedIn;
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        if (!wasSignedIn) throw new MockTrpcError('UNAUTHORIZED', 'Sign in to continue');
+        return { theme: 'dark' };
+      },
+      'auth.refresh': () => {
+        signedIn = true;
+        return { user: me };
+      },
+    });
+    const [settings, user] = await Promise.all([
+      trpcClient.settings.get.query(undefined, { context: { skipBatch: true } }),
+      trpcClient.auth.me.query(),
+    ]);
+    expect(settings).toEqual({ theme: 'dark' });
+    expect(user).toEqual(me);
+    expect(api.callsTo('auth.refresh')).toHaveLength(1);
+    expect(api.callsTo('settings.get')).toHaveLength(2);
+  });
+
   it('gives up after a failed refresh and reports the expired session once per call', async () => {
     const api = expiredSession({ refreshWorks: false });
     const expired = vi.fn();
@@ -65,6 +96,23 @@ describe('silent refresh', () => {
     onSessionExpired(expired);
     const error = await trpcClient.auth.me.query().catch((e: unknown) => e);
     expect(errorCode(error)).toBe('UNAUTHORIZED');
+    expect(expired).not.toHaveBeenCalled();
+  });
+
+  it('refreshes once the network is back (issue 21), and only a refused refresh then ends the session', async () => {
+    let offline = true;
+    const api = expiredSession({ refreshWorks: true, offline: () => offline });
+    const expired = vi.fn();
+    onSessionExpired(expired);
+    await trpcClient.auth.me.query().catch(() => undefined);
+    expect(expired).not.toHaveBeenCalled();
+
+    offline = false;
+    expect(await refreshAfterReconnect()).toBe('refreshed');
+    expect(await trpcClient.auth.me.query()).toEqual(me);
+    // Nothing left to refresh: the next reconnect asks nothing.
+    expect(await refreshAfterReconnect()).toBeNull();
+    expect(api.callsTo('auth.refresh')).toHaveLength(2);
     expect(expired).not.toHaveBeenCalled();
   });
 

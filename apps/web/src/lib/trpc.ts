@@ -16,6 +16,15 @@ import superjson from 'superjson';
 export const TRPC_URL = '/trpc';
 export const CSRF_HEADERS = { 'x-lifeos-csrf': '1' } as const;
 
+/**
+ * The headers of an unbatched call: CSRF, plus the outbox's Idempotency-Key when the call's context carries one
+ * (`{ skipBatch: true, idempotencyKey }`; a key names one call, so it never rides in a batch).
+ */
+function singleCallHeaders({ op }: { op: { context: Record<string, unknown> } }): Record<string, string> {
+  const key = op.context.idempotencyKey;
+  return typeof key === 'string' ? { ...CSRF_HEADERS, 'Idempotency-Key': key } : CSRF_HEADERS;
+}
+
 /** Same-origin fetch with cookies; resolves `globalThis.fetch` per call so tests can stub it. */
 const sameOriginFetch: typeof fetch = (input, init) => globalThis.fetch(input, { ...init, credentials: 'same-origin' });
 
@@ -39,6 +48,10 @@ const refreshClient = createTRPCClient<AppRouter>({
 export type RefreshOutcome = 'refreshed' | 'expired' | 'failed';
 
 let refreshing: Promise<RefreshOutcome> | null = null;
+/** Counts successful refreshes: a call sent before the latest one needs no refresh of its own, only a retry. */
+let refreshGeneration = 0;
+/** The last refresh could not reach the server: try again once the network is back (`refreshAfterReconnect`). */
+let refreshFailed = false;
 
 /**
  * Rotates the refresh cookie and gets a new access token. Concurrent callers share the one request in flight,
@@ -51,6 +64,11 @@ export function refreshSession(): Promise<RefreshOutcome> {
       (): RefreshOutcome => 'refreshed',
       (error: unknown): RefreshOutcome => (errorCode(error) === 'UNAUTHORIZED' ? 'expired' : 'failed'),
     )
+    .then((outcome) => {
+      refreshFailed = outcome === 'failed';
+      if (outcome === 'refreshed') refreshGeneration++;
+      return outcome;
+    })
     .finally(() => {
       refreshing = null;
     });
@@ -65,6 +83,17 @@ export function onSessionExpired(handler: SessionExpiredHandler) {
   sessionExpiredHandler = handler;
 }
 
+/**
+ * The network is back: a refresh that failed while offline is made now, before anything else asks, so the outbox and
+ * the refetches go out with a fresh access token. Only now can a refused refresh token end the session.
+ */
+export async function refreshAfterReconnect(): Promise<RefreshOutcome | null> {
+  if (!refreshFailed) return null;
+  const outcome = await refreshSession();
+  if (outcome === 'expired') sessionExpiredHandler();
+  return outcome;
+}
+
 /** Retries a call once after a silent refresh when it failed with UNAUTHORIZED. */
 export function refreshLink(refresh: () => Promise<RefreshOutcome> = refreshSession): TRPCLink<AppRouter> {
   return () =>
@@ -73,12 +102,19 @@ export function refreshLink(refresh: () => Promise<RefreshOutcome> = refreshSess
         let subscription: Unsubscribable | undefined;
         let stopped = false;
         const attempt = (isRetry: boolean) => {
+          const sentInGeneration = refreshGeneration;
           subscription = next(op).subscribe({
             next: (value) => observer.next(value),
             complete: () => observer.complete(),
             error: (error) => {
               if (isRetry || NO_REFRESH.has(op.path) || errorCode(error) !== 'UNAUTHORIZED') {
                 observer.error(error);
+                return;
+              }
+              // Many calls start at once (a page restored from the device's copy refetches all it shows): one whose
+              // refusal arrives after another's refresh has finished is retried with the new token, not refreshed.
+              if (refreshGeneration !== sentInGeneration) {
+                attempt(true);
                 return;
               }
               void refresh().then((outcome) => {
@@ -115,7 +151,7 @@ export const trpcClient = createTRPCClient<AppRouter>({
     refreshLink(),
     splitLink({
       condition: (op) => op.context.skipBatch === true,
-      true: httpLink({ url: TRPC_URL, transformer: superjson, headers: CSRF_HEADERS, fetch: sameOriginFetch }),
+      true: httpLink({ url: TRPC_URL, transformer: superjson, headers: singleCallHeaders, fetch: sameOriginFetch }),
       false: httpBatchLink({
         url: TRPC_URL,
         transformer: superjson,
@@ -135,7 +171,9 @@ export const queryClient = new QueryClient({
       // Retrying a refused or invalid call cannot help; only flaky transport is worth a second try.
       retry: (failureCount, error) => errorCode(error) === undefined && failureCount < 2,
     },
-    mutations: { retry: false },
+    // A write that is not one of the outbox's fails at once offline, with its error on screen, rather than waiting
+    // (paused) behind a spinner for a network that may not come back before the page is closed.
+    mutations: { retry: false, networkMode: 'always' },
   },
 });
 

@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
+import { OfflineBanner } from '../components/offline-banner';
 import { UserMenu } from '../components/user-menu';
 import { QuickCapture } from '../features/captures/quick-capture';
 import { SearchLauncher } from '../features/search/search-launcher';
 import { TimeZonePrompt } from '../features/settings';
 import { applyTheme } from '../lib/theme';
-import { trpc } from '../lib/trpc';
+import { queryClient, trpc } from '../lib/trpc';
 import { BOTTOM_NAV, MODULES } from './modules';
 
 /** The signed-in frame: navigation to every module, the user menu, and the page. */
@@ -19,6 +20,15 @@ export function Shell() {
   const navId = useId();
   const mainRef = useRef<HTMLElement>(null);
   const shownPath = useRef(location.pathname);
+
+  // The signed-in user's data is kept on the device from now on (another user's copy is deleted).
+  const userId = me.data?.id;
+  useEffect(() => {
+    if (!userId) return;
+    // Loaded after the first render: the page does not wait for IndexedDB's code.
+    void import('../lib/offline/cache').then((cache) => cache.attachOfflineCache(queryClient, userId));
+    void import('../lib/outbox/writes').then((outbox) => outbox.startOutbox(userId));
+  }, [userId]);
 
   const theme = settings.data?.theme;
   useEffect(() => {
@@ -88,6 +98,7 @@ export function Shell() {
       </nav>
       <button type="button" className="scrim" tabIndex={-1} aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main id="main" ref={mainRef} tabIndex={-1} className="content">
+        <OfflineBanner />
         <TimeZonePrompt />
         <Outlet />
       </main>

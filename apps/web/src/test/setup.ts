@@ -1,3 +1,5 @@
+import 'fake-indexeddb/auto';
+// IndexedDB for the offline cache and the outbox (happy-dom has none): an in-memory one per test file.
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { queryClient } from '../lib/trpc';

@@ -97,10 +97,39 @@ export type TJournalContent = TMorningPagesContent | TDailyReflectionContent | T
 // ---------- inputs ----------
 
 /** The entry to write, one variant per type: content is validated by the schema of its type. */
+/**
+ * The entry's version the text was written on: its `updatedAt` as the writer last saw it, null for "no entry yet".
+ * Given, a write over an entry changed since (elsewhere, with other content) is refused with CONFLICT instead of
+ * replacing it: two devices editing one day's text offline must not lose either (issue 21). Left out, the write
+ * replaces whatever is there (scripts, the import).
+ */
+const ZBaseUpdatedAt = z.date().nullable().optional();
+
 const ZUpsertJournalEntryVariant = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('morning_pages'), date: ZLocalDate, content: ZMorningPagesContent }).strict(),
-  z.object({ type: z.literal('daily_reflection'), date: ZLocalDate, content: ZDailyReflectionContent }).strict(),
-  z.object({ type: z.literal('weekly_review'), date: ZLocalDate, content: ZWeeklyReviewContent }).strict(),
+  z
+    .object({
+      type: z.literal('morning_pages'),
+      date: ZLocalDate,
+      content: ZMorningPagesContent,
+      baseUpdatedAt: ZBaseUpdatedAt,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('daily_reflection'),
+      date: ZLocalDate,
+      content: ZDailyReflectionContent,
+      baseUpdatedAt: ZBaseUpdatedAt,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('weekly_review'),
+      date: ZLocalDate,
+      content: ZWeeklyReviewContent,
+      baseUpdatedAt: ZBaseUpdatedAt,
+    })
+    .strict(),
 ]);
 
 /**
@@ -114,6 +143,7 @@ export const ZUpsertJournalEntryInput = z
     type: ZJournalEntryType,
     date: ZLocalDate,
     content: z.union([ZMorningPagesContent, ZDailyReflectionContent, ZWeeklyReviewContent]),
+    baseUpdatedAt: ZBaseUpdatedAt,
   })
   .strict()
   .pipe(ZUpsertJournalEntryVariant);

@@ -1,10 +1,17 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type DB, journalQueries, type Kysely, settingsQueries } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { addCalendarDays, isWeekStart, localDate, type WeekStart, weekStartOf } from '../common/local-date.js';
 import { decodeCursor, isLocalDate, isUuid, keysetPage } from '../common/pagination.js';
 import { parseSnippet, SNIPPET_START, SNIPPET_STOP } from '../common/snippets.js';
+import { inTransaction } from '../common/transaction.js';
 import { NotFoundError } from '../errors.js';
-import { FutureJournalDateError, JournalEntryNotFoundError, NotWeekStartError } from './journal.errors.js';
+import {
+  FutureJournalDateError,
+  JournalEntryConflictError,
+  JournalEntryNotFoundError,
+  NotWeekStartError,
+} from './journal.errors.js';
 import { dailyStreak, entryWordCount, weeklyStreak } from './journal.rules.js';
 import {
   JOURNAL_LIST_DEFAULT_LIMIT,
@@ -84,15 +91,29 @@ export async function upsertEntry(deps: Deps, userId: string, input: TUpsertJour
   if (input.type === 'weekly_review' && !isWeekStart(input.date, calendar.weekStart)) {
     throw new NotWeekStartError(input.date, calendar.weekStart, weekStartOf(input.date, calendar.weekStart));
   }
-  const { entry } = await journalQueries.upsertEntry(deps.db, {
-    userId,
-    type: input.type,
-    date: input.date,
-    content: input.content,
-    wordCount: entryWordCount(input.type, input.content),
-    now: deps.clock.now(),
+  const write = async ({ db }: Deps) => {
+    const { entry } = await journalQueries.upsertEntry(db, {
+      userId,
+      type: input.type,
+      date: input.date,
+      content: input.content,
+      wordCount: entryWordCount(input.type, input.content),
+      now: deps.clock.now(),
+    });
+    return toEntry(entry);
+  };
+  const base = input.baseUpdatedAt;
+  if (base === undefined) return write(deps);
+  // Compare and write under the row's lock, so a write landing in between cannot slip past the check.
+  return inTransaction(deps, async (trx) => {
+    const current = await journalQueries.findEntryForUpdate(trx.db, userId, input.type, input.date);
+    const stale = current !== undefined && (base === null || current.updatedAt.getTime() !== base.getTime());
+    // The same text from both sides is no conflict (a retried save whose answer was lost).
+    if (stale && !isDeepStrictEqual(current.content, input.content)) {
+      throw new JournalEntryConflictError(current.updatedAt);
+    }
+    return write(trx);
   });
-  return toEntry(entry);
 }
 
 export async function deleteEntry(deps: Deps, userId: string, id: string): Promise<void> {

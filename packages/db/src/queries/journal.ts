@@ -64,6 +64,23 @@ export interface UpsertEntry {
   now: Date;
 }
 
+/** The entry, locked until the transaction ends: a versioned write compares and writes without a race. */
+export async function findEntryForUpdate(
+  db: Kysely<DB>,
+  userId: string,
+  type: JournalEntryType,
+  date: string,
+): Promise<JournalEntrySelection | undefined> {
+  return db
+    .selectFrom('journalEntries')
+    .select(entryColumns)
+    .where('userId', '=', userId)
+    .where('type', '=', type)
+    .where('entryDate', '=', date)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 /**
  * Inserts the entry, or replaces its content when it differs (jsonb equality: key order does not matter).
  * Returns the entry, and whether anything was written: the same content twice writes nothing and keeps

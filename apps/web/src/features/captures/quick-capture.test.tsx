@@ -1,7 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { theOutbox } from '../../lib/outbox/writes';
 import { queryClient } from '../../lib/trpc';
 import { mockTrpc } from '../../test/mock-trpc';
 import { QuickCapture } from './quick-capture';
@@ -62,10 +63,11 @@ function renderShell() {
   );
 }
 
+beforeAll(() => theOutbox().setUser('6f1c3b52-5a0e-4f55-8c1e-2a7b9d0e1f00'));
 afterEach(() => window.localStorage.clear());
 
 describe('quick capture', () => {
-  it('opens with c (not while typing), shows the proposal, and keeps the text when the send fails', async () => {
+  it('opens with c (not while typing), shows the proposal, and keeps a capture made offline in the outbox until sent', async () => {
     let online = false;
     const mock = api(() => online);
     renderShell();
@@ -79,19 +81,23 @@ describe('quick capture', () => {
     await screen.findByText('+Launch (new project)');
     expect(screen.getByText('#writing')).toBeTruthy();
 
+    // Offline, the capture is kept on the device (the outbox) and the dialog closes: nothing typed is lost.
     fireEvent.keyDown(box, { key: 'Enter' });
-    await screen.findByText(/Not saved/);
-    expect((box as HTMLTextAreaElement).value).toBe('Write the launch post +Launch #writing');
-    expect(window.localStorage.getItem('lifeos:capture-draft')).toBe('Write the launch post +Launch #writing');
+    await waitFor(() => expect(screen.queryByLabelText('What is on your mind?')).toBeNull());
+    expect(window.localStorage.getItem('lifeos:capture-draft')).toBeNull();
+    await waitFor(() => expect(theOutbox().snapshot().pending[0]?.attempts).toBe(1));
 
     online = true;
-    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    await screen.findByText('Captured to the inbox.');
-    await waitFor(() => expect(screen.queryByLabelText('What is on your mind?')).toBeNull());
-    expect(mock.callsTo('captures.create').map((c) => c.input)).toEqual([
+    await theOutbox().drain(true);
+    await waitFor(() => expect(theOutbox().snapshot().pending).toHaveLength(0));
+    const calls = mock.callsTo('captures.create');
+    expect(calls.map((c) => c.input)).toEqual([
       { text: 'Write the launch post +Launch #writing' },
       { text: 'Write the launch post +Launch #writing' },
     ]);
-    expect(window.localStorage.getItem('lifeos:capture-draft')).toBeNull();
+    // One write, one key: sent twice, applied once by the server.
+    const keys = calls.map((c) => c.headers.get('idempotency-key'));
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
   });
 });

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Modal } from '../../components/modal';
 import { errorMessage } from '../../lib/errors';
-import { queryClient, trpc } from '../../lib/trpc';
+import { isOffline, networkStatus } from '../../lib/offline/status';
+import { trpc } from '../../lib/trpc';
 import { isTypingTarget } from '../../lib/typing-target';
 import './captures.css';
 import { ParsePreview } from './parse-preview';
@@ -68,7 +69,11 @@ export function QuickCapture() {
 
   const onCaptured = useCallback(() => {
     setOpen(false);
-    setNotice('Captured to the inbox.');
+    setNotice(
+      isOffline(networkStatus())
+        ? 'Captured on this device; it goes to the inbox once online.'
+        : 'Captured to the inbox.',
+    );
   }, []);
 
   return (
@@ -109,15 +114,19 @@ function CaptureDialog({ onClose, onCaptured }: { onClose: () => void; onCapture
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
-  const create = useMutation(
-    trpc.captures.create.mutationOptions({
-      onSuccess: async () => {
-        writeDraft('');
-        onCaptured();
-        await queryClient.invalidateQueries(trpc.captures.pathFilter());
-      },
-    }),
-  );
+  // Through the outbox: a capture made offline is kept on the device and sent when the network is back.
+  const create = useMutation({
+    // The outbox's code loads with the first capture, not with every page's shell.
+    mutationFn: async (input: { text: string }) =>
+      (await import('../../lib/outbox/writes')).queueWrite('captures.create', input, {
+        label: `Capture “${input.text.trim().slice(0, 60)}”`,
+      }),
+    networkMode: 'always',
+    onSuccess: () => {
+      writeDraft('');
+      onCaptured();
+    },
+  });
 
   useEffect(() => {
     inputRef.current?.focus();

@@ -1,11 +1,20 @@
-import type { TExercise, TFinishSessionResult, TWorkoutSession, TWorkoutSet } from '@lifeos/core/schemas';
+import type {
+  TExercise,
+  TFinishSessionResult,
+  TLogSetInput,
+  TUpdateSetInput,
+  TWorkoutSession,
+  TWorkoutSet,
+} from '@lifeos/core/schemas';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
-import { Navigate, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
+import { isOffline, networkStatus } from '../../lib/offline/status';
+import { answerWithin, isPendingId, queueWrite } from '../../lib/outbox/writes';
 import { trpc } from '../../lib/trpc';
 import { useWeightUnit, type WeightUnit } from '../../lib/units';
 import './fitness.css';
@@ -14,25 +23,37 @@ import { FitnessNav } from './fitness-nav';
 import { setTypeLabel } from './format';
 import { type Rest, RestTimer } from './rest-timer';
 import { describeSet, SetEditor, type SetValues } from './set-row';
-import {
-  type DayTargets,
-  invalidateAfterWorkout,
-  storeSession,
-  useDayTargets,
-  useExerciseMap,
-  usePreviousSets,
-} from './use-fitness';
+import { type DayTargets, storeSession, useDayTargets, useExerciseMap, usePreviousSets } from './use-fitness';
 import { WorkoutSummary } from './workout-summary';
 
 /** Rest after a set when the program gives none for the exercise. */
 export const DEFAULT_REST_SECONDS = 90;
 
+/** Online, how long the finish waits for the server's summary before showing the offline confirmation instead. */
+const FINISH_ANSWER_WAIT_MS = 8_000;
+
+/** The workout is finished on this device; the server gets it (and its records) when the network is back. */
+function FinishedOffline() {
+  return (
+    <div className="page fitness-page">
+      <PageHeader title="Workout finished" />
+      <p role="status">Saved on this device. It is sent, and your records counted, as soon as you are back online.</p>
+      <p>
+        <Link to="/fitness">Back to training</Link>
+      </p>
+    </div>
+  );
+}
+
 /** The live workout: every exercise with its sets, logged one tap at a time, with a rest timer between sets. */
 export function LiveWorkoutPage() {
   const { sessionId = '' } = useParams();
   const session = useQuery(trpc.fitness.sessions.get.queryOptions({ id: sessionId }));
-  const [result, setResult] = useState<TFinishSessionResult | null>(null);
+  const [result, setResult] = useState<TFinishSessionResult | 'queued' | null>(null);
+  // The finish shows in the cache at once (finishedAt): the page stays until its outcome is known.
+  const [finishing, setFinishing] = useState(false);
 
+  if (result === 'queued') return <FinishedOffline />;
   if (result) return <WorkoutSummary result={result} />;
   if (!session.data) {
     return (
@@ -46,16 +67,18 @@ export function LiveWorkoutPage() {
       </div>
     );
   }
-  if (session.data.finishedAt) return <Navigate to={`/fitness/history/${session.data.id}`} replace />;
-  return <LiveWorkout session={session.data} onFinished={setResult} />;
+  if (session.data.finishedAt && !finishing) return <Navigate to={`/fitness/history/${session.data.id}`} replace />;
+  return <LiveWorkout session={session.data} onFinishing={setFinishing} onFinished={setResult} />;
 }
 
 function LiveWorkout({
   session,
+  onFinishing,
   onFinished,
 }: {
   session: TWorkoutSession;
-  onFinished: (result: TFinishSessionResult) => void;
+  onFinishing: (finishing: boolean) => void;
+  onFinished: (result: TFinishSessionResult | 'queued') => void;
 }) {
   const unit = useWeightUnit();
   const exercises = useExerciseMap();
@@ -78,15 +101,23 @@ function LiveWorkout({
     return order.map((id) => ({ exerciseId: id, sets: byExercise.get(id) ?? [] }));
   }, [session.sets, added]);
 
-  const finish = useMutation(
-    trpc.fitness.sessions.finish.mutationOptions({
-      onSuccess: async (result) => {
-        storeSession(result.session);
-        onFinished(result);
-        await invalidateAfterWorkout();
-      },
-    }),
-  );
+  // Through the outbox: a workout finished in a basement is kept on the device and sent once online, with the time
+  // it was finished. Online, the summary (with its new records) waits for the server's answer.
+  const finish = useMutation({
+    mutationFn: async (input: { id: string }) => {
+      onFinishing(true);
+      const write = await queueWrite(
+        'fitness.sessions.finish',
+        { ...input, finishedAt: new Date() },
+        { label: `Finish “${session.name}”`, href: `/fitness/history/${session.id}` },
+      );
+      if (isOffline(networkStatus())) return 'queued' as const;
+      return (await answerWithin(write, 'fitness.sessions.finish', FINISH_ANSWER_WAIT_MS)) ?? ('queued' as const);
+    },
+    networkMode: 'always',
+    onSuccess: (outcome) => onFinished(outcome),
+    onError: () => onFinishing(false),
+  });
   const unlogged = session.sets.filter((s) => !s.completed).length;
   const startRest = useCallback(
     (exerciseId: string, name: string) => {
@@ -189,16 +220,26 @@ function ExerciseCard({
     storeSession(updated);
     onLogged(exerciseId, name);
   };
-  const update = useMutation(trpc.fitness.sessions.updateSet.mutationOptions({ onSuccess: onSession }));
-  const log = useMutation(
-    trpc.fitness.sessions.logSet.mutationOptions({
-      onSuccess: (updated) => {
-        onSession(updated);
-        setNewRowKey((k) => k + 1);
-      },
-    }),
-  );
-  const remove = useMutation(trpc.fitness.sessions.deleteSet.mutationOptions({ onSuccess: storeSession }));
+  // Logging a set goes through the outbox (it works offline; the set shows at once); the rest timer starts on the tap.
+  const update = useMutation({
+    mutationFn: (input: TUpdateSetInput) =>
+      queueWrite('fitness.sessions.updateSet', input, {
+        label: `${name}: a set`,
+        href: `/fitness/workout/${sessionId}`,
+      }),
+    networkMode: 'always',
+    onSuccess: () => onLogged(exerciseId, name),
+  });
+  const log = useMutation({
+    mutationFn: (input: TLogSetInput) =>
+      queueWrite('fitness.sessions.logSet', input, { label: `${name}: a set`, href: `/fitness/workout/${sessionId}` }),
+    networkMode: 'always',
+    onSuccess: () => {
+      onLogged(exerciseId, name);
+      setNewRowKey((k) => k + 1);
+    },
+  });
+  const remove = useMutation(trpc.fitness.sessions.deleteSet.mutationOptions({ onSuccess: onSession }));
   const error = update.error ?? log.error ?? remove.error;
   const last = sets.at(-1);
   const targetText = target
@@ -240,7 +281,8 @@ function ExerciseCard({
                 type="button"
                 className="button button-danger-quiet"
                 aria-label={`Remove set ${index + 1} of ${name}`}
-                disabled={remove.isPending}
+                // A set still on its way has no id on the server yet.
+                disabled={remove.isPending || isPendingId(set.id)}
                 onClick={() => remove.mutate({ id: set.id })}
               >
                 Remove
@@ -264,7 +306,7 @@ function ExerciseCard({
         ),
       )}
       <SetEditor
-        key={`new-${newRowKey}-${last?.id ?? ''}`}
+        key={`new-${newRowKey}`}
         label={`Set ${sets.length + 1}`}
         initial={last ? { ...last, isWarmup: false } : { weightKg: target?.targetWeightKg ?? null }}
         cardio={cardio}

@@ -1,14 +1,15 @@
 import { countWords, type TJournalEntry } from '@lifeos/core/schemas';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useCallback, useDeferredValue, useId, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useDeferredValue, useId, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { formatLocalDate } from '../../lib/local-date';
+import { isTransportFailure } from '../../lib/offline/status';
+import { sendWrite, theOutbox } from '../../lib/outbox/writes';
 import { queryClient, trpc } from '../../lib/trpc';
 import { type AutosaveStatus, useAutosave } from './use-autosave';
 import './journal.css';
-import { invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 import { useJournalDay } from './use-journal-day';
 
@@ -42,7 +43,12 @@ export function MorningPagesPage() {
     // The editor owns the text once open: never replace it under the writer's hands.
     refetchOnWindowFocus: false,
     staleTime: Number.POSITIVE_INFINITY,
+    // But open it on the server's text: the device's copy of the cache (restored at start) may be older.
+    refetchOnMount: 'always',
   });
+  // Offline, the device's copy is all there is (an entry written elsewhere meanwhile comes back as a conflict).
+  const offlineCopy = entry.fetchStatus === 'paused' || (entry.isError && isTransportFailure(entry.error));
+  const ready = (entry.isFetchedAfterMount && entry.isSuccess) || offlineCopy;
 
   return (
     <div className="page journal-page">
@@ -52,15 +58,15 @@ export function MorningPagesPage() {
       <JournalNav />
       {day.error ? (
         <ErrorState error={day.error} onRetry={day.retry} />
-      ) : entry.isError ? (
+      ) : entry.isError && !offlineCopy ? (
         <ErrorState error={entry.error} onRetry={() => void entry.refetch()} />
-      ) : !day.date || entry.isPending || !me.data ? (
+      ) : !day.date || !ready || !me.data ? (
         <LoadingState label="Opening your pages…" />
       ) : (
         <Editor
           key={`${me.data.id}:${day.date}`}
           date={day.date}
-          entry={entry.data}
+          entry={entry.data ?? null}
           draftKey={`${DRAFT_PREFIX}${me.data.id}.${day.date}`}
           isFuture={day.today !== undefined && day.date > day.today}
         />
@@ -72,7 +78,8 @@ export function MorningPagesPage() {
 const STATUS_TEXT: Record<AutosaveStatus, string> = {
   saved: 'Saved',
   saving: 'Saving…',
-  offline: 'Offline — not saved',
+  offline: 'Offline — kept on this device',
+  conflict: 'Changed elsewhere',
   error: 'Not saved',
 };
 
@@ -97,18 +104,41 @@ function Editor({
     return stored !== null && stored !== savedText ? stored : null;
   }, [draftKey, savedText]);
 
-  const upsert = useMutation(trpc.journal.upsert.mutationOptions());
+  // The entry's version this text builds on: the server refuses the text if the entry changed elsewhere since.
+  const base = useRef<Date | null>(entry?.updatedAt ?? null);
+  const coalesce = `journal:morning_pages:${date}`;
   const save = useCallback(
     async (text: string) => {
-      const saved = await upsert.mutateAsync({ type: 'morning_pages', date, content: { text } });
-      queryClient.setQueryData(trpc.journal.get.queryKey({ type: 'morning_pages', date }), saved);
-      void invalidateJournalViews();
+      const saved = await sendWrite(
+        'journal.upsert',
+        { type: 'morning_pages', date, content: { text }, baseUpdatedAt: base.current },
+        { label: `Morning pages, ${formatLocalDate(date)}`, coalesce, href: `/journal/morning-pages/${date}` },
+      );
+      base.current = saved.updatedAt;
     },
-    [upsert.mutateAsync, date],
+    [date, coalesce],
   );
   const storeDraft = useCallback((text: string | null) => writeDraft(draftKey, text), [draftKey]);
   const autosave = useAutosave({ savedText, draft, save, storeDraft, saveEmpty: entry !== null });
 
+  /** The writer's choice after a conflict: the refused writes go, and the chosen text is built on theirs. */
+  const merge = async (choice: 'mine' | 'theirs' | 'both') => {
+    const theirs = await queryClient.fetchQuery({
+      ...trpc.journal.get.queryOptions({ type: 'morning_pages', date }),
+      staleTime: 0,
+    });
+    const theirText = theirs?.type === 'morning_pages' ? theirs.content.text : '';
+    base.current = theirs?.updatedAt ?? null;
+    const outbox = theOutbox();
+    for (const write of outbox.snapshot().refused) if (write.coalesce === coalesce) await outbox.discard(write.id);
+    const mine = autosave.text;
+    if (choice === 'theirs') {
+      autosave.resolve(theirText, true);
+      return;
+    }
+    autosave.resolve(choice === 'mine' ? mine : `${theirText}\n\n${mine}`, false);
+    await autosave.flush();
+  };
   const deferred = useDeferredValue(autosave.text);
   const words = useMemo(() => countWords(deferred), [deferred]);
   const progress = Math.min(1, words / goal);
@@ -147,9 +177,11 @@ function Editor({
           {autosave.status === 'error' && autosave.error ? `: ${autosave.error}` : ''}
         </output>
       </div>
+      {autosave.status === 'conflict' ? <ConflictChoice date={date} onChoose={(choice) => void merge(choice)} /> : null}
       {autosave.status === 'offline' ? (
         <div className="alert alert-warning" role="alert">
-          Life OS cannot be reached. Your text stays on this device and is sent as soon as the connection is back.
+          Life OS cannot be reached. Your text is kept on this device and sent as soon as the connection is back, also
+          after closing the app.
           <button type="button" className="button button-small" onClick={() => void autosave.flush()}>
             Try now
           </button>
@@ -158,6 +190,37 @@ function Editor({
       <p className="muted small">
         Saved as you type. <Link to="/journal">Back to today</Link>
       </p>
+    </div>
+  );
+}
+
+/** Theirs beside the choice: keep mine, keep theirs, or both (theirs first, then mine). */
+function ConflictChoice({ date, onChoose }: { date: string; onChoose: (choice: 'mine' | 'theirs' | 'both') => void }) {
+  const theirs = useQuery({ ...trpc.journal.get.queryOptions({ type: 'morning_pages', date }), staleTime: 0 });
+  const text = theirs.data?.type === 'morning_pages' ? theirs.data.content.text : null;
+  return (
+    <div className="alert alert-warning journal-conflict" role="alert">
+      <p>
+        <strong>These pages were changed on another device</strong> after you started writing here. Which text should
+        stay?
+      </p>
+      {text !== null ? (
+        <details>
+          <summary>The other device's text</summary>
+          <p className="journal-conflict-theirs">{text}</p>
+        </details>
+      ) : null}
+      <div className="journal-conflict-actions">
+        <button type="button" className="button button-primary" onClick={() => onChoose('mine')}>
+          Keep mine
+        </button>
+        <button type="button" className="button" onClick={() => onChoose('theirs')}>
+          Keep theirs
+        </button>
+        <button type="button" className="button" onClick={() => onChoose('both')}>
+          Keep both
+        </button>
+      </div>
     </div>
   );
 }

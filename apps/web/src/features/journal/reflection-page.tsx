@@ -6,7 +6,7 @@ import {
   type TJournalEntry,
   ZDailyReflectionContent,
 } from '@lifeos/core/schemas';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useParams } from 'react-router';
@@ -16,9 +16,10 @@ import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { formatLocalDate } from '../../lib/local-date';
-import { queryClient, trpc } from '../../lib/trpc';
+import { isOffline, networkStatus } from '../../lib/offline/status';
+import { answerWithin, queueWrite } from '../../lib/outbox/writes';
+import { trpc } from '../../lib/trpc';
 import './journal.css';
-import { invalidateJournalViews } from './journal-links';
 import { JournalNav } from './journal-nav';
 import { fromItems, ListEditor, toItems } from './list-editor';
 import { useJournalDay } from './use-journal-day';
@@ -82,10 +83,12 @@ export function ReflectionPage() {
 
 const SCALE = [1, 2, 3, 4, 5];
 
+/** Online, how long saving waits for the server before saying the reflection is kept on the device. */
+const REFLECTION_ANSWER_WAIT_MS = 8_000;
+
 function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | null }) {
   const form = useForm({ resolver: zodResolver(ZReflectionForm), defaultValues: defaults(entry) });
-  const upsert = useMutation(trpc.journal.upsert.mutationOptions());
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<'server' | 'device' | false>(false);
   const { errors, isSubmitting } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -97,11 +100,17 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
       energy: values.energy,
       tomorrowFocus: values.tomorrowFocus,
     };
+    // Through the outbox: saved offline, it is kept on this device and sent once online (no need to wait for it).
     try {
-      const result = await upsert.mutateAsync({ type: 'daily_reflection', date, content });
-      queryClient.setQueryData(trpc.journal.get.queryKey({ type: 'daily_reflection', date }), result);
-      void invalidateJournalViews();
-      setSaved(true);
+      const write = await queueWrite(
+        'journal.upsert',
+        { type: 'daily_reflection', date, content },
+        { label: `Reflection, ${formatLocalDate(date)}`, href: `/journal/reflection/${date}` },
+      );
+      const answer = isOffline(networkStatus())
+        ? undefined
+        : await answerWithin(write, 'journal.upsert', REFLECTION_ANSWER_WAIT_MS);
+      setSaved(answer ? 'server' : 'device');
     } catch (error) {
       applyServerErrors(error, form.setError, []);
     }
@@ -166,7 +175,7 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
           {isSubmitting ? 'Saving…' : 'Save reflection'}
         </button>
         <output className="form-status" aria-live="polite">
-          {saved ? 'Saved.' : ''}
+          {saved === 'server' ? 'Saved.' : saved === 'device' ? 'Saved on this device; sent once online.' : ''}
         </output>
       </div>
     </form>

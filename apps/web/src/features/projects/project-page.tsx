@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { formatLocalDate } from '../../lib/local-date';
+import { queueWrite } from '../../lib/outbox/writes';
 import { errorCode, queryClient, trpc } from '../../lib/trpc';
 import {
   invalidateTasks,
@@ -105,14 +106,17 @@ const ZAddTask = z.object({ title: ZCreateTaskInput.shape.title });
 
 function AddTask({ projectId }: { projectId: string }) {
   const form = useForm({ resolver: zodResolver(ZAddTask), defaultValues: { title: '' } });
-  const create = useMutation(trpc.tasks.create.mutationOptions());
   const { errors, isSubmitting } = form.formState;
+  // Through the outbox: a task added offline shows in the list at once and is sent once online.
   const submit = form.handleSubmit(async ({ title }) => {
     try {
-      await create.mutateAsync({ title, projectId });
+      await queueWrite(
+        'tasks.create',
+        { title, projectId },
+        { label: `Add “${title}”`, href: `/projects/${projectId}` },
+      );
       form.reset({ title: '' });
       form.setFocus('title');
-      await invalidateTasks();
     } catch (error) {
       form.setError('title', { type: 'server', message: errorMessage(error) });
     }

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../../lib/errors';
 import { formatLocalDate, localToday } from '../../lib/local-date';
+import { queueWrite } from '../../lib/outbox/writes';
 import { queryClient, trpc } from '../../lib/trpc';
 import { invalidateTasks, priorityLabel } from './task-bits';
 import './tasks.css';
@@ -15,12 +16,12 @@ function showStatus(id: string, status: TTask['status']) {
 
 /** Complete a task with its checkbox; unchecking puts it back to do. */
 export function useToggleTask() {
-  const complete = useMutation(
-    trpc.tasks.complete.mutationOptions({
-      onMutate: ({ id }) => showStatus(id, 'done'),
-      onSettled: invalidateTasks,
-    }),
-  );
+  // Completing goes through the outbox (it works offline; the check shows at once, the outbox sends it).
+  const complete = useMutation({
+    mutationFn: (input: { id: string; title: string }) =>
+      queueWrite('tasks.complete', { id: input.id }, { label: `Complete “${input.title}”`, href: '/tasks' }),
+    networkMode: 'always',
+  });
   const reopen = useMutation(
     trpc.tasks.update.mutationOptions({
       onMutate: ({ id }) => showStatus(id, 'todo'),
@@ -29,7 +30,9 @@ export function useToggleTask() {
   );
   return {
     toggle: (task: TTask) =>
-      task.status === 'done' ? reopen.mutate({ id: task.id, status: 'todo' }) : complete.mutate({ id: task.id }),
+      task.status === 'done'
+        ? reopen.mutate({ id: task.id, status: 'todo' })
+        : complete.mutate({ id: task.id, title: task.title }),
     pending: (task: TTask) =>
       (complete.isPending && complete.variables?.id === task.id) ||
       (reopen.isPending && reopen.variables?.id === task.id),
