@@ -87,6 +87,13 @@ interface DavServer {
   password: string;
   /** vdirsyncer's config, status and local folders for this server. */
   dir: string;
+  /** Life OS only: what the server spent answering, request by request (Fastify's elapsed time), since the reset. */
+  served?: ServedLog;
+}
+
+/** The requests a Life OS server answered: method, path and depth, and the milliseconds from receipt to answer. */
+interface ServedLog {
+  requests: { what: string; ms: number }[];
 }
 
 // ---- cleanup: whatever happens, no Radicale and no temp folder outlive the script ----
@@ -284,7 +291,13 @@ async function startLifeOs(kind: 'PGlite' | 'PostgreSQL'): Promise<DavServer> {
     name: 'caldav bench',
     scope: 'write',
   });
-  const { server, base } = await startServer(database);
+  const served: ServedLog = { requests: [] };
+  const { server, base } = await startServer(database, (lifeOs) => {
+    lifeOs.app.addHook('onResponse', async (request, reply) => {
+      const depth = request.headers.depth === undefined ? '' : ` depth ${request.headers.depth}`;
+      served.requests.push({ what: `${request.method} ${request.url}${depth}`, ms: reply.elapsedTime });
+    });
+  });
   serverOwnsDatabase = true;
   closers.push(() => server.shutdown());
   return {
@@ -294,6 +307,7 @@ async function startLifeOs(kind: 'PGlite' | 'PostgreSQL'): Promise<DavServer> {
     collections: { events: `/dav/calendars/${USERNAME}/events/`, inbox: `/dav/calendars/${USERNAME}/inbox/` },
     password: key,
     dir: path.join(tempRoot, `vdirsyncer-lifeos-${kind.toLowerCase()}`),
+    served,
   };
 }
 
@@ -557,12 +571,21 @@ async function main() {
   }
 
   const unexpected: string[] = [];
+  /** Per Life OS server and run: the requests of one no-change sync and the server's time answering them. */
+  const serverShare = new Map<DavServer, { requests: { what: string; ms: number }[]; ms: number }[]>();
   await measure(
     'no-change re-sync',
     'sync',
     RUNS,
     async (server) => {
+      if (server.served) server.served.requests = [];
       const { ms, output } = await vdirsyncer(server, 'sync');
+      if (server.served) {
+        const requests = [...server.served.requests];
+        const runs = serverShare.get(server) ?? [];
+        runs.push({ requests, ms: requests.reduce((sum, r) => sum + r.ms, 0) });
+        serverShare.set(server, runs);
+      }
       if (/Copying|Deleting|Updating/i.test(output)) unexpected.push(`${server.label}: ${output.slice(0, 300)}`);
       return ms;
     },
@@ -626,6 +649,19 @@ async function main() {
   );
   console.log(table(headers, tableRows, 1));
   console.log(`\nvdirsyncer's own start (--version, median of 3): ${formatMs(floor)}, part of every sync row.`);
+  console.log(
+    `The no-change re-sync is vdirsyncer's start (${formatMs(floor)}, a floor no server can lower) plus its own ` +
+      `work (reading its status, comparing ETags) plus the server's answers:`,
+  );
+  for (const [server, runs] of serverShare) {
+    const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+    const typical = sorted[Math.floor(sorted.length / 2)];
+    if (!typical) continue;
+    const answers = typical.requests.map((r) => `${r.what} ${formatMs(r.ms)}`).join(', ');
+    console.log(
+      `  ${server.label}: ${typical.requests.length} requests answered in ${formatMs(typical.ms)} together (median run: ${answers})`,
+    );
+  }
   console.log(`After the initial sync: ${servers.map((s, i) => `${s.label} ${counts[i]}`).join('; ')}.`);
   for (const [i, server] of lifeOs.entries()) {
     const slower = rows

@@ -86,31 +86,40 @@ function tokenRevision(token: string): number {
 
 const LIFE_OS_BLUE = '#3B82F6';
 
+const eventsCollection = (revision: number): DavCollection => ({
+  id: EVENTS_COLLECTION,
+  component: 'VEVENT',
+  displayName: 'Life OS',
+  color: LIFE_OS_BLUE,
+  revision,
+});
+
+const inboxCollection = (revision: number): DavCollection => ({
+  id: INBOX_COLLECTION,
+  component: 'VTODO',
+  displayName: 'Inbox',
+  color: null,
+  revision,
+});
+
+const projectCollection = (project: caldavQueries.ProjectCollectionRow): DavCollection => ({
+  id: project.id,
+  component: 'VTODO',
+  displayName: project.name,
+  color: project.color && /^#[0-9a-f]{6}$/i.test(project.color) ? project.color : null,
+  revision: project.revision,
+});
+
 /** The user's collections: the calendar, the inbox's tasks, and each project's tasks. */
 export async function listCollections(deps: CaldavDeps, userId: string): Promise<DavCollection[]> {
-  const [projects, revisions] = await Promise.all([
-    projectsService.listProjects(deps, userId, undefined),
-    caldavQueries.collectionRevisions(deps.db, userId),
+  const [revisions, projects] = await Promise.all([
+    caldavQueries.revisionsOf(deps.db, userId, [EVENTS_COLLECTION, INBOX_COLLECTION]),
+    caldavQueries.projectCollections(deps.db, userId),
   ]);
-  const revision = (id: string) => revisions.get(id) ?? 0;
   return [
-    {
-      id: EVENTS_COLLECTION,
-      component: 'VEVENT',
-      displayName: 'Life OS',
-      color: LIFE_OS_BLUE,
-      revision: revision(EVENTS_COLLECTION),
-    },
-    { id: INBOX_COLLECTION, component: 'VTODO', displayName: 'Inbox', color: null, revision: revision('inbox') },
-    ...projects.map(
-      (project): DavCollection => ({
-        id: project.id,
-        component: 'VTODO',
-        displayName: project.name,
-        color: project.color && /^#[0-9a-f]{6}$/i.test(project.color) ? project.color : null,
-        revision: revision(project.id),
-      }),
-    ),
+    eventsCollection(revisions.get(EVENTS_COLLECTION) ?? 0),
+    inboxCollection(revisions.get(INBOX_COLLECTION) ?? 0),
+    ...projects.map(projectCollection),
   ];
 }
 
@@ -119,10 +128,19 @@ const projectOf = (collection: string) => (collection === INBOX_COLLECTION ? nul
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One collection, or null when the user has none of that name (another user's project is none of theirs). */
+/**
+ * One collection, or null when the user has none of that name (another user's project is none of theirs). Every
+ * request to a collection or an object asks: one indexed statement, whatever the user holds.
+ */
 export async function findCollection(deps: CaldavDeps, userId: string, id: string): Promise<DavCollection | null> {
-  if (id !== EVENTS_COLLECTION && id !== INBOX_COLLECTION && !UUID.test(id)) return null;
-  return (await listCollections(deps, userId)).find((collection) => collection.id === id) ?? null;
+  if (id === EVENTS_COLLECTION || id === INBOX_COLLECTION) {
+    const revision = await caldavQueries.collectionRevision(deps.db, userId, id);
+    return id === EVENTS_COLLECTION ? eventsCollection(revision) : inboxCollection(revision);
+  }
+  if (!UUID.test(id)) return null;
+  const [project] = await caldavQueries.projectCollections(deps.db, userId, id);
+  // Hrefs are compared as written: the collection's name is the id as Life OS spells it (lower case).
+  return project && project.id === id ? projectCollection(project) : null;
 }
 
 /** Every present object of a collection, without its text (PROPFIND Depth 1). */

@@ -101,6 +101,46 @@ export async function findResourceByName(
     .executeTakeFirst();
 }
 
+/**
+ * The latest revision of each of these collections (their CTags and sync tokens), 0 for one never changed: one
+ * backward step of dav_changes_revision_idx per collection, however many objects they hold.
+ */
+export async function revisionsOf(db: Kysely<DB>, userId: string, collections: string[]): Promise<Map<string, number>> {
+  if (collections.length === 0) return new Map();
+  const { rows } = await sql<{ collection: string; revision: string | number | null }>`
+    select c.collection,
+      (select d.revision from dav_changes d
+        where d.user_id = ${userId} and d.collection = c.collection
+        order by d.revision desc limit 1) as revision
+    from unnest(${collections}::text[]) as c(collection)`.execute(db);
+  return new Map(rows.map((row) => [row.collection, Number(row.revision ?? 0)]));
+}
+
+export interface ProjectCollectionRow {
+  id: string;
+  name: string;
+  color: string | null;
+  revision: number;
+}
+
+/**
+ * The user's projects as task lists, newest first (as the projects page lists them), each with its latest revision;
+ * only the project `id` when given. Reads no task: a collection's revision is one index step (revisionsOf).
+ */
+export async function projectCollections(db: Kysely<DB>, userId: string, id?: string): Promise<ProjectCollectionRow[]> {
+  let query = db
+    .selectFrom('projects as p')
+    .select(['p.id', 'p.name', 'p.color'])
+    .select(
+      sql<string | number | null>`(select d.revision from dav_changes d
+        where d.user_id = p.user_id and d.collection = p.id::text order by d.revision desc limit 1)`.as('revision'),
+    )
+    .where('p.userId', '=', userId);
+  if (id !== undefined) query = query.where('p.id', '=', id);
+  const rows = await query.orderBy('p.createdAt', 'desc').orderBy('p.id', 'desc').execute();
+  return rows.map((row) => ({ ...row, revision: Number(row.revision ?? 0) }));
+}
+
 /** Each collection's latest revision (its CTag and sync token); collections never changed are absent. */
 export async function collectionRevisions(db: Kysely<DB>, userId: string): Promise<Map<string, number>> {
   const rows = await db
