@@ -396,6 +396,12 @@ describe('CalDAV', () => {
     expect((await dav('PROPFIND', '/dav/calendars/owner/', { headers: theirs })).status).toBe(404);
     const own = await (await dav('GET', '/dav/calendars/mallory/events/phone-1.ics', { headers: theirs })).status;
     expect(own).toBe(404);
+    // The owner's project is no task list of theirs, under their own name either.
+    const [project] = await owner.client.projects.list.query({});
+    const list = `/dav/calendars/mallory/${project?.id}/`;
+    expect((await dav('PROPFIND', list, { headers: { ...theirs, depth: '0' } })).status).toBe(404);
+    const ownList = `/dav/calendars/owner/${project?.id}/`;
+    expect((await dav('PROPFIND', ownList, { headers: { depth: '0' }, body: PROPFIND_CTAG })).status).toBe(207);
     // The owner's key does not open with another username.
     expect(
       (await dav('PROPFIND', '/dav/', { headers: { authorization: basic('mallory', auth.slice(6)) } })).status,

@@ -16,16 +16,17 @@ export interface DavResourceRow {
 
 const resourceColumns = ['uid', 'name', 'revision', 'deleted'] as const;
 
-/** The present resources of a collection, oldest change first. */
+/**
+ * The present resources of a collection, oldest change first. Read as one row of JSON rather than a row per resource:
+ * every sync lists the whole collection, and PGlite hands back 3,000 rows in ~15 ms but their JSON in ~4.
+ */
 export async function listResources(db: Kysely<DB>, userId: string, collection: string): Promise<DavResourceRow[]> {
-  return db
-    .selectFrom('davChanges')
-    .select(resourceColumns)
-    .where('userId', '=', userId)
-    .where('collection', '=', collection)
-    .where('deleted', '=', false)
-    .orderBy('revision')
-    .execute();
+  const { rows } = await sql<{ resources: string | null }>`
+    select json_agg(json_build_array(uid, name, revision) order by revision)::text as resources
+    from dav_changes
+    where user_id = ${userId} and collection = ${collection} and not deleted`.execute(db);
+  const resources = JSON.parse(rows[0]?.resources ?? '[]') as [string, string | null, number | string][];
+  return resources.map(([uid, name, revision]) => ({ uid, name, revision: Number(revision), deleted: false }));
 }
 
 /** What changed in a collection after `revision` (deleted resources too), oldest first. */
