@@ -129,6 +129,18 @@ describe('CalDAV', () => {
     const after = await dav('GET', `${EVENTS}phone-1.ics`);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('SUMMARY:Dentist (moved)');
+
+    // An edit in the web app is what the phone reads next, though the text it read before was kept for reuse.
+    const [moved] = (
+      await owner.client.calendar.events.list.query({
+        from: new Date('2026-12-10T00:00:00Z'),
+        to: new Date('2026-12-11T00:00:00Z'),
+      })
+    ).items;
+    await owner.client.calendar.events.update.mutate({ id: moved?.eventId as string, title: 'Dentist (web)' });
+    const edited = await dav('GET', `${EVENTS}phone-1.ics`);
+    expect(edited.headers.get('etag')).not.toBe(after.headers.get('etag'));
+    expect(await edited.text()).toContain('SUMMARY:Dentist (web)');
   });
 
   it('refuses what it cannot store with the CalDAV precondition, and changes nothing', async () => {

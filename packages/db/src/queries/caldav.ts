@@ -85,6 +85,27 @@ export async function findResourcesByNames(
     .execute();
 }
 
+/**
+ * The present resources clients gave these names, and the resources of these UIDs (present or deleted), in one
+ * statement: what a multiget's hrefs address, whichever way they were named.
+ */
+export async function findResourcesByNamesOrUids(
+  db: Kysely<DB>,
+  userId: string,
+  collection: string,
+  names: string[],
+  uids: string[],
+): Promise<DavResourceRow[]> {
+  if (names.length === 0 && uids.length === 0) return [];
+  return db
+    .selectFrom('davChanges')
+    .select(resourceColumns)
+    .where('userId', '=', userId)
+    .where('collection', '=', collection)
+    .where(sql<boolean>`((name = any(${names}::text[]) and not deleted) or uid = any(${uids}::text[]))`)
+    .execute();
+}
+
 /** The present resource a client named `name`, if any. */
 export async function findResourceByName(
   db: Kysely<DB>,
