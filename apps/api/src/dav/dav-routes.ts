@@ -28,6 +28,7 @@ import {
   homeProps,
   MAX_RESOURCE_SIZE,
   OBJECT_DATA,
+  objectAnswers,
   objectProps,
   type PropRequest,
   paths,
@@ -260,6 +261,22 @@ async function responsesXml(responses: DavResponse[]): Promise<string[]> {
   return texts;
 }
 
+/** Each object's answer to the request (objectAnswers), giving the event loop back between slices. */
+async function objectsXml(
+  request: PropRequest,
+  component: 'VEVENT' | 'VTODO',
+  objects: { href: string; object: caldavService.DavObjectRef & { ics?: string } }[],
+): Promise<string[]> {
+  const answer = objectAnswers(request, component);
+  const slice = eventLoopSlicer();
+  const texts: string[] = [];
+  for (const { href, object } of objects) {
+    await slice();
+    texts.push(answer(href, object));
+  }
+  return texts;
+}
+
 async function collectionOf(ctx: Context, id: string) {
   const collection = await caldavService.findCollection(ctx.services, ctx.userId, id);
   if (!collection) throw new HttpError(404, 'No such collection');
@@ -312,9 +329,12 @@ async function propfind(ctx: Context, path: DavPath) {
               refs.map((r) => r.name),
             )
           : refs;
-        for (const object of objects) {
-          one(paths.object(user.username, collection.id, object.name), objectProps(object, collection.component));
-        }
+        const texts = await objectsXml(
+          request,
+          collection.component,
+          objects.map((object) => ({ href: paths.object(user.username, collection.id, object.name), object })),
+        );
+        return sendMultistatus(ctx.reply, [...(await responsesXml(responses)), ...texts]);
       }
       break;
     }
@@ -413,11 +433,10 @@ async function report(ctx: Context, path: DavPath) {
     const objects = wantsData
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, names, shape)
       : await listNamed(names);
-    return responsesXml(
-      objects.map((object) => ({
-        href: paths.object(user.username, collection.id, object.name),
-        props: answerProps(objectProps(object, collection.component), request),
-      })),
+    return objectsXml(
+      request,
+      collection.component,
+      objects.map((object) => ({ href: paths.object(user.username, collection.id, object.name), object })),
     );
   };
 
@@ -436,10 +455,12 @@ async function report(ctx: Context, path: DavPath) {
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, [...names.keys()], shape)
       : (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => names.has(o.name));
     const foundNames = new Set(found.map((o) => o.name));
-    const responses = await responsesXml(
+    const responses = await objectsXml(
+      request,
+      collection.component,
       found.map((object) => ({
         href: names.get(object.name) ?? paths.object(user.username, collection.id, object.name),
-        props: answerProps(objectProps(object, collection.component), request),
+        object,
       })),
     );
     for (const [name, href] of names) if (!foundNames.has(name)) missing.push(href);

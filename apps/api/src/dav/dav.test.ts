@@ -129,6 +129,18 @@ describe('CalDAV', () => {
     const after = await dav('GET', `${EVENTS}phone-1.ics`);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('SUMMARY:Dentist (moved)');
+
+    // An edit in the web app is what the phone reads next, though the text it read before was kept for reuse.
+    const [moved] = (
+      await owner.client.calendar.events.list.query({
+        from: new Date('2026-12-10T00:00:00Z'),
+        to: new Date('2026-12-11T00:00:00Z'),
+      })
+    ).items;
+    await owner.client.calendar.events.update.mutate({ id: moved?.eventId as string, title: 'Dentist (web)' });
+    const edited = await dav('GET', `${EVENTS}phone-1.ics`);
+    expect(edited.headers.get('etag')).not.toBe(after.headers.get('etag'));
+    expect(await edited.text()).toContain('SUMMARY:Dentist (web)');
   });
 
   it('refuses what it cannot store with the CalDAV precondition, and changes nothing', async () => {
@@ -396,6 +408,12 @@ describe('CalDAV', () => {
     expect((await dav('PROPFIND', '/dav/calendars/owner/', { headers: theirs })).status).toBe(404);
     const own = await (await dav('GET', '/dav/calendars/mallory/events/phone-1.ics', { headers: theirs })).status;
     expect(own).toBe(404);
+    // The owner's project is no task list of theirs, under their own name either.
+    const [project] = await owner.client.projects.list.query({});
+    const list = `/dav/calendars/mallory/${project?.id}/`;
+    expect((await dav('PROPFIND', list, { headers: { ...theirs, depth: '0' } })).status).toBe(404);
+    const ownList = `/dav/calendars/owner/${project?.id}/`;
+    expect((await dav('PROPFIND', ownList, { headers: { depth: '0' }, body: PROPFIND_CTAG })).status).toBe(207);
     // The owner's key does not open with another username.
     expect(
       (await dav('PROPFIND', '/dav/', { headers: { authorization: basic('mallory', auth.slice(6)) } })).status,
