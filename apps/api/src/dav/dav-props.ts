@@ -15,6 +15,8 @@ export interface DavUser {
   email: string;
   /** A read key sees every collection read-only. */
   canWrite: boolean;
+  /** What the key may do in one collection (its module's permission: the calendar's events, or tasks). */
+  collectionAccess: (collectionId: string) => 'none' | 'read' | 'write';
 }
 
 export const MAX_RESOURCE_SIZE = 1_000_000;
@@ -102,7 +104,7 @@ export function collectionProps(user: DavUser, collection: DavCollection): PropT
     [d('displayname'), () => collection.displayName],
     [d('current-user-principal'), principal],
     [d('owner'), principal],
-    [d('current-user-privilege-set'), () => privileges(user.canWrite, 'collection')],
+    [d('current-user-privilege-set'), () => privileges(user.collectionAccess(collection.id) === 'write', 'collection')],
     [
       d('supported-report-set'),
       () => reports([c('calendar-query'), c('calendar-multiget'), d('sync-collection')]),

@@ -14,7 +14,7 @@
  * Authentication is HTTP Basic with the username and an API key (auth/caller.ts); cookies are never read here, so
  * there is no cross-site request to forge. A wrong password is throttled per address like a wrong login.
  */
-import { CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
+import { apiKeyPolicy, CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
 import { authQueries } from '@lifeos/db';
 import type { Element } from '@xmldom/xmldom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -99,6 +99,10 @@ export function parseDavPath(raw: string): DavPath | null {
   if (name === undefined) return { kind: 'collection', user, collection };
   return { kind: 'object', user, collection, name };
 }
+
+/** The API-key module a collection belongs to: the calendar's events, or tasks (the inbox and every project). */
+const moduleOfCollection = (collectionId: string) =>
+  collectionId === caldavService.EVENTS_COLLECTION ? ('calendar' as const) : ('tasks' as const);
 
 function davError(reply: FastifyReply, status: number, condition: { ns: string; name: string }, message: string) {
   return reply.code(status).type(XML_TYPE).send(errorXml(condition, message));
@@ -210,8 +214,24 @@ async function handle(services: AppServices, request: FastifyRequest, reply: Fas
     displayName: caller.user.displayName,
     email: caller.user.email,
     canWrite: caller.scope === 'write',
+    collectionAccess: (id) => apiKeyPolicy.moduleAccess(caller.grant, moduleOfCollection(id)),
   };
-  if (WRITE_METHODS.has(request.method) && !user.canWrite) {
+  // A key's permissions per module hold here as in the API: a collection of a module it may not see does not exist
+  // for it, and one it may only read refuses writes.
+  if ('collection' in path) {
+    const access = user.collectionAccess(path.collection);
+    if (access === 'none') return reply.code(404).type('text/plain').send('Not found');
+    if (WRITE_METHODS.has(request.method) && access !== 'write') {
+      return davError(
+        reply,
+        403,
+        { ns: NS.dav, name: 'need-privileges' },
+        caller.grant.modules[moduleOfCollection(path.collection)] === undefined
+          ? 'This API key is read-only'
+          : `This API key may only read ${moduleOfCollection(path.collection)}`,
+      );
+    }
+  } else if (WRITE_METHODS.has(request.method) && !user.canWrite) {
     return davError(reply, 403, { ns: NS.dav, name: 'need-privileges' }, 'This API key is read-only');
   }
   const ctx: Context = { services, request, reply, user, userId: caller.user.id };
@@ -309,6 +329,7 @@ async function propfind(ctx: Context, path: DavPath) {
       one(paths.home(user.username), homeProps(user));
       if (depth === 1) {
         for (const collection of await caldavService.listCollections(ctx.services, ctx.userId)) {
+          if (user.collectionAccess(collection.id) === 'none') continue;
           one(paths.collection(user.username, collection.id), collectionProps(user, collection));
         }
       }

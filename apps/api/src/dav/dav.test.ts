@@ -390,6 +390,57 @@ describe('CalDAV', () => {
     expect(calendar.text).toContain('HTTP/1.1 403');
   });
 
+  it('holds a key to its per-module permissions: no calendar, or tasks read-only', async () => {
+    const noCalendar = await owner.client.apiKeys.create.mutate({
+      name: 'Tasks only',
+      scope: 'write',
+      modules: { calendar: 'none' },
+    });
+    const tasksOnly = { authorization: basic('owner', noCalendar.key) };
+    const home = await (
+      await dav('PROPFIND', '/dav/calendars/owner/', { headers: { ...tasksOnly, depth: '1' } })
+    ).text();
+    expect(home).toContain('/dav/calendars/owner/inbox/');
+    expect(home).not.toContain('/dav/calendars/owner/events/');
+    expect((await dav('GET', `${EVENTS}phone-1.ics`, { headers: tasksOnly })).status).toBe(404);
+    expect((await dav('PROPFIND', EVENTS, { headers: { ...tasksOnly, depth: '0' } })).status).toBe(404);
+    expect(
+      (
+        await dav('PUT', `${EVENTS}sneaky.ics`, {
+          body: event('sneaky@example.com', 'Nope'),
+          headers: { ...tasksOnly, 'content-type': 'text/calendar' },
+        })
+      ).status,
+    ).toBe(404);
+
+    const readTasks = await owner.client.apiKeys.create.mutate({
+      name: 'Calendar writer',
+      scope: 'write',
+      modules: { tasks: 'read' },
+    });
+    const calendarWriter = { authorization: basic('owner', readTasks.key) };
+    const todo =
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\nUID:todo-perm@example.com\r\nSUMMARY:Nope\r\nEND:VTODO\r\nEND:VCALENDAR\r\n';
+    const refused = await dav('PUT', '/dav/calendars/owner/inbox/todo-perm.ics', {
+      body: todo,
+      headers: { ...calendarWriter, 'content-type': 'text/calendar' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('This API key may only read tasks');
+    const inbox = await dav('PROPFIND', '/dav/calendars/owner/inbox/', {
+      headers: { ...calendarWriter, depth: '0' },
+      body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>',
+    });
+    expect(inbox.status).toBe(207);
+    expect(await inbox.text()).not.toContain('write-content');
+    const created = await dav('PUT', `${EVENTS}perm-1.ics`, {
+      body: event('perm-1@example.com', 'Allowed'),
+      headers: { ...calendarWriter, 'content-type': 'text/calendar' },
+    });
+    expect(created.status).toBe(201);
+    expect((await owner.client.tasks.list.query({})).some((t) => t.title === 'Nope')).toBe(false);
+  });
+
   it('gives a read key read-only collections, and another user nothing', async () => {
     const write = await dav('PUT', `${EVENTS}reader.ics`, {
       body: event('reader@example.com', 'Nope'),
