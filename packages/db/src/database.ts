@@ -71,6 +71,8 @@ export interface UserSettingsTable {
   icsFeedTokenNonce: string | null;
   /** Calendar feed: include open tasks' due dates as all-day events. */
   icsFeedIncludeTasks: Generated<boolean>;
+  /** The dashboard's cards shown, in order; null: all, in the product's order (dashboard_cards migration). */
+  dashboardCards: string[] | null;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

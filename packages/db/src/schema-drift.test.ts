@@ -58,6 +58,7 @@ const spec: SchemaSpec = {
     icsFeedTokenHash: { type: 'text', nullable: true },
     icsFeedTokenNonce: { type: 'text', nullable: true },
     icsFeedIncludeTasks: { type: 'bool', nullable: false },
+    dashboardCards: { type: '_text', nullable: true },
     updatedAt: { type: 'timestamptz', nullable: false },
   },
   journalEntries: {
