@@ -44,7 +44,7 @@ export const subscriptionDeps = (services: Pick<AppServices, 'db' | 'clock' | 'c
 });
 
 /** Webhook deliveries: the subscriptions' opt-in for private addresses (CALENDAR_ALLOW_PRIVATE_URLS), one policy. */
-export const webhookDeliverDeps = (services: Pick<AppServices, 'db' | 'clock' | 'config'>) => ({
+export const webhookDeps = (services: Pick<AppServices, 'db' | 'clock' | 'config'>) => ({
   db: services.db,
   clock: services.clock,
   sendPolicy: { allowPrivateAddresses: services.config.calendarSubscriptions.allowPrivateUrls },

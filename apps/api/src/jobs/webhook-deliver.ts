@@ -1,5 +1,5 @@
 import { webhooksService } from '@lifeos/core/server';
-import { type AppServices, webhookDeliverDeps } from '../services.js';
+import { type AppServices, webhookDeps } from '../services.js';
 import type { JobKind } from './runner.js';
 
 /**
@@ -18,7 +18,7 @@ export const webhookDeliverJob = (services: AppServices): JobKind => ({
       context.log.error('a webhook delivery job without its delivery or user');
       return;
     }
-    await webhooksService.deliver(webhookDeliverDeps(services), context.userId, deliveryId, {
+    await webhooksService.deliver(webhookDeps(services), context.userId, deliveryId, {
       attempt: context.attempt,
       maxAttempts: context.maxAttempts,
       signal: context.signal,

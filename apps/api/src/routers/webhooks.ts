@@ -11,6 +11,7 @@ import {
 } from '@lifeos/core/schemas';
 import { webhooksService } from '@lifeos/core/server';
 import { z } from 'zod';
+import { webhookDeps } from '../services.js';
 import { router, sessionProcedure } from '../trpc/init.js';
 
 // Session only, as API keys: an endpoint receives the account's events and its secret is a credential.
@@ -23,12 +24,12 @@ export const webhooksRouter = router({
     .meta({ description: 'Add a webhook endpoint; its signing secret is shown only in this answer' })
     .input(ZCreateWebhookEndpointInput)
     .output(ZWebhookEndpointWithSecret)
-    .mutation(({ ctx, input }) => webhooksService.createEndpoint(ctx, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => webhooksService.createEndpoint(webhookDeps(ctx), ctx.user.id, input)),
   update: sessionProcedure
     .meta({ description: "Change a webhook endpoint's URL, events or description, or turn it on or off" })
     .input(ZUpdateWebhookEndpointInput)
     .output(ZWebhookEndpoint)
-    .mutation(({ ctx, input }) => webhooksService.updateEndpoint(ctx, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => webhooksService.updateEndpoint(webhookDeps(ctx), ctx.user.id, input)),
   delete: sessionProcedure
     .meta({ description: 'Delete a webhook endpoint and its delivery log' })
     .input(ZIdInput)

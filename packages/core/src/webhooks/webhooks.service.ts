@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { type DB, type Kysely, webhooksQueries } from '@lifeos/db';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
-import { OutboundRequestError, UrlNotAllowedError } from '../common/outbound-http.js';
+import { assertPublicHost, OutboundRequestError, UrlNotAllowedError } from '../common/outbound-http.js';
 import { inTransaction } from '../common/transaction.js';
 import { ConflictError } from '../errors.js';
 import * as jobsService from '../jobs/jobs.service.js';
@@ -69,13 +69,22 @@ const toEndpoint = ({ previousExpiresAt, ...row }: EndpointRow, now: Date): TWeb
   previousSecretExpiresAt: previousExpiresAt && previousExpiresAt > now ? previousExpiresAt : null,
 });
 
+/**
+ * The URL checked for scheme, credentials and (without the opt-in) a private address, as a subscription's is when
+ * added; every attempt checks the address again (DNS may change), and the log says so.
+ */
+async function checkedUrl(raw: string, policy: SendPolicy): Promise<string> {
+  const url = parseEndpointUrl(raw);
+  await assertPublicHost(url, policy);
+  return url.toString();
+}
+
 export async function createEndpoint(
-  deps: WebhooksDeps,
+  deps: WebhookDeliverDeps,
   userId: string,
   input: TCreateWebhookEndpointInput,
 ): Promise<TWebhookEndpointWithSecret> {
-  // Scheme and credentials now; the address is checked on every attempt (DNS may change), and the log says so.
-  const url = parseEndpointUrl(input.url).toString();
+  const url = await checkedUrl(input.url, deps.sendPolicy);
   const secret = newSecret();
   const now = deps.clock.now();
   return inTransaction(deps, async ({ db }) => {
@@ -100,7 +109,7 @@ export async function listEndpoints(deps: WebhooksDeps, userId: string): Promise
 }
 
 export async function updateEndpoint(
-  deps: WebhooksDeps,
+  deps: WebhookDeliverDeps,
   userId: string,
   input: TUpdateWebhookEndpointInput,
 ): Promise<TWebhookEndpoint> {
@@ -108,7 +117,7 @@ export async function updateEndpoint(
   const now = deps.clock.now();
   const row = await webhooksQueries.updateEndpoint(deps.db, userId, id, {
     ...rest,
-    ...(url === undefined ? {} : { url: parseEndpointUrl(url).toString() }),
+    ...(url === undefined ? {} : { url: await checkedUrl(url, deps.sendPolicy) }),
     now,
   });
   if (!row) throw new WebhookEndpointNotFoundError();
