@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
  *   until `previous_expires_at`, and both sign meanwhile. A credential rather than user data: no data-version
  *   triggers, not exported (a secret must not leave in an archive).
  * - `webhook_deliveries`: one row per event per endpoint, written in the transaction of the write that caused it,
- *   beside its `webhook.deliver` job (the job row is the outbox row). `id` is the `webhook-id` header, the same on
+ *   beside its `webhook.deliver` job (the job row is the outbox row). `id` (a UUID) is the `webhook-id` header, the same on
  *   every retry and replay; `body` is the JSON sent, byte for byte. The last attempt's outcome is kept on the row
  *   (the delivery log); bounded per endpoint by pruning. Bookkeeping: no triggers, not exported.
  */
@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('webhook_deliveries')
-    .addColumn('id', 'text', (c) => c.primaryKey().check(sql`id ~ '^msg_[A-Za-z0-9_-]{10,60}$'`))
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('endpoint_id', 'uuid', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
     .addColumn('event_type', 'text', (c) => c.notNull().check(sql`char_length(event_type) between 1 and 64`))

@@ -178,7 +178,7 @@ export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'fail
 
 /** One event for one endpoint (webhooks migration): what is sent, and its last attempt's outcome. */
 export interface WebhookDeliveriesTable {
-  /** `msg_…`: the `webhook-id` header, the same on every attempt. */
+  /** The `webhook-id` header, the same on every attempt and replay. */
   id: string;
   userId: string;
   endpointId: string;

@@ -121,7 +121,7 @@ const spec: SchemaSpec = {
     updatedAt: { type: 'timestamptz', nullable: false },
   },
   webhookDeliveries: {
-    id: { type: 'text', nullable: false },
+    id: { type: 'uuid', nullable: false },
     userId: { type: 'uuid', nullable: false },
     endpointId: { type: 'uuid', nullable: false },
     eventType: { type: 'text', nullable: false },

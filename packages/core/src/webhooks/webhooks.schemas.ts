@@ -76,7 +76,7 @@ export const ZWebhookDeliveryStatus = z.enum(['pending', 'retrying', 'succeeded'
 
 export const ZWebhookDelivery = z.object({
   /** The `webhook-id` header: the same on every attempt and replay. */
-  id: z.string(),
+  id: ZId,
   endpointId: ZId,
   eventType: z.string(),
   status: ZWebhookDeliveryStatus,
@@ -95,9 +95,7 @@ export const ZWebhookDeliveriesInput = z
   .object({ endpointId: ZId, limit: z.number().int().min(1).max(WEBHOOK_LOG_PAGE_MAX).optional() })
   .strict();
 
-export const ZWebhookDeliveryIdInput = z
-  .object({ id: z.string().regex(/^msg_[A-Za-z0-9_-]{10,60}$/, { error: 'Not a delivery id' }) })
-  .strict();
+export const ZWebhookDeliveryIdInput = z.object({ id: ZId }).strict();
 
 /**
  * What every event carries: its type, when it happened, and the object's id, its type and what changed — ids,

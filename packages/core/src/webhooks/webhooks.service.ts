@@ -10,7 +10,7 @@
  *   guard. A failed attempt throws, and the runner retries it with its backoff; the delivery row keeps the last
  *   attempt's outcome (the log), bounded per endpoint to the last `LOG_KEEP` and `LOG_DAYS` days.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type DB, type Kysely, webhooksQueries } from '@lifeos/db';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
@@ -60,7 +60,6 @@ export interface WebhookDeliverDeps extends WebhooksDeps {
 
 /** `whsec_` + 24 random bytes in base64: the form the standardwebhooks libraries read. */
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-const newMessageId = () => `msg_${randomBytes(16).toString('base64url')}`;
 
 type EndpointRow = webhooksQueries.EndpointRow;
 const toEndpoint = ({ previousExpiresAt, ...row }: EndpointRow, now: Date): TWebhookEndpoint => ({
@@ -202,7 +201,7 @@ export async function emit(
   const now = deps.clock.now();
   const body = JSON.stringify({ type, timestamp: now.toISOString(), data });
   const deliveries = endpointIds.map((endpointId) => ({
-    id: newMessageId(),
+    id: randomUUID(),
     userId,
     endpointId,
     eventType: type,
