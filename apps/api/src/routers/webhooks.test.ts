@@ -3,9 +3,11 @@
  * tRPC, events emitted by the real write procedures, delivered by the real job runner to a receiver here that
  * checks every signature with the `standardwebhooks` package's own `Webhook.verify`.
  */
+
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tasksService } from '@lifeos/core/server';
+import { jobsService, tasksService } from '@lifeos/core/server';
 import { sql } from '@lifeos/db';
 import Fastify from 'fastify';
 import { Webhook } from 'standardwebhooks';
@@ -241,6 +243,55 @@ describe('webhooks with private addresses allowed (a receiver on loopback)', () 
     expect(await owner.client.webhooks.deliveries.query({ endpointId: off.endpoint.id })).toEqual([]);
     await owner.client.webhooks.delete.mutate({ id: on.endpoint.id });
     await expectCode(owner.client.webhooks.delete.mutate({ id: on.endpoint.id }), 'NOT_FOUND');
+  });
+
+  it("keeps an endpoint's log to its last 200 deliveries and 30 days", async () => {
+    const { endpoint } = await owner.client.webhooks.create.mutate({ url: receiver.url, eventTypes: ['task.created'] });
+    const db = server.database.db;
+    const now = server.clock.now().getTime();
+    const old = (i: number, daysAgo: number) => ({
+      id: randomUUID(),
+      userId: ownerId,
+      endpointId: endpoint.id,
+      eventType: 'task.created',
+      body: '{}',
+      status: 'succeeded' as const,
+      createdAt: new Date(now - daysAgo * 86_400_000 - i * 1000),
+    });
+    await db
+      .insertInto('webhookDeliveries')
+      .values([old(0, 31), ...Array.from({ length: 250 }, (_, i) => old(i, 1))])
+      .execute();
+    // A delivery whose id ends in 0 trims the log (about one in 16 does).
+    const id = `${randomUUID().slice(0, -1)}0`;
+    const body = JSON.stringify({ type: 'task.created', timestamp: new Date(now).toISOString(), data: { id: 'x' } });
+    await db
+      .insertInto('webhookDeliveries')
+      .values({
+        id,
+        userId: ownerId,
+        endpointId: endpoint.id,
+        eventType: 'task.created',
+        body,
+        createdAt: new Date(now),
+      })
+      .execute();
+    await jobsService.enqueueJob(server.services, {
+      kind: 'webhook.deliver',
+      userId: ownerId,
+      key: id,
+      payload: { deliveryId: id },
+    });
+    await deliverAll();
+    expect(receiver.received).toHaveLength(1);
+    const kept = await db
+      .selectFrom('webhookDeliveries')
+      .select(['id', 'createdAt'])
+      .where('endpointId', '=', endpoint.id)
+      .execute();
+    expect(kept).toHaveLength(200);
+    expect(kept.some((d) => d.id === id)).toBe(true);
+    expect(Math.min(...kept.map((d) => d.createdAt.getTime()))).toBeGreaterThan(now - 30 * 86_400_000);
   });
 
   it('bounds endpoints per user and event types, and refuses URLs with credentials or other schemes', async () => {
