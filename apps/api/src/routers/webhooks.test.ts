@@ -111,6 +111,12 @@ describe('webhooks with private addresses allowed (a receiver on loopback)', () 
       date: '2026-03-10',
       content: { text: 'A private thought nobody else reads.' },
     });
+    // The same text again (an autosave with nothing new) is no save: no second message.
+    await owner.client.journal.upsert.mutate({
+      type: 'morning_pages',
+      date: '2026-03-10',
+      content: { text: 'A private thought nobody else reads.' },
+    });
     // Not subscribed: no delivery.
     await owner.client.captures.create.mutate({ text: 'buy milk' });
     await deliverAll();

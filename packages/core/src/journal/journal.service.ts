@@ -93,7 +93,7 @@ export async function upsertEntry(deps: Deps, userId: string, input: TUpsertJour
     throw new NotWeekStartError(input.date, calendar.weekStart, weekStartOf(input.date, calendar.weekStart));
   }
   const write = async ({ db }: Deps) => {
-    const { entry } = await journalQueries.upsertEntry(db, {
+    const { entry, changed: written } = await journalQueries.upsertEntry(db, {
       userId,
       type: input.type,
       date: input.date,
@@ -101,13 +101,14 @@ export async function upsertEntry(deps: Deps, userId: string, input: TUpsertJour
       wordCount: entryWordCount(input.type, input.content),
       now: deps.clock.now(),
     });
-    // Ids, the date and the count only: a webhook never carries journal text.
+    // Ids, the date and the count only: a webhook never carries journal text. The same text again is no save.
     const changed = { type: input.type, date: input.date, wordCount: entry.wordCount };
-    await webhooksService.emit({ ...deps, db }, userId, 'journal.saved', {
-      id: entry.id,
-      object: 'journal_entry',
-      changed,
-    });
+    if (written)
+      await webhooksService.emit({ ...deps, db }, userId, 'journal.saved', {
+        id: entry.id,
+        object: 'journal_entry',
+        changed,
+      });
     return toEntry(entry);
   };
   const base = input.baseUpdatedAt;

@@ -32,7 +32,6 @@ import {
   type TWebhookEndpointWithSecret,
   type TWebhookEventType,
   WEBHOOK_ENDPOINTS_MAX,
-  type WEBHOOK_EVENT_TYPES,
 } from './webhooks.schemas.js';
 import { parseEndpointUrl, postWebhook, type SendPolicy } from './webhooks.send.js';
 
@@ -193,7 +192,7 @@ export interface WebhookEventData {
 export async function emit(
   deps: WebhooksDeps,
   userId: string,
-  type: Exclude<(typeof WEBHOOK_EVENT_TYPES)[number], 'reminder.sent'>,
+  type: Exclude<TWebhookEventType, 'reminder.sent'>,
   data: WebhookEventData,
 ): Promise<void> {
   const endpointIds = await webhooksQueries.endpointsWanting(deps.db, userId, type);
