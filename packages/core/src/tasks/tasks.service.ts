@@ -328,7 +328,7 @@ export async function saveTaskObject(
     let dueDate = values.dueDate;
     if (!dueDate && values.rrule) dueDate = firstOccurrence(values.rrule, await userToday(deps, userId));
     const done = fields.status === 'done';
-    await tasksQueries.insertTask(db, {
+    const task = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       ...values,
@@ -343,6 +343,8 @@ export async function saveTaskObject(
       createdAt: now,
       updatedAt: now,
     });
+    const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
+    await webhooksService.emit(deps, userId, 'task.created', { id: task.id, object: 'task', changed });
     return;
   }
   if (existing.projectId !== projectId) {
