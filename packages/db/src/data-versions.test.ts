@@ -7,13 +7,21 @@ import { migrateToLatest } from './migrate.js';
 import { adminQuery, withDatabase } from './testing.js';
 
 /** Tables with a user_id that hold credentials, not data: they change on every call and must not move the version. */
-const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens'];
+const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens', 'webhook_endpoints'];
 /**
  * Bookkeeping: the data version and CalDAV's record of changes (written by triggers of their own, dav_sync migration),
  * the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration) and the background
- * jobs (the runner's queue, jobs migration).
+ * jobs (the runner's queue, jobs migration), the webhooks' delivery log (webhooks migration).
  */
-const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes', 'idempotency_keys', 'jobs'];
+const NOT_DATA = [
+  ...CREDENTIAL_TABLES,
+  'user_data_versions',
+  'dav_sync',
+  'dav_changes',
+  'idempotency_keys',
+  'jobs',
+  'webhook_deliveries',
+];
 
 function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () => Promise<void> }>) {
   describe(`user data versions (${name})`, () => {

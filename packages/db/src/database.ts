@@ -100,6 +100,8 @@ export interface DB {
   userDataVersions: UserDataVersionsTable;
   idempotencyKeys: IdempotencyKeysTable;
   jobs: JobsTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -155,6 +157,44 @@ export interface JobsTable {
   lastError: string | null;
   createdAt: CreatedAt;
   finishedAt: NullableTimestamp;
+}
+
+/** A receiver of a user's outgoing webhooks (webhooks migration); `secret` signs, so it is kept as written. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  userId: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** `whsec_` + base64: the Standard Webhooks signing secret. */
+  secret: string;
+  /** The secret before the last rotation, still signing until `previousExpiresAt`. */
+  previousSecret: ColumnType<string | null, string | null | undefined, string | null>;
+  previousExpiresAt: NullableTimestamp;
+  eventTypes: string[];
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+
+/** One event for one endpoint (webhooks migration): what is sent, and its last attempt's outcome. */
+export interface WebhookDeliveriesTable {
+  /** The `webhook-id` header, the same on every attempt and replay. */
+  id: string;
+  userId: string;
+  endpointId: string;
+  eventType: string;
+  /** The JSON body, byte for byte what every attempt sends. */
+  body: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  replays: Generated<number>;
+  responseStatus: ColumnType<number | null, number | null | undefined, number | null>;
+  latencyMs: ColumnType<number | null, number | null | undefined, number | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+  lastAttemptAt: NullableTimestamp;
 }
 
 /** A mutation applied under an Idempotency-Key (idempotency_keys migration): what a repeat of it is answered. */

@@ -10,6 +10,7 @@ import { calendarRefreshJob, calendarRefreshSchedule } from './calendar-refresh.
 import { cleanupJob, cleanupSchedule } from './cleanup.js';
 import { maintenanceJob, maintenanceSchedule } from './maintenance.js';
 import { type JobKind, JobRunner, type RecurringJob, type RunnerOptions } from './runner.js';
+import { webhookDeliverJob } from './webhook-deliver.js';
 
 /** What a server may tune of its runner. */
 export type JobRunnerOptions = Partial<Pick<RunnerOptions, 'concurrency' | 'pollMs' | 'leaseMs' | 'workerId'>>;
@@ -20,7 +21,7 @@ export function createJobRunner(
   log: FastifyBaseLogger,
   options: JobRunnerOptions = {},
 ): JobRunner {
-  const kinds: JobKind[] = [calendarRefreshJob(services), cleanupJob(services)];
+  const kinds: JobKind[] = [calendarRefreshJob(services), cleanupJob(services), webhookDeliverJob(services)];
   const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule];
   if (services.database.driver === 'pglite') {
     kinds.push(maintenanceJob(services));

@@ -11,6 +11,7 @@ import { projectsRouter } from './projects.js';
 import { searchRouter } from './search.js';
 import { settingsRouter } from './settings.js';
 import { tasksRouter } from './tasks.js';
+import { webhooksRouter } from './webhooks.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   data: dataRouter,
   search: searchRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
 import { ProjectNotFoundError } from '../projects/projects.errors.js';
 import type { TDeleteProjectTasks } from '../projects/projects.schemas.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import { InvalidRepeatRuleError, TaskNotFoundError } from './tasks.errors.js';
 import { dueWindow, firstOccurrence, nextDueDate, taskRuleProblem } from './tasks.rules.js';
 import {
@@ -84,7 +85,7 @@ export async function createTask(
     let dueDate = input.dueDate ?? null;
     if (!dueDate && input.rrule) dueDate = firstOccurrence(input.rrule, await userToday({ ...deps, db }, userId));
     const repeats = Boolean(input.rrule || input.repeatAfterDays);
-    return tasksQueries.insertTask(db, {
+    const task = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       title: input.title,
@@ -102,6 +103,9 @@ export async function createTask(
       createdAt: now,
       updatedAt: now,
     });
+    const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
+    await webhooksService.emit({ ...deps, db }, userId, 'task.created', { id: task.id, object: 'task', changed });
+    return task;
   });
 }
 
@@ -136,6 +140,8 @@ async function finish(deps: TasksDeps, userId: string, task: TTask, patch: TaskU
     updatedAt: now,
   });
   if (!done) throw new TaskNotFoundError();
+  const completed = { status: 'done', completedAt: now.toISOString() };
+  await webhooksService.emit(deps, userId, 'task.completed', { id: done.id, object: 'task', changed: completed });
   if (nextDue === undefined || nextDue === null) return { task: done, next: null };
   const next = await tasksQueries.insertTask(deps.db, {
     userId,
@@ -322,7 +328,7 @@ export async function saveTaskObject(
     let dueDate = values.dueDate;
     if (!dueDate && values.rrule) dueDate = firstOccurrence(values.rrule, await userToday(deps, userId));
     const done = fields.status === 'done';
-    await tasksQueries.insertTask(db, {
+    const task = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       ...values,
@@ -337,6 +343,8 @@ export async function saveTaskObject(
       createdAt: now,
       updatedAt: now,
     });
+    const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
+    await webhooksService.emit(deps, userId, 'task.created', { id: task.id, object: 'task', changed });
     return;
   }
   if (existing.projectId !== projectId) {

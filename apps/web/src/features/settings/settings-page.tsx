@@ -5,6 +5,7 @@ import { CaldavSection } from './caldav-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
+import { WebhooksSection } from './webhooks-section';
 
 const SECTIONS = [
   { id: 'profile', label: 'Profile' },
@@ -12,6 +13,7 @@ const SECTIONS = [
   { id: 'sessions', label: 'Sessions' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'caldav', label: 'Phone sync' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'data', label: 'Your data' },
 ];
 
@@ -32,6 +34,7 @@ export function SettingsPage() {
         <SessionsSection />
         <ApiKeysSection />
         <CaldavSection />
+        <WebhooksSection />
         <DataSection />
       </div>
     </div>
