@@ -1,0 +1,55 @@
+/**
+ * The API reference page at /api/docs: Scalar's reference (`@scalar/fastify-api-reference`, which serves its own
+ * script from /api/docs/js/scalar.js, no CDN) reading /api/openapi.json. Its fonts, telemetry and the like are off:
+ * the page loads nothing from another origin.
+ *
+ * The page starts Scalar with one inline script. Rather than allowing inline scripts, this scope's answers get the
+ * app's CSP with that script's SHA-256 hash added to `script-src` (only here; every other path keeps the policy).
+ */
+import { createHash } from 'node:crypto';
+import scalarApiReference from '@scalar/fastify-api-reference';
+import type { FastifyInstance } from 'fastify';
+import { OPENAPI_PATH } from './rest-openapi.js';
+
+export const DOCS_PATH = '/api/docs';
+
+const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g;
+
+/** `script-src` sources allowing exactly the inline scripts of this page. */
+function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(INLINE_SCRIPT)].map(
+    (match) =>
+      `'sha256-${createHash('sha256')
+        .update(match[1] ?? '')
+        .digest('base64')}'`,
+  );
+}
+
+export async function registerApiDocs(app: FastifyInstance) {
+  await app.register(async (docs) => {
+    docs.addHook('onSend', async (_request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type')).startsWith('text/html')) {
+        return payload;
+      }
+      const policy = reply.getHeader('content-security-policy');
+      if (typeof policy === 'string') {
+        const hashes = inlineScriptHashes(payload).join(' ');
+        reply.header('content-security-policy', policy.replace(/script-src ([^;]*)/, `script-src $1 ${hashes}`));
+      }
+      return payload;
+    });
+    await docs.register(scalarApiReference, {
+      routePrefix: DOCS_PATH,
+      configuration: {
+        url: OPENAPI_PATH,
+        pageTitle: 'Life OS API',
+        withDefaultFonts: false,
+        telemetry: false,
+        hideClientButton: true,
+        showDeveloperTools: 'never',
+        agent: { disabled: true },
+        mcp: { disabled: true },
+      },
+    });
+  });
+}
