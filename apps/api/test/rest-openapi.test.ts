@@ -96,6 +96,7 @@ describe('/api/docs', () => {
       const asset = await fetch(new URL(script, `${server.url}/api/docs/`));
       expect(asset.status, script).toBe(200);
       expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=3600');
       expect((await asset.text()).length).toBeGreaterThan(100_000);
     }
   });
