@@ -219,6 +219,7 @@ describe('REST walk', () => {
       if (operation.method === 'POST') {
         for (const body of [
           '[]',
+          'null',
           '"text"',
           '{',
           '{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":{"k":{"l":{"m":{"n":{"o":{"p":{"q":{}}}}}}}}}}}}}}}}}',

@@ -64,11 +64,11 @@ async function authenticate(services: AppServices, request: FastifyRequest, repl
 /** The input object the procedure's schema reads: the query string or the body, with the path's parameters. */
 function rawInput(operation: RestOperation, request: FastifyRequest): { value: unknown } | { problem: string } {
   const source = operation.method === 'GET' ? request.query : request.body;
-  if (source !== undefined && source !== null && (typeof source !== 'object' || Array.isArray(source))) {
+  if (source === null || typeof source !== 'object' || Array.isArray(source)) {
     return { problem: 'The body must be a JSON object' };
   }
   // A copy of the request's own: parsing converts dates in place.
-  const value: Record<string, unknown> = { ...(source as Record<string, unknown> | undefined) };
+  const value: Record<string, unknown> = { ...(source as Record<string, unknown>) };
   const params = request.params as Record<string, string>;
   for (const [param, key] of Object.entries(operation.pathParams ?? {})) value[key] = params[param];
   return { value };
