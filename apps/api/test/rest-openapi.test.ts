@@ -92,12 +92,23 @@ describe('/api/docs', () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
 
-    for (const script of references.filter((r) => r.endsWith('.js'))) {
-      const asset = await fetch(new URL(script, `${server.url}/api/docs/`));
-      expect(asset.status, script).toBe(200);
-      expect(asset.headers.get('content-type')).toMatch(/javascript/);
-      expect(asset.headers.get('cache-control')).toBe('public, max-age=3600');
-      expect((await asset.text()).length).toBeGreaterThan(100_000);
+    const scripts = references.filter((r) => r.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) {
+      const url = new URL(script, `${server.url}/api/docs/`);
+      const plain = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+      expect(plain.status, script).toBe(200);
+      expect(plain.headers.get('content-type')).toMatch(/javascript/);
+      expect(plain.headers.get('cache-control')).toBe('public, max-age=3600');
+      const text = await plain.text();
+      expect(text.length).toBeGreaterThan(100_000);
+      // Compressed once and kept (rest-docs.ts): each encoding answers the same script.
+      for (const encoding of ['br', 'gzip', 'br']) {
+        const packed = await fetch(url, { headers: { 'accept-encoding': encoding } });
+        expect(packed.headers.get('content-encoding')).toBe(encoding);
+        expect(Number(packed.headers.get('content-length'))).toBeLessThan(text.length / 3);
+        expect(await packed.text()).toBe(text);
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 /**
- * The REST face at /api/v1 (rest-operations.ts), its OpenAPI document at /api/openapi.json and the API reference
- * page at /api/docs (rest-docs.ts).
+ * The REST face at /api/v1 (rest-operations.ts) and its OpenAPI document at /api/openapi.json; the API reference
+ * page at /api/docs is rest-docs.ts.
  *
  * Authentication is `Authorization: Bearer <api key>` only, read by the same code as tRPC and /mcp
  * (auth/caller.ts's `resolveCaller`, cookies left out): with no ambient credential there is no cross-site request to
@@ -27,7 +27,6 @@ import type { AppServices } from '../services.js';
 import { createContextInner } from '../trpc/context.js';
 import { toTRPCError } from '../trpc/errors.js';
 import { withIdempotency } from '../trpc/idempotency.js';
-import { registerApiDocs } from './rest-docs.js';
 import { inputProblem, parseInput } from './rest-input.js';
 import { OPENAPI_PATH, openApiDocument } from './rest-openapi.js';
 import { REST_OPERATIONS, REST_PREFIX, type RestOperation } from './rest-operations.js';
@@ -118,7 +117,6 @@ function sendFailure(request: FastifyRequest, reply: FastifyReply, operation: Re
 
 export async function registerRest(app: FastifyInstance, services: AppServices) {
   app.get(OPENAPI_PATH, (_request, reply) => reply.header('content-type', 'application/json').send(openApiDocument()));
-  await registerApiDocs(app);
 
   for (const operation of REST_OPERATIONS) {
     // Fastify's `{id}` is `:id`.
