@@ -2,7 +2,7 @@
  * The only module that reads process.env. Parses the environment with zod once at start; a bad variable stops
  * the server with one line naming it.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,25 @@ const ZEnv = z.object({
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DASHBOARD_CACHE_USERS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Web Push (VAPID): both keys, or neither (a pair is generated into DATA_DIR/vapid.json on first start). */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'expected the 65-byte P-256 public key, URL-safe base64')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'expected the 32-byte P-256 private key, URL-safe base64')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// contact')
+    .optional(),
+  /** Email notifications: `smtp://user:pass@host:587` or `smtps://…`; unset, email is off. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
   /** The API key `pnpm mcp` (MCP over stdio) acts with; the server never reads it. */
   LIFEOS_API_KEY: z.string().max(200).optional(),
 });
@@ -108,6 +127,11 @@ export interface AppConfig {
   dashboardCacheUsers: number;
   /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
   calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
+  /** Notification channels: Web Push's VAPID keys and contact; SMTP (null: no email). */
+  notifications: {
+    vapid: { publicKey: string; privateKey: string; subject: string };
+    smtp: { url: string; from: string } | null;
+  };
 }
 
 export class EnvError extends Error {}
@@ -136,6 +160,36 @@ function loadOrCreateSecret(dataDir: string): Uint8Array {
 }
 
 /**
+ * The VAPID key pair of Web Push: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY when set, otherwise a P-256 pair generated on
+ * first start and kept in DATA_DIR (mode 0600): browsers' subscriptions are bound to the public key, so it must
+ * survive restarts.
+ */
+function loadOrCreateVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  const file = path.join(dataDir, 'vapid.json');
+  mkdirSync(dataDir, { recursive: true });
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pub = publicKey.export({ format: 'jwk' });
+  const priv = privateKey.export({ format: 'jwk' });
+  // The uncompressed point (0x04 || x || y) is the applicationServerKey browsers take.
+  const raw = Buffer.concat([
+    Buffer.of(4),
+    Buffer.from(pub.x ?? '', 'base64url'),
+    Buffer.from(pub.y ?? '', 'base64url'),
+  ]);
+  const fresh = { publicKey: raw.toString('base64url'), privateKey: priv.d ?? '' };
+  try {
+    writeFileSync(file, JSON.stringify(fresh), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as { publicKey?: unknown; privateKey?: unknown };
+  if (typeof kept.publicKey !== 'string' || typeof kept.privateKey !== 'string') {
+    throw new EnvError(`Invalid VAPID key file ${file}: expected {"publicKey", "privateKey"}`);
+  }
+  return { publicKey: kept.publicKey, privateKey: kept.privateKey };
+}
+
+/**
  * The checkout's root: this module is apps/api/src/env.ts, or bundled into apps/api/dist/*.js — three levels down
  * either way. A relative DATA_DIR is taken from here, not from the working directory, because pnpm runs each
  * package's scripts in that package's directory: `pnpm start` (root), `pnpm dev` and `pnpm user:create`
@@ -152,6 +206,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const dataDir = path.resolve(ROOT_DIR, env.DATA_DIR);
   const secretKey = env.SECRET_KEY ? new TextEncoder().encode(env.SECRET_KEY) : loadOrCreateSecret(dataDir);
+  if ((env.VAPID_PUBLIC_KEY === undefined) !== (env.VAPID_PRIVATE_KEY === undefined)) {
+    throw new EnvError('Invalid environment variable VAPID_PUBLIC_KEY: set both VAPID keys or neither');
+  }
+  const vapidKeys =
+    env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+      ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
+      : loadOrCreateVapidKeys(dataDir);
+  const appOrigins = env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
+  const httpsOrigin = appOrigins.find((o) => o.startsWith('https://'));
   return {
     nodeEnv: env.NODE_ENV,
     ...(env.LIFEOS_API_KEY ? { mcpApiKey: env.LIFEOS_API_KEY } : {}),
@@ -159,7 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    appOrigins: env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+    appOrigins,
     cookieSecure: env.COOKIE_SECURE,
     allowSignup: env.ALLOW_SIGNUP,
     logLevel: env.LOG_LEVEL,
@@ -200,6 +263,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: 10_000,
       maxBytes: 5 * 1024 * 1024,
+    },
+    notifications: {
+      vapid: { ...vapidKeys, subject: env.VAPID_SUBJECT ?? httpsOrigin ?? 'mailto:lifeos@localhost' },
+      smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Life OS <lifeos@localhost>' } : null,
     },
   };
 }

@@ -7,13 +7,23 @@ import { migrateToLatest } from './migrate.js';
 import { adminQuery, withDatabase } from './testing.js';
 
 /** Tables with a user_id that hold credentials, not data: they change on every call and must not move the version. */
-const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens'];
+const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens', 'notification_channels'];
 /**
  * Bookkeeping: the data version and CalDAV's record of changes (written by triggers of their own, dav_sync migration),
  * the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration) and the background
- * jobs (the runner's queue, jobs migration).
+ * jobs (the runner's queue, jobs migration), and the record of notifications sent and their deliveries (notifications
+ * migration). Push subscriptions are a device's credentials.
  */
-const NOT_DATA = [...CREDENTIAL_TABLES, 'user_data_versions', 'dav_sync', 'dav_changes', 'idempotency_keys', 'jobs'];
+const NOT_DATA = [
+  ...CREDENTIAL_TABLES,
+  'user_data_versions',
+  'dav_sync',
+  'dav_changes',
+  'idempotency_keys',
+  'jobs',
+  'notifications',
+  'notification_deliveries',
+];
 
 function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () => Promise<void> }>) {
   describe(`user data versions (${name})`, () => {

@@ -8,6 +8,7 @@ import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
 import { ProjectNotFoundError } from '../projects/projects.errors.js';
 import type { TDeleteProjectTasks } from '../projects/projects.schemas.js';
+import { scheduleTaskReminder } from '../reminders/reminders.service.js';
 import { InvalidRepeatRuleError, TaskNotFoundError } from './tasks.errors.js';
 import { dueWindow, firstOccurrence, nextDueDate, taskRuleProblem } from './tasks.rules.js';
 import {
@@ -84,7 +85,7 @@ export async function createTask(
     let dueDate = input.dueDate ?? null;
     if (!dueDate && input.rrule) dueDate = firstOccurrence(input.rrule, await userToday({ ...deps, db }, userId));
     const repeats = Boolean(input.rrule || input.repeatAfterDays);
-    return tasksQueries.insertTask(db, {
+    const task = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       title: input.title,
@@ -102,6 +103,8 @@ export async function createTask(
       createdAt: now,
       updatedAt: now,
     });
+    await scheduleTaskReminder({ ...deps, db }, userId, task);
+    return task;
   });
 }
 
@@ -156,6 +159,7 @@ async function finish(deps: TasksDeps, userId: string, task: TTask, patch: TaskU
     updatedAt: now,
   });
   if (!task.seriesId) await tasksQueries.updateTask(deps.db, userId, task.id, { seriesId: next.seriesId });
+  await scheduleTaskReminder(deps, userId, next);
   return { task: { ...done, seriesId: next.seriesId }, next };
 }
 
@@ -197,6 +201,7 @@ export async function updateTask(deps: TasksDeps, userId: string, input: TUpdate
     }
     const updated = await tasksQueries.updateTask(db, userId, input.id, patch);
     if (!updated) throw new TaskNotFoundError();
+    await scheduleTaskReminder(tx, userId, updated);
     return updated;
   });
 }

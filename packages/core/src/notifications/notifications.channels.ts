@@ -1,0 +1,124 @@
+/**
+ * The channels' senders: Web Push (VAPID, RFC 8291 payload encryption, by the `web-push` package) and email over
+ * SMTP (`nodemailer`). Each send carries the delivery's key where the channel can use it — a Web Push `Topic`
+ * (the push service keeps one message per topic, replacing an undelivered earlier one) and the email's Message-ID —
+ * so a delivery retried after its worker died does not reach the person twice.
+ */
+import { createHash } from 'node:crypto';
+import type { Agent } from 'node:https';
+import nodemailer from 'nodemailer';
+import webpush from 'web-push';
+
+export interface ChannelMessage {
+  kind: string;
+  title: string;
+  body: string;
+  /** A path in the web app the notification opens. */
+  url: string | null;
+  late: boolean;
+  /** The delivery's idempotency key. */
+  key: string;
+}
+
+/** The push service says the subscription is gone (404/410): the device unsubscribed. */
+export class ChannelGoneError extends Error {}
+
+export interface WebPushConfig {
+  publicKey: string;
+  privateKey: string;
+  /** A `mailto:` or `https:` contact for the push services. */
+  subject: string;
+  /** Tests trust their local push service's certificate with it. */
+  agent?: Agent;
+  timeoutMs?: number;
+}
+
+export interface WebPushSender {
+  publicKey: string;
+  send(subscription: { endpoint: string; p256dh: string; auth: string }, message: ChannelMessage): Promise<void>;
+}
+
+/** A Topic header: at most 32 characters of URL-safe base64, derived from the key. */
+export const pushTopic = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 32);
+
+export function createWebPushSender(config: WebPushConfig): WebPushSender {
+  return {
+    publicKey: config.publicKey,
+    async send(subscription, message) {
+      const payload = JSON.stringify({
+        title: message.title,
+        body: message.body,
+        url: message.url,
+        kind: message.kind,
+        late: message.late,
+        tag: pushTopic(message.key),
+      });
+      try {
+        await webpush.sendNotification(
+          { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+          payload,
+          {
+            vapidDetails: { subject: config.subject, publicKey: config.publicKey, privateKey: config.privateKey },
+            TTL: 24 * 3600,
+            topic: pushTopic(message.key),
+            urgency: 'normal',
+            timeout: config.timeoutMs ?? 10_000,
+            ...(config.agent ? { agent: config.agent } : {}),
+          },
+        );
+      } catch (err) {
+        const status = (err as { statusCode?: unknown }).statusCode;
+        if (status === 404 || status === 410) throw new ChannelGoneError(`The push service answered ${status}`);
+        if (typeof status === 'number') throw new Error(`The push service answered ${status}`);
+        throw err;
+      }
+    },
+  };
+}
+
+export interface EmailConfig {
+  /** `smtp://user:pass@host:587` or `smtps://…`. */
+  smtpUrl: string;
+  from: string;
+  timeoutMs?: number;
+}
+
+export interface EmailSender {
+  send(to: string, message: ChannelMessage, links: { open: string | null; unsubscribe: string }): Promise<void>;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function createEmailSender(config: EmailConfig): EmailSender {
+  const timeout = config.timeoutMs ?? 15_000;
+  const transport = nodemailer.createTransport(config.smtpUrl, {
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  const domain = /@([^>\s]+)>?$/.exec(config.from)?.[1] ?? 'lifeos.local';
+  return {
+    async send(to, message, links) {
+      const late = message.late ? ' (sent late: the server was down at the time)' : '';
+      const text = [message.body + late, links.open ? `Open: ${links.open}` : '', `Unsubscribe: ${links.unsubscribe}`]
+        .filter(Boolean)
+        .join('\n\n');
+      const html = [
+        `<p>${escapeHtml(message.body).replace(/\n/g, '<br>')}${escapeHtml(late)}</p>`,
+        links.open ? `<p><a href="${escapeHtml(links.open)}">Open in Life OS</a></p>` : '',
+        `<p style="font-size:12px;color:#666"><a href="${escapeHtml(links.unsubscribe)}">Unsubscribe from these emails</a></p>`,
+      ].join('\n');
+      await transport.sendMail({
+        from: config.from,
+        to,
+        subject: message.title,
+        text,
+        html,
+        messageId: `<${pushTopic(message.key)}@${domain}>`,
+        list: { unsubscribe: { url: links.unsubscribe, comment: 'Unsubscribe' } },
+        headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+    },
+  };
+}
