@@ -23,6 +23,7 @@ import { registerDataRoutes } from './data-routes.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
 import { registerTrpcRoute, type TrpcRouteOptions } from './trpc-route.js';
+import { registerUnsubscribe } from './unsubscribe.js';
 import { registerWebApp } from './web-app.js';
 
 export interface BuildServerOptions {
@@ -201,6 +202,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   registerDav(app, services);
   // MCP for assistants: Bearer API keys, never cookies (mcp/mcp-routes.ts).
   registerMcp(app, services);
+  registerUnsubscribe(app, services);
   registerHealth(app, database, state);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });

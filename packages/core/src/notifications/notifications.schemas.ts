@@ -56,11 +56,16 @@ export const ZChannels = z.object({
   /** Web Push: the server's VAPID public key (the browser subscribes with it). */
   push: z.object({ publicKey: z.string() }),
   /** Email: whether the server has SMTP set up. */
-  email: z.object({ available: z.boolean() }),
+  email: z.object({
+    available: z.boolean(),
+    /** Kinds unsubscribed from by an email's link (turning email on again clears them). */
+    unsubscribedKinds: z.array(z.string()),
+  }),
 });
 export type TChannels = z.infer<typeof ZChannels>;
 
 export const ZDelivery = z.object({
+  id: z.number().int(),
   channelId: ZId.nullable(),
   channelKind: ZChannelKind,
   channelLabel: z.string(),

@@ -69,14 +69,13 @@ const toChannel = ({ endpoint: _, ...row }: ChannelRow, accountEmail: string | n
 });
 
 export async function listChannels(deps: NotificationsDeps, userId: string): Promise<TChannels> {
-  const [rows, email] = await Promise.all([
-    notificationsQueries.listChannels(deps.db, userId),
-    notificationsQueries.accountEmail(deps.db, userId),
-  ]);
+  const rows = await notificationsQueries.listChannels(deps.db, userId);
+  const email = await notificationsQueries.accountEmail(deps.db, userId);
+  const offKinds = await notificationsQueries.emailOffKinds(deps.db, userId);
   return {
     channels: rows.map((row) => toChannel(row, email)),
     push: { publicKey: deps.notifier.webPush.publicKey },
-    email: { available: deps.notifier.email !== null },
+    email: { available: deps.notifier.email !== null, unsubscribedKinds: offKinds },
   };
 }
 
@@ -112,7 +111,11 @@ export async function setEmail(deps: NotificationsDeps, userId: string, input: T
     if (!address && !(await notificationsQueries.accountEmail(deps.db, userId))) {
       throw new ValidationError('Your account has no email address: give one', 'address');
     }
-    await notificationsQueries.upsertEmailChannel(deps.db, userId, address);
+    // Turning email on in settings takes back the unsubscribe links clicked before.
+    await inTransaction(deps, async ({ db }) => {
+      await notificationsQueries.upsertEmailChannel(db, userId, address);
+      await notificationsQueries.clearEmailOffKinds(db, userId, deps.clock.now());
+    });
   }
   return listChannels(deps, userId);
 }
@@ -303,7 +306,7 @@ const mac = (secret: Uint8Array, userId: string, kind: string) =>
 
 /** The link in each email that unsubscribes from that kind (RFC 8058 one-click, and a page for people). */
 export function unsubscribeUrl(notifier: Pick<Notifier, 'appOrigin' | 'secret'>, userId: string, kind: string) {
-  const url = new URL('/api/notifications/unsubscribe', notifier.appOrigin);
+  const url = new URL('/unsubscribe', notifier.appOrigin);
   url.searchParams.set('u', userId);
   url.searchParams.set('k', kind);
   url.searchParams.set('t', mac(notifier.secret, userId, kind));

@@ -245,7 +245,17 @@ export async function listNotifications(db: Kysely<DB>, userId: string, since: D
   if (rows.length === 0) return [];
   const deliveries = await db
     .selectFrom('notificationDeliveries')
-    .select(['notificationId', 'channelId', 'channelKind', 'channelLabel', 'status', 'attempts', 'lastError', 'sentAt'])
+    .select([
+      'id',
+      'notificationId',
+      'channelId',
+      'channelKind',
+      'channelLabel',
+      'status',
+      'attempts',
+      'lastError',
+      'sentAt',
+    ])
     .where('userId', '=', userId)
     .where(
       'notificationId',
@@ -270,4 +280,13 @@ export async function emailOffKinds(db: Kysely<DB>, userId: string): Promise<str
     .where('userId', '=', userId)
     .executeTakeFirst();
   return row?.emailOffKinds ?? [];
+}
+
+/** Email for every kind again (turning email on in settings). */
+export async function clearEmailOffKinds(db: Kysely<DB>, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('notificationPreferences')
+    .set({ emailOffKinds: [], updatedAt: now })
+    .where('userId', '=', userId)
+    .execute();
 }

@@ -1,7 +1,9 @@
 import { PageHeader } from '../../components/page-header';
 import { DataSection } from '../data';
+import { NotificationList } from '../notifications';
 import { ApiKeysSection } from './api-keys-section';
 import { CaldavSection } from './caldav-section';
+import { NotificationsSection } from './notifications-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
@@ -12,6 +14,7 @@ const SECTIONS = [
   { id: 'sessions', label: 'Sessions' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'caldav', label: 'Phone sync' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'data', label: 'Your data' },
 ];
 
@@ -32,6 +35,8 @@ export function SettingsPage() {
         <SessionsSection />
         <ApiKeysSection />
         <CaldavSection />
+        <NotificationsSection />
+        <NotificationList />
         <DataSection />
       </div>
     </div>
