@@ -50,6 +50,7 @@ export function createNotifier(
   return {
     webPush: notificationsService.createWebPushSender({
       ...vapid,
+      allowPrivateAddresses: config.calendarSubscriptions.allowPrivateUrls,
       ...(overrides.pushAgent ? { agent: overrides.pushAgent } : {}),
     }),
     email: smtp ? notificationsService.createEmailSender({ smtpUrl: smtp.url, from: smtp.from }) : null,

@@ -145,7 +145,12 @@ beforeAll(async () => {
   pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
 
   server = await startTestServer({
-    env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Life OS <life@example.test>' },
+    // The local push service is on loopback: the SSRF guard's opt-in lets the server reach it.
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: 'Life OS <life@example.test>',
+      CALENDAR_ALLOW_PRIVATE_URLS: 'true',
+    },
   });
   // The product's notifier, trusting the local push service's certificate.
   server.services.notifier = createNotifier(server.config, { pushAgent: new https.Agent({ ca: tls.cert }) });
@@ -267,6 +272,23 @@ describe('reminders on Web Push and email', () => {
     await runAt(movedJobs[1]?.runAt as Date, 10_000);
     expect(pushes.slice(before.pushes).map((p) => p.message.title)).toEqual(['Moved']);
     expect(mails.slice(before.mails).map((m) => m.subject)).toEqual(['Moved']);
+  });
+
+  it('queues reminders at the local time across the DST changes, and a skipped time at the next valid minute', async () => {
+    // Europe/Berlin changes on 2027-03-28 (02:00 → 03:00) and 2027-10-31 (03:00 → 02:00).
+    const spring = await owner.client.tasks.create.mutate({ title: 'Spring', dueDate: '2027-03-28' });
+    const autumn = await owner.client.tasks.create.mutate({ title: 'Autumn', dueDate: '2027-10-31' });
+    expect((await reminderJobs(spring.id)).map((j) => j.runAt.toISOString())).toEqual(['2027-03-28T07:00:00.000Z']);
+    expect((await reminderJobs(autumn.id)).map((j) => j.runAt.toISOString())).toEqual(['2027-10-31T08:00:00.000Z']);
+    // 02:30 does not exist on the spring day: 03:00 CEST. Changing the time re-queues open tasks' reminders.
+    await owner.client.reminders.updatePreferences.mutate({ taskTime: '02:30' });
+    expect((await reminderJobs(spring.id)).map((j) => j.runAt.toISOString())).toEqual([
+      '2027-03-28T07:00:00.000Z',
+      '2027-03-28T01:00:00.000Z',
+    ]);
+    await owner.client.reminders.updatePreferences.mutate({ taskTime: '09:00' });
+    await owner.client.tasks.delete.mutate({ id: spring.id });
+    await owner.client.tasks.delete.mutate({ id: autumn.id });
   });
 
   it('holds reminders in quiet hours until they end', async () => {

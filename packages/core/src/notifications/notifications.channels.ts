@@ -5,9 +5,12 @@
  * so a delivery retried after its worker died does not reach the person twice.
  */
 import { createHash } from 'node:crypto';
-import type { Agent } from 'node:https';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { Agent } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import nodemailer from 'nodemailer';
 import webpush from 'web-push';
+import { assertPublicHost, isRefusedAddress } from '../calendar/subscriptions.fetch.js';
 
 export interface ChannelMessage {
   kind: string;
@@ -31,10 +34,37 @@ export interface WebPushConfig {
   /** Tests trust their local push service's certificate with it. */
   agent?: Agent;
   timeoutMs?: number;
+  /** The SSRF guard's opt-in (CALENDAR_ALLOW_PRIVATE_URLS): push endpoints on loopback or private addresses. */
+  allowPrivateAddresses?: boolean;
+}
+
+/**
+ * A push endpoint is a URL the user's browser gave: the server must not be made to POST to its own network. The
+ * subscription is checked when stored (`assertPushEndpoint`) and every connection resolves through this lookup,
+ * which refuses private addresses, so a name re-pointed later is refused too (the calendar subscriptions' guard).
+ */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, found) => {
+    if (error) return callback(error, '', 0);
+    const addresses = found as LookupAddress[];
+    if (addresses.some((a) => isRefusedAddress(a.address))) {
+      return callback(new Error(`${hostname} is a private network address`), '', 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(new Error(`${hostname} has no address`), '', 0);
+    callback(null, first.address, first.family);
+  });
+};
+
+/** Refuses a push endpoint on a loopback or private address (unless allowed). */
+export function assertPushEndpoint(endpoint: string, allowPrivateAddresses: boolean): Promise<void> {
+  return assertPublicHost(new URL(endpoint), { allowPrivateAddresses });
 }
 
 export interface WebPushSender {
   publicKey: string;
+  allowPrivateAddresses: boolean;
   send(subscription: { endpoint: string; p256dh: string; auth: string }, message: ChannelMessage): Promise<void>;
 }
 
@@ -42,9 +72,16 @@ export interface WebPushSender {
 export const pushTopic = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 32);
 
 export function createWebPushSender(config: WebPushConfig): WebPushSender {
+  const allowPrivate = config.allowPrivateAddresses ?? false;
+  const agent = config.agent ?? (allowPrivate ? undefined : new Agent({ lookup: guardedLookup }));
   return {
     publicKey: config.publicKey,
+    allowPrivateAddresses: allowPrivate,
     async send(subscription, message) {
+      const host = new URL(subscription.endpoint).hostname.replace(/^\[|\]$/g, '');
+      // An IP literal is not looked up: checked here instead.
+      if (!allowPrivate && isIP(host) && isRefusedAddress(host))
+        throw new Error(`${host} is a private network address`);
       const payload = JSON.stringify({
         title: message.title,
         body: message.body,
@@ -63,7 +100,7 @@ export function createWebPushSender(config: WebPushConfig): WebPushSender {
             topic: pushTopic(message.key),
             urgency: 'normal',
             timeout: config.timeoutMs ?? 10_000,
-            ...(config.agent ? { agent: config.agent } : {}),
+            ...(agent ? { agent } : {}),
           },
         );
       } catch (err) {

@@ -12,6 +12,7 @@ import { inTransaction } from '../common/transaction.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import * as jobsService from '../jobs/jobs.service.js';
 import {
+  assertPushEndpoint,
   ChannelGoneError,
   type ChannelMessage,
   type EmailSender,
@@ -85,6 +86,7 @@ export async function subscribePush(
   userId: string,
   input: TPushSubscriptionInput,
 ): Promise<TChannel> {
+  await assertPushEndpoint(input.endpoint, deps.notifier.webPush.allowPrivateAddresses);
   return inTransaction(deps, async ({ db }) => {
     const id = await notificationsQueries.upsertPushSubscription(db, userId, {
       endpoint: input.endpoint,

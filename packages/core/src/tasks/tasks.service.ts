@@ -327,7 +327,7 @@ export async function saveTaskObject(
     let dueDate = values.dueDate;
     if (!dueDate && values.rrule) dueDate = firstOccurrence(values.rrule, await userToday(deps, userId));
     const done = fields.status === 'done';
-    await tasksQueries.insertTask(db, {
+    const created = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       ...values,
@@ -342,6 +342,7 @@ export async function saveTaskObject(
       createdAt: now,
       updatedAt: now,
     });
+    await scheduleTaskReminder(deps, userId, created);
     return;
   }
   if (existing.projectId !== projectId) {
@@ -355,7 +356,8 @@ export async function saveTaskObject(
   }
   patch.status = fields.status;
   patch.completedAt = fields.status === 'done' ? (existing.completedAt ?? fields.completedAt ?? now) : null;
-  await tasksQueries.updateTask(db, userId, existing.id, patch);
+  const updated = await tasksQueries.updateTask(db, userId, existing.id, patch);
+  if (updated) await scheduleTaskReminder(deps, userId, updated);
 }
 
 /** Deletes the task of a list with this UID; false when there is none. */

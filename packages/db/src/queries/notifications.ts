@@ -189,7 +189,7 @@ export async function insertDeliveries(
   return rows.flatMap((r) => (r.channelId ? [r.channelId] : []));
 }
 
-/** A delivery with its notification, for the delivery job; locked for the rest of the caller's transaction. */
+/** A delivery with its notification, for the delivery job (which holds the job's lease: one runs at a time). */
 export function findDelivery(db: Kysely<DB>, userId: string, notificationId: number, channelId: string) {
   return db
     .selectFrom('notificationDeliveries as d')
