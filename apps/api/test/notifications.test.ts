@@ -291,6 +291,33 @@ describe('reminders on Web Push and email', () => {
     await owner.client.tasks.delete.mutate({ id: autumn.id });
   });
 
+  it('sends the daily agenda at its local time with today’s tasks, and queues the next day’s', async () => {
+    await owner.client.reminders.updatePreferences.mutate({ agendaTime: '07:15' });
+    const agendaJobs = () =>
+      server.database.db
+        .selectFrom('jobs')
+        .select(['runAt', 'state', 'idempotencyKey'])
+        .where('kind', '=', 'reminder.agenda')
+        .orderBy('runAt')
+        .execute();
+    const [first] = await agendaJobs();
+    expect(berlinTime(first?.runAt as Date)).toBe('07:15');
+    const day = localDate(first?.runAt as Date, ZONE);
+    await owner.client.tasks.create.mutate({ title: 'Water the plants', dueDate: day });
+    const before = pushes.length;
+
+    await runAt(first?.runAt as Date, 5_000);
+    const sent = pushes.slice(before).filter((p) => p.message.kind === 'agenda');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[0]?.message.title).toBe(`Today, ${day}`);
+    expect(sent[0]?.message.body).toContain('Water the plants');
+    const jobs = await agendaJobs();
+    expect(jobs.map((j) => j.state)).toEqual(['done', 'queued']);
+    expect(berlinTime(jobs[1]?.runAt as Date)).toBe('07:15');
+    expect(localDate(jobs[1]?.runAt as Date, ZONE)).not.toBe(day);
+    await owner.client.reminders.updatePreferences.mutate({ agendaTime: null });
+  });
+
   it('holds reminders in quiet hours until they end', async () => {
     await owner.client.reminders.updatePreferences.mutate({ quietStart: '08:00', quietEnd: '10:30' });
     const task = await owner.client.tasks.create.mutate({ title: 'Quiet one', dueDate: dayAfter(2) });

@@ -8,7 +8,7 @@ import type { JobKind } from './runner.js';
  * message, and the message carries the job's key (Web Push Topic, email Message-ID) for the moment in between.
  * A failure throws: the runner retries with backoff, and the last attempt marks the channel failing.
  */
-export const notifyDeliverJob = (services: AppServices): JobKind => ({
+export const notifyDeliverJob = (services: Pick<AppServices, 'db' | 'clock' | 'notifier'>): JobKind => ({
   kind: notificationsService.DELIVER_JOB,
   timeoutMs: 60_000,
   run: async (payload, context) => {

@@ -7,7 +7,7 @@ import type { JobKind, RecurringJob } from './runner.js';
  * the task at send time; the notification it records is keyed by the task and instant, so running twice records
  * (and delivers) once.
  */
-export const taskReminderJob = (services: AppServices): JobKind => ({
+export const taskReminderJob = (services: Pick<AppServices, 'db' | 'clock'>): JobKind => ({
   kind: remindersService.TASK_REMINDER_JOB,
   timeoutMs: 60_000,
   run: async (payload, context) => {
