@@ -74,6 +74,27 @@ export const pushTopic = (key: string) => createHash('sha256').update(key).diges
 export function createWebPushSender(config: WebPushConfig): WebPushSender {
   const allowPrivate = config.allowPrivateAddresses ?? false;
   const agent = config.agent ?? (allowPrivate ? undefined : new Agent({ lookup: guardedLookup }));
+  // The VAPID JWT (an ES256 signature) per push service, reused for hours: signing it for every message was a
+  // good part of a delivery's CPU (bench/reminders.ts). A handful of push services exist; the map stays small.
+  const vapidByAudience = new Map<string, { authorization: string; renewAt: number }>();
+  const vapidAuthorization = (endpoint: string) => {
+    const audience = new URL(endpoint).origin;
+    const now = Date.now();
+    const kept = vapidByAudience.get(audience);
+    if (kept && kept.renewAt > now) return kept.authorization;
+    const expiresAt = Math.floor(now / 1000) + 12 * 3600;
+    const { Authorization } = webpush.getVapidHeaders(
+      audience,
+      config.subject,
+      config.publicKey,
+      config.privateKey,
+      'aes128gcm',
+      expiresAt,
+    );
+    if (vapidByAudience.size >= 100) vapidByAudience.clear();
+    vapidByAudience.set(audience, { authorization: Authorization, renewAt: now + 6 * 3600_000 });
+    return Authorization;
+  };
   return {
     publicKey: config.publicKey,
     allowPrivateAddresses: allowPrivate,
@@ -95,7 +116,8 @@ export function createWebPushSender(config: WebPushConfig): WebPushSender {
           { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
           payload,
           {
-            vapidDetails: { subject: config.subject, publicKey: config.publicKey, privateKey: config.privateKey },
+            // No vapidDetails: the JWT is signed above and kept (web-push would sign one for every message).
+            headers: { Authorization: vapidAuthorization(subscription.endpoint) },
             TTL: 24 * 3600,
             topic: pushTopic(message.key),
             urgency: 'normal',

@@ -116,15 +116,19 @@ export async function markChannel(
   id: string,
   mark: { ok: true; at: Date } | { ok: false; error: string },
 ): Promise<void> {
-  await db
-    .updateTable('notificationChannels')
-    .set(
-      mark.ok
-        ? { status: 'ok', lastError: null, lastSuccessAt: mark.at }
-        : { status: 'failing', lastError: clip(mark.error) },
+  const channel = db.updateTable('notificationChannels').where('userId', '=', userId).where('id', '=', id);
+  if (!mark.ok) {
+    await channel.set({ status: 'failing', lastError: clip(mark.error) }).execute();
+    return;
+  }
+  // A channel that is fine is written at most once a minute: a thousand deliveries to one device would otherwise
+  // queue on its row, one after the other.
+  const aMinuteAgo = new Date(mark.at.getTime() - 60_000);
+  await channel
+    .set({ status: 'ok', lastError: null, lastSuccessAt: mark.at })
+    .where((eb) =>
+      eb.or([eb('status', '<>', 'ok'), eb('lastSuccessAt', 'is', null), eb('lastSuccessAt', '<', aMinuteAgo)]),
     )
-    .where('userId', '=', userId)
-    .where('id', '=', id)
     .execute();
 }
 
