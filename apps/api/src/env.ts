@@ -2,7 +2,7 @@
  * The only module that reads process.env. Parses the environment with zod once at start; a bad variable stops
  * the server with one line naming it.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createECDH, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,7 @@ const ZEnv = z.object({
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DASHBOARD_CACHE_USERS: z.coerce.number().int().min(0).max(10_000).default(100),
-  /** Web Push (VAPID): both keys, or neither (a pair is generated into DATA_DIR/vapid.json on first start). */
+  /** Web Push (VAPID): both keys, or neither (the pair is then derived from the signing key). */
   VAPID_PUBLIC_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_-]{87}$/, 'expected the 65-byte P-256 public key, URL-safe base64')
@@ -160,33 +160,23 @@ function loadOrCreateSecret(dataDir: string): Uint8Array {
 }
 
 /**
- * The VAPID key pair of Web Push: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY when set, otherwise a P-256 pair generated on
- * first start and kept in DATA_DIR (mode 0600): browsers' subscriptions are bound to the public key, so it must
- * survive restarts.
+ * The VAPID key pair of Web Push when VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY are not set: derived from the signing key
+ * (HKDF, a label of its own), so it survives restarts as the signing key does (SECRET_KEY, or the one generated
+ * into DATA_DIR on first start), and every replica given the same SECRET_KEY has the same pair — browsers'
+ * subscriptions are bound to the public key, so one replica with a pair of its own would have its pushes refused.
  */
-function loadOrCreateVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
-  const file = path.join(dataDir, 'vapid.json');
-  mkdirSync(dataDir, { recursive: true });
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const pub = publicKey.export({ format: 'jwk' });
-  const priv = privateKey.export({ format: 'jwk' });
-  // The uncompressed point (0x04 || x || y) is the applicationServerKey browsers take.
-  const raw = Buffer.concat([
-    Buffer.of(4),
-    Buffer.from(pub.x ?? '', 'base64url'),
-    Buffer.from(pub.y ?? '', 'base64url'),
-  ]);
-  const fresh = { publicKey: raw.toString('base64url'), privateKey: priv.d ?? '' };
-  try {
-    writeFileSync(file, JSON.stringify(fresh), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+export function vapidKeysFrom(secret: Uint8Array): { publicKey: string; privateKey: string } {
+  // A P-256 private key is a number below the curve's order: a derived value at or above it (odds ~2^-32) is
+  // refused by setPrivateKey, and the next label is tried.
+  for (let round = 0; round < 8; round++) {
+    const d = Buffer.from(hkdfSync('sha256', secret, 'lifeos', `web-push vapid p-256 ${round}`, 32));
+    try {
+      const ecdh = createECDH('prime256v1');
+      ecdh.setPrivateKey(d);
+      return { publicKey: ecdh.getPublicKey('base64url'), privateKey: d.toString('base64url') };
+    } catch {}
   }
-  const kept = JSON.parse(readFileSync(file, 'utf8')) as { publicKey?: unknown; privateKey?: unknown };
-  if (typeof kept.publicKey !== 'string' || typeof kept.privateKey !== 'string') {
-    throw new EnvError(`Invalid VAPID key file ${file}: expected {"publicKey", "privateKey"}`);
-  }
-  return { publicKey: kept.publicKey, privateKey: kept.privateKey };
+  throw new EnvError('Could not derive the VAPID keys from the signing key');
 }
 
 /**
@@ -212,7 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const vapidKeys =
     env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
       ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
-      : loadOrCreateVapidKeys(dataDir);
+      : vapidKeysFrom(secretKey);
   const appOrigins = env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
   const httpsOrigin = appOrigins.find((o) => o.startsWith('https://'));
   return {
