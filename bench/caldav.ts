@@ -12,8 +12,9 @@
  *   upload               PUT of every object, 4 at a time (`--concurrency`), wall time from the first to the last
  *                        answer; once
  *   initial sync         `vdirsyncer sync` (Debian's /usr/bin/vdirsyncer, after an untimed `discover`) of both
- *                        collections into empty `filesystem` storages: wall time of the process, once. Then the
- *                        one correctness check: every server's local folders hold every object, per collection
+ *                        collections into empty `filesystem` storages: wall time of the process, `--rounds` times
+ *                        from empty folders and no status. Then the one correctness check: every server's local
+ *                        folders hold every object, per collection
  *   no-change re-sync    `vdirsyncer sync` again with nothing changed anywhere (`--runs`)
  *   re-sync, 10 changes  10 objects changed on the server side first (PUT directly, untimed: 2 series, 5 single
  *                        events, 3 tasks), then `vdirsyncer sync`, which must fetch exactly those 10 (`--rounds`)
@@ -23,7 +24,8 @@
  *
  * Goal: Life OS at least as fast as Radicale on every row (ratio Life OS / Radicale ≤ 1, lower is better), and the
  * no-change re-sync under 0.5 s. vdirsyncer's rows include its own start (Python, printed as a floor below the
- * table). Life OS answers in the process that also sends the uploads and the reports (the client's share is small
+ * table); for the no-change re-sync, Life OS's share is printed too (an onResponse hook: each request's answer time,
+ * and the span from the first request's arrival to the last answer), and vdirsyncer's is the run less that span. Life OS answers in the process that also sends the uploads and the reports (the client's share is small
  * beside a server's), and PGlite shares that thread; Radicale is single-writer (a PUT of a new object scans the
  * collection for a UID conflict), which is its design, not the benchmark's.
  *
@@ -87,7 +89,18 @@ interface DavServer {
   password: string;
   /** vdirsyncer's config, status and local folders for this server. */
   dir: string;
+  /** Life OS only: what the server spent answering, request by request (Fastify's elapsed time), since the reset. */
+  served?: ServedLog;
 }
+
+/** The requests a Life OS server answered: method, path and depth, and the milliseconds from receipt to answer. */
+interface ServedLog {
+  requests: { what: string; ms: number; start: number; end: number }[];
+}
+
+/** From the first request's arrival to the last answer (vdirsyncer sends some requests at once). */
+const servedSpan = (requests: ServedLog['requests']) =>
+  requests.length === 0 ? 0 : Math.max(...requests.map((r) => r.end)) - Math.min(...requests.map((r) => r.start));
 
 // ---- cleanup: whatever happens, no Radicale and no temp folder outlive the script ----
 
@@ -284,7 +297,15 @@ async function startLifeOs(kind: 'PGlite' | 'PostgreSQL'): Promise<DavServer> {
     name: 'caldav bench',
     scope: 'write',
   });
-  const { server, base } = await startServer(database);
+  const served: ServedLog = { requests: [] };
+  const { server, base } = await startServer(database, (lifeOs) => {
+    lifeOs.app.addHook('onResponse', async (request, reply) => {
+      const depth = request.headers.depth === undefined ? '' : ` depth ${request.headers.depth}`;
+      const end = performance.now();
+      const what = `${request.method} ${request.url}${depth}`;
+      served.requests.push({ what, ms: reply.elapsedTime, start: end - reply.elapsedTime, end });
+    });
+  });
   serverOwnsDatabase = true;
   closers.push(() => server.shutdown());
   return {
@@ -294,6 +315,7 @@ async function startLifeOs(kind: 'PGlite' | 'PostgreSQL'): Promise<DavServer> {
     collections: { events: `/dav/calendars/${USERNAME}/events/`, inbox: `/dav/calendars/${USERNAME}/inbox/` },
     password: key,
     dir: path.join(tempRoot, `vdirsyncer-lifeos-${kind.toLowerCase()}`),
+    served,
   };
 }
 
@@ -512,14 +534,14 @@ async function main() {
   const servers = [...lifeOs, radicale];
   for (const server of servers) writeVdirsyncerConfig(server);
 
-  // Python's start and imports, part of every vdirsyncer row: the floor under the sync rows.
+  // Python's start and imports, part of every vdirsyncer row: the floor under the sync rows, timed just before each
+  // no-change re-sync so that it meets the same load as the row.
   const starts: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  const timeStart = async () => {
     const started = performance.now();
     await exec(VDIRSYNCER, ['--version']);
     starts.push(performance.now() - started);
-  }
-  const floor = median(starts);
+  };
 
   const rows: { title: string; reps: number; ms: number[]; note: string }[] = [];
   /** Times a row on every server (see alternate) and keeps it; `note` is read after the row ran. */
@@ -541,10 +563,24 @@ async function main() {
   await measure('upload: PUT every object', 'upload', 1, (server) => upload(server, objects));
 
   process.stderr.write('vdirsyncer: discover, initial sync…\n');
-  await measure('vdirsyncer initial sync', 'sync', 1, async (server) => {
-    await vdirsyncer(server, 'discover');
-    return (await vdirsyncer(server, 'sync')).ms;
-  });
+  // Repeated from empty folders and no status (the server unchanged): one run on a shared machine is mostly noise.
+  const initial = servers.map(() => [] as number[]);
+  await measure(
+    'vdirsyncer initial sync',
+    'sync',
+    ROUNDS,
+    async (server) => {
+      for (const part of ['local', 'status']) rmSync(path.join(server.dir, part), { recursive: true, force: true });
+      writeVdirsyncerConfig(server);
+      await vdirsyncer(server, 'discover');
+      const { ms } = await vdirsyncer(server, 'sync');
+      initial[servers.indexOf(server)]?.push(ms);
+      return ms;
+    },
+    () =>
+      `each run: ${servers.map((s, i) => `${s.label} ${(initial[i] ?? []).map(formatMs).join(' / ') || '—'}`).join(', ')}` +
+      " (Life OS keeps events' text by revision, Radicale its item cache: the first run is the cold one)",
+  );
   // The correctness check: every object arrived, per collection, on every server whose sync said it succeeded.
   const expected: Record<CollectionName, number> = { events: data.events.length, inbox: data.tasks.length };
   const counts = servers.map((s) => COLLECTIONS.map((c) => `${c} ${localCount(s, c)}`).join(', '));
@@ -557,17 +593,29 @@ async function main() {
   }
 
   const unexpected: string[] = [];
+  /** Per Life OS server and run: the requests of one no-change sync and the server's time answering them. */
+  const serverShare = new Map<DavServer, { requests: ServedLog['requests']; ms: number; wall: number }[]>();
   await measure(
     'no-change re-sync',
     'sync',
     RUNS,
     async (server) => {
+      await timeStart();
+      if (server.served) server.served.requests = [];
       const { ms, output } = await vdirsyncer(server, 'sync');
+      if (server.served) {
+        const requests = [...server.served.requests];
+        const runs = serverShare.get(server) ?? [];
+        runs.push({ requests, ms: servedSpan(requests), wall: ms });
+        serverShare.set(server, runs);
+      }
       if (/Copying|Deleting|Updating/i.test(output)) unexpected.push(`${server.label}: ${output.slice(0, 300)}`);
       return ms;
     },
     () => (unexpected.length ? 'a no-change sync moved items (see below)' : ''),
   );
+
+  const floor = median(starts);
 
   const updated = servers.map(() => [] as number[]);
   await measure(
@@ -625,7 +673,26 @@ async function main() {
       'Median of the reps; ratio = Life OS / Radicale, lower is better.\n',
   );
   console.log(table(headers, tableRows, 1));
-  console.log(`\nvdirsyncer's own start (--version, median of 3): ${formatMs(floor)}, part of every sync row.`);
+  console.log(
+    `\nvdirsyncer's own start (--version, timed before each no-change re-sync, median of ${starts.length}): ` +
+      `${formatMs(floor)}, part of every sync row.`,
+  );
+  console.log(
+    `The no-change re-sync is vdirsyncer's start (${formatMs(floor)}, a floor no server can lower) plus its own ` +
+      `work (reading its status, parsing the listings, comparing ETags) plus the server's answers:`,
+  );
+  for (const [server, runs] of serverShare) {
+    const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+    const typical = sorted[Math.floor(sorted.length / 2)];
+    if (!typical) continue;
+    const answers = typical.requests.map((r) => `${r.what} ${formatMs(r.ms)}`).join(', ');
+    const clientOnly = median(runs.map((run) => run.wall - run.ms));
+    console.log(
+      `  ${server.label}: the server ${formatMs(median(runs.map((run) => run.ms)))} (from the first request's ` +
+        `arrival to the last answer; median run: ${answers}); vdirsyncer alone ${formatMs(clientOnly)} ` +
+        `(the run less the server's span, median)${clientOnly >= 500 ? ': above 0.5 s whatever the server does' : ''}`,
+    );
+  }
   console.log(`After the initial sync: ${servers.map((s, i) => `${s.label} ${counts[i]}`).join('; ')}.`);
   for (const [i, server] of lifeOs.entries()) {
     const slower = rows

@@ -266,9 +266,11 @@ function stagesOf(chunks: Manifest | undefined, loaded: Loaded[]): Map<string, S
   const loadedFiles = new Set(loaded.map((l) => l.file));
   const initial = closure(chunks, ['index.html']);
   // The router's `lazy` imports are the entry's dynamic imports; the ones this route fetched are its page modules.
+  // But for the service worker's prompt (src/pwa/), which the app imports only once the window has loaded and the
+  // browser is idle (DeferredUpdatePrompt): it never holds the first render.
   const matched = (entry.dynamicImports ?? []).filter((key) => {
     const file = chunks[key]?.file;
-    return file !== undefined && loadedFiles.has(file);
+    return file !== undefined && loadedFiles.has(file) && !key.startsWith('src/pwa/');
   });
   const route = closure(chunks, matched);
   return new Map(

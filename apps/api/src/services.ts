@@ -69,3 +69,10 @@ export const subscriptionDeps = (services: Pick<AppServices, 'db' | 'clock' | 'c
     maxBytes: services.config.calendarSubscriptions.maxBytes,
   },
 });
+
+/** Webhook deliveries: the subscriptions' opt-in for private addresses (CALENDAR_ALLOW_PRIVATE_URLS), one policy. */
+export const webhookDeps = (services: Pick<AppServices, 'db' | 'clock' | 'config'>) => ({
+  db: services.db,
+  clock: services.clock,
+  sendPolicy: { allowPrivateAddresses: services.config.calendarSubscriptions.allowPrivateUrls },
+});

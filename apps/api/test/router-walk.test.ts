@@ -175,6 +175,42 @@ const ID_FACTORIES: Record<string, IdFactory> = {
       (await actor.browser.client.apiKeys.create.mutate({ name: 'walk', scope: 'read' })).apiKey.id,
     snapshot: async (actor, id) => (await actor.browser.client.apiKeys.list.query()).find((k) => k.id === id),
   },
+  'webhooks.': {
+    create: async (actor) =>
+      (
+        await actor.browser.client.webhooks.create.mutate({
+          url: `https://walk-${++fitnessWalkCount}.lifeos-test.invalid/hook`,
+          eventTypes: ['task.created'],
+        })
+      ).endpoint.id,
+    snapshot: async (actor, id) => (await actor.browser.client.webhooks.list.query()).find((e) => e.id === id),
+  },
+  // A delivery id: a failed delivery of the actor's (what replay takes), made in the database.
+  'webhooks.replay': {
+    create: async (actor) => {
+      const { endpoint } = await actor.browser.client.webhooks.create.mutate({
+        url: `https://walk-${++fitnessWalkCount}.lifeos-test.invalid/hook`,
+        eventTypes: ['task.created'],
+      });
+      const { userId } = await server.database.db
+        .selectFrom('webhookEndpoints')
+        .select('userId')
+        .where('id', '=', endpoint.id)
+        .executeTakeFirstOrThrow();
+      const id = randomUUID();
+      await server.database.db
+        .insertInto('webhookDeliveries')
+        .values({ id, userId, endpointId: endpoint.id, eventType: 'task.created', body: '{}', status: 'failed' })
+        .execute();
+      return id;
+    },
+    snapshot: async (_actor, id) =>
+      server.database.db
+        .selectFrom('webhookDeliveries')
+        .select(['id', 'status', 'replays'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
+  },
   'auth.sessions.': {
     create: async (actor) => {
       // Another device of the same user, so that revoking it leaves the actor's own browser signed in.

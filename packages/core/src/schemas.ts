@@ -24,3 +24,4 @@ export * from './reminders/reminders.schemas.js';
 export * from './search/search.schemas.js';
 export * from './settings/settings.schemas.js';
 export * from './tasks/tasks.schemas.js';
+export * from './webhooks/webhooks.schemas.js';

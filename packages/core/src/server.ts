@@ -51,3 +51,6 @@ export * as settingsService from './settings/settings.service.js';
 export * from './tasks/tasks.errors.js';
 export * as tasksService from './tasks/tasks.service.js';
 export * from './tasks/tasks.vtodo.js';
+export * from './webhooks/webhooks.errors.js';
+export type { WebhookDeliverDeps, WebhookEventData, WebhooksDeps } from './webhooks/webhooks.service.js';
+export * as webhooksService from './webhooks/webhooks.service.js';

@@ -71,6 +71,8 @@ export interface UserSettingsTable {
   icsFeedTokenNonce: string | null;
   /** Calendar feed: include open tasks' due dates as all-day events. */
   icsFeedIncludeTasks: Generated<boolean>;
+  /** The dashboard's cards shown, in order; null: all, in the product's order (dashboard_cards migration). */
+  dashboardCards: string[] | null;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -98,6 +100,8 @@ export interface DB {
   userDataVersions: UserDataVersionsTable;
   idempotencyKeys: IdempotencyKeysTable;
   jobs: JobsTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
   notificationPreferences: NotificationPreferencesTable;
   notificationChannels: NotificationChannelsTable;
   notifications: NotificationsTable;
@@ -157,6 +161,44 @@ export interface JobsTable {
   lastError: string | null;
   createdAt: CreatedAt;
   finishedAt: NullableTimestamp;
+}
+
+/** A receiver of a user's outgoing webhooks (webhooks migration); `secret` signs, so it is kept as written. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  userId: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** `whsec_` + base64: the Standard Webhooks signing secret. */
+  secret: string;
+  /** The secret before the last rotation, still signing until `previousExpiresAt`. */
+  previousSecret: ColumnType<string | null, string | null | undefined, string | null>;
+  previousExpiresAt: NullableTimestamp;
+  eventTypes: string[];
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+
+/** One event for one endpoint (webhooks migration): what is sent, and its last attempt's outcome. */
+export interface WebhookDeliveriesTable {
+  /** The `webhook-id` header, the same on every attempt and replay. */
+  id: string;
+  userId: string;
+  endpointId: string;
+  eventType: string;
+  /** The JSON body, byte for byte what every attempt sends. */
+  body: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  replays: Generated<number>;
+  responseStatus: ColumnType<number | null, number | null | undefined, number | null>;
+  latencyMs: ColumnType<number | null, number | null | undefined, number | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+  lastAttemptAt: NullableTimestamp;
 }
 
 /** When and how a user is reminded (notifications migration); local times are `HH:MM` in the user's zone. */

@@ -21,3 +21,4 @@ export * as searchQueries from './queries/search.js';
 export * as settingsQueries from './queries/settings.js';
 export * as tasksQueries from './queries/tasks.js';
 export * as usersQueries from './queries/users.js';
+export * as webhooksQueries from './queries/webhooks.js';

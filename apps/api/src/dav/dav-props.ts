@@ -4,7 +4,7 @@
  * and not listed here is answered 404 in its own propstat, as RFC 4918 says.
  */
 import { caldavService } from '@lifeos/core/server';
-import { caldav, dav, NS, nameKey, type XmlName, type XmlValue, xml } from './dav-xml.js';
+import { caldav, dav, escapeXml, NS, nameKey, responseXml, type XmlName, type XmlValue, xml } from './dav-xml.js';
 
 type DavCollection = caldavService.DavCollection;
 type DavObjectRef = caldavService.DavObjectRef;
@@ -15,6 +15,8 @@ export interface DavUser {
   email: string;
   /** A read key sees every collection read-only. */
   canWrite: boolean;
+  /** What the key may do in one collection (its module's permission: the calendar's events, or tasks). */
+  collectionAccess: (collectionId: string) => 'none' | 'read' | 'write';
 }
 
 export const MAX_RESOURCE_SIZE = 1_000_000;
@@ -102,7 +104,7 @@ export function collectionProps(user: DavUser, collection: DavCollection): PropT
     [d('displayname'), () => collection.displayName],
     [d('current-user-principal'), principal],
     [d('owner'), principal],
-    [d('current-user-privilege-set'), () => privileges(user.canWrite, 'collection')],
+    [d('current-user-privilege-set'), () => privileges(user.collectionAccess(collection.id) === 'write', 'collection')],
     [
       d('supported-report-set'),
       () => reports([c('calendar-query'), c('calendar-multiget'), d('sync-collection')]),
@@ -121,19 +123,92 @@ export function collectionProps(user: DavUser, collection: DavCollection): PropT
   ]);
 }
 
-/** What the object's text would add: its size and the text itself, when asked for. */
-export function objectProps(object: DavObjectRef & { ics?: string }, component: 'VEVENT' | 'VTODO'): PropTable {
+/** An object's own values: its ETag, and its text's length and the text when it was read. */
+interface ObjectValues {
+  etag: string;
+  text?: { length: string; data: string };
+}
+
+function objectTable(values: ObjectValues, component: 'VEVENT' | 'VTODO'): PropTable {
   const entries: [XmlName, () => XmlValue, boolean?][] = [
     [d('resourcetype'), () => null],
-    [d('getetag'), () => object.etag],
+    [d('getetag'), () => values.etag],
     [d('getcontenttype'), () => `text/calendar; charset=utf-8; component=${component.toLowerCase()}`],
   ];
-  if (object.ics !== undefined) {
-    const text = object.ics;
-    entries.push([d('getcontentlength'), () => String(Buffer.byteLength(text)), false]);
-    entries.push([OBJECT_DATA, () => text, false]);
+  const { text } = values;
+  if (text) {
+    entries.push([d('getcontentlength'), () => text.length, false]);
+    entries.push([OBJECT_DATA, () => text.data, false]);
   }
   return table(entries);
+}
+
+/** What the object's text would add: its size and the text itself, when asked for. */
+export function objectProps(object: DavObjectRef & { ics?: string }, component: 'VEVENT' | 'VTODO'): PropTable {
+  return objectTable(
+    {
+      etag: object.etag,
+      ...(object.ics === undefined
+        ? {}
+        : { text: { length: String(Buffer.byteLength(object.ics)), data: object.ics } }),
+    },
+    component,
+  );
+}
+
+/** Marks where an object's own values go in a template answer; no XML text holds U+0000. */
+const SLOT = { href: '\u0000h', etag: '\u0000e', length: '\u0000l', data: '\u0000d' } as const;
+
+/**
+ * Writes the answers for many objects of one collection to one request (PROPFIND Depth 1, the REPORTs): the answer
+ * of an object with marks for its href, ETag, length and text is written once, through answerProps and responseXml,
+ * and each object's is that template with its values escaped in. The same text as answering each object on its own,
+ * without building its property table and elements thousands of times (a no-change sync lists every object).
+ */
+export function objectAnswers(request: PropRequest, component: 'VEVENT' | 'VTODO') {
+  const templates = new Map<boolean, string[]>();
+  const template = (withText: boolean) => {
+    let parts = templates.get(withText);
+    if (!parts) {
+      const values: ObjectValues = {
+        etag: SLOT.etag,
+        ...(withText ? { text: { length: SLOT.length, data: SLOT.data } } : {}),
+      };
+      const xml = responseXml({ href: SLOT.href, props: answerProps(objectTable(values, component), request) });
+      // Odd entries are the marks, even ones the text between them.
+      parts = [];
+      let from = 0;
+      for (let at = xml.indexOf('\u0000'); at !== -1; at = xml.indexOf('\u0000', from)) {
+        parts.push(xml.slice(from, at), xml.slice(at, at + 2));
+        from = at + 2;
+      }
+      parts.push(xml.slice(from));
+      templates.set(withText, parts);
+    }
+    return parts;
+  };
+  return (href: string, object: DavObjectRef & { ics?: string }): string => {
+    // An empty value is written as an empty element (<x/>), which the template cannot hold.
+    if (object.ics === '' || object.etag === '' || href === '') {
+      return responseXml({ href, props: answerProps(objectProps(object, component), request) });
+    }
+    const parts = template(object.ics !== undefined);
+    let out = parts[0] ?? '';
+    for (let i = 1; i < parts.length; i += 2) {
+      const slot = parts[i];
+      const ics = object.ics ?? '';
+      out +=
+        slot === SLOT.href
+          ? escapeXml(href)
+          : slot === SLOT.etag
+            ? escapeXml(object.etag)
+            : slot === SLOT.length
+              ? String(Buffer.byteLength(ics))
+              : escapeXml(ics);
+      out += parts[i + 1] ?? '';
+    }
+    return out;
+  };
 }
 
 /** What a PROPFIND or REPORT asked for: named properties, every property, or only their names. */

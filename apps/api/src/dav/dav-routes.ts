@@ -14,7 +14,7 @@
  * Authentication is HTTP Basic with the username and an API key (auth/caller.ts); cookies are never read here, so
  * there is no cross-site request to forge. A wrong password is throttled per address like a wrong login.
  */
-import { CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
+import { apiKeyPolicy, CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
 import { authQueries } from '@lifeos/db';
 import type { Element } from '@xmldom/xmldom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -28,6 +28,7 @@ import {
   homeProps,
   MAX_RESOURCE_SIZE,
   OBJECT_DATA,
+  objectAnswers,
   objectProps,
   type PropRequest,
   paths,
@@ -98,6 +99,10 @@ export function parseDavPath(raw: string): DavPath | null {
   if (name === undefined) return { kind: 'collection', user, collection };
   return { kind: 'object', user, collection, name };
 }
+
+/** The API-key module a collection belongs to: the calendar's events, or tasks (the inbox and every project). */
+const moduleOfCollection = (collectionId: string) =>
+  collectionId === caldavService.EVENTS_COLLECTION ? ('calendar' as const) : ('tasks' as const);
 
 function davError(reply: FastifyReply, status: number, condition: { ns: string; name: string }, message: string) {
   return reply.code(status).type(XML_TYPE).send(errorXml(condition, message));
@@ -209,8 +214,24 @@ async function handle(services: AppServices, request: FastifyRequest, reply: Fas
     displayName: caller.user.displayName,
     email: caller.user.email,
     canWrite: caller.scope === 'write',
+    collectionAccess: (id) => apiKeyPolicy.moduleAccess(caller.grant, moduleOfCollection(id)),
   };
-  if (WRITE_METHODS.has(request.method) && !user.canWrite) {
+  // A key's permissions per module hold here as in the API: a collection of a module it may not see does not exist
+  // for it, and one it may only read refuses writes.
+  if ('collection' in path) {
+    const access = user.collectionAccess(path.collection);
+    if (access === 'none') return reply.code(404).type('text/plain').send('Not found');
+    if (WRITE_METHODS.has(request.method) && access !== 'write') {
+      return davError(
+        reply,
+        403,
+        { ns: NS.dav, name: 'need-privileges' },
+        caller.grant.modules[moduleOfCollection(path.collection)] === undefined
+          ? 'This API key is read-only'
+          : `This API key may only read ${moduleOfCollection(path.collection)}`,
+      );
+    }
+  } else if (WRITE_METHODS.has(request.method) && !user.canWrite) {
     return davError(reply, 403, { ns: NS.dav, name: 'need-privileges' }, 'This API key is read-only');
   }
   const ctx: Context = { services, request, reply, user, userId: caller.user.id };
@@ -260,6 +281,22 @@ async function responsesXml(responses: DavResponse[]): Promise<string[]> {
   return texts;
 }
 
+/** Each object's answer to the request (objectAnswers), giving the event loop back between slices. */
+async function objectsXml(
+  request: PropRequest,
+  component: 'VEVENT' | 'VTODO',
+  objects: { href: string; object: caldavService.DavObjectRef & { ics?: string } }[],
+): Promise<string[]> {
+  const answer = objectAnswers(request, component);
+  const slice = eventLoopSlicer();
+  const texts: string[] = [];
+  for (const { href, object } of objects) {
+    await slice();
+    texts.push(answer(href, object));
+  }
+  return texts;
+}
+
 async function collectionOf(ctx: Context, id: string) {
   const collection = await caldavService.findCollection(ctx.services, ctx.userId, id);
   if (!collection) throw new HttpError(404, 'No such collection');
@@ -292,6 +329,7 @@ async function propfind(ctx: Context, path: DavPath) {
       one(paths.home(user.username), homeProps(user));
       if (depth === 1) {
         for (const collection of await caldavService.listCollections(ctx.services, ctx.userId)) {
+          if (user.collectionAccess(collection.id) === 'none') continue;
           one(paths.collection(user.username, collection.id), collectionProps(user, collection));
         }
       }
@@ -312,9 +350,12 @@ async function propfind(ctx: Context, path: DavPath) {
               refs.map((r) => r.name),
             )
           : refs;
-        for (const object of objects) {
-          one(paths.object(user.username, collection.id, object.name), objectProps(object, collection.component));
-        }
+        const texts = await objectsXml(
+          request,
+          collection.component,
+          objects.map((object) => ({ href: paths.object(user.username, collection.id, object.name), object })),
+        );
+        return sendMultistatus(ctx.reply, [...(await responsesXml(responses)), ...texts]);
       }
       break;
     }
@@ -413,11 +454,10 @@ async function report(ctx: Context, path: DavPath) {
     const objects = wantsData
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, names, shape)
       : await listNamed(names);
-    return responsesXml(
-      objects.map((object) => ({
-        href: paths.object(user.username, collection.id, object.name),
-        props: answerProps(objectProps(object, collection.component), request),
-      })),
+    return objectsXml(
+      request,
+      collection.component,
+      objects.map((object) => ({ href: paths.object(user.username, collection.id, object.name), object })),
     );
   };
 
@@ -436,10 +476,12 @@ async function report(ctx: Context, path: DavPath) {
       ? await caldavService.getObjects(ctx.services, ctx.userId, collection.id, [...names.keys()], shape)
       : (await caldavService.listObjects(ctx.services, ctx.userId, collection.id)).filter((o) => names.has(o.name));
     const foundNames = new Set(found.map((o) => o.name));
-    const responses = await responsesXml(
+    const responses = await objectsXml(
+      request,
+      collection.component,
       found.map((object) => ({
         href: names.get(object.name) ?? paths.object(user.username, collection.id, object.name),
-        props: answerProps(objectProps(object, collection.component), request),
+        object,
       })),
     );
     for (const [name, href] of names) if (!foundNames.has(name)) missing.push(href);

@@ -110,8 +110,12 @@ export const xmlNameOf = (element: Element): XmlName => ({
   name: element.localName ?? '',
 });
 
+const NEEDS_ESCAPE = /[&<>"]/;
+/** Calendar data seldom holds a character to escape: it is then returned as it is, without a copy. */
 export const escapeXml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  NEEDS_ESCAPE.test(text)
+    ? text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'))
+    : text;
 
 /** A property's value: text (escaped when written), XML written by this module, or nothing (an empty element). */
 export type XmlValue = string | { xml: string } | null;

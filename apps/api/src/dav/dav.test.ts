@@ -129,6 +129,18 @@ describe('CalDAV', () => {
     const after = await dav('GET', `${EVENTS}phone-1.ics`);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('SUMMARY:Dentist (moved)');
+
+    // An edit in the web app is what the phone reads next, though the text it read before was kept for reuse.
+    const [moved] = (
+      await owner.client.calendar.events.list.query({
+        from: new Date('2026-12-10T00:00:00Z'),
+        to: new Date('2026-12-11T00:00:00Z'),
+      })
+    ).items;
+    await owner.client.calendar.events.update.mutate({ id: moved?.eventId as string, title: 'Dentist (web)' });
+    const edited = await dav('GET', `${EVENTS}phone-1.ics`);
+    expect(edited.headers.get('etag')).not.toBe(after.headers.get('etag'));
+    expect(await edited.text()).toContain('SUMMARY:Dentist (web)');
   });
 
   it('refuses what it cannot store with the CalDAV precondition, and changes nothing', async () => {
@@ -378,6 +390,57 @@ describe('CalDAV', () => {
     expect(calendar.text).toContain('HTTP/1.1 403');
   });
 
+  it('holds a key to its per-module permissions: no calendar, or tasks read-only', async () => {
+    const noCalendar = await owner.client.apiKeys.create.mutate({
+      name: 'Tasks only',
+      scope: 'write',
+      modules: { calendar: 'none' },
+    });
+    const tasksOnly = { authorization: basic('owner', noCalendar.key) };
+    const home = await (
+      await dav('PROPFIND', '/dav/calendars/owner/', { headers: { ...tasksOnly, depth: '1' } })
+    ).text();
+    expect(home).toContain('/dav/calendars/owner/inbox/');
+    expect(home).not.toContain('/dav/calendars/owner/events/');
+    expect((await dav('GET', `${EVENTS}phone-1.ics`, { headers: tasksOnly })).status).toBe(404);
+    expect((await dav('PROPFIND', EVENTS, { headers: { ...tasksOnly, depth: '0' } })).status).toBe(404);
+    expect(
+      (
+        await dav('PUT', `${EVENTS}sneaky.ics`, {
+          body: event('sneaky@example.com', 'Nope'),
+          headers: { ...tasksOnly, 'content-type': 'text/calendar' },
+        })
+      ).status,
+    ).toBe(404);
+
+    const readTasks = await owner.client.apiKeys.create.mutate({
+      name: 'Calendar writer',
+      scope: 'write',
+      modules: { tasks: 'read' },
+    });
+    const calendarWriter = { authorization: basic('owner', readTasks.key) };
+    const todo =
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\nUID:todo-perm@example.com\r\nSUMMARY:Nope\r\nEND:VTODO\r\nEND:VCALENDAR\r\n';
+    const refused = await dav('PUT', '/dav/calendars/owner/inbox/todo-perm.ics', {
+      body: todo,
+      headers: { ...calendarWriter, 'content-type': 'text/calendar' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('This API key may only read tasks');
+    const inbox = await dav('PROPFIND', '/dav/calendars/owner/inbox/', {
+      headers: { ...calendarWriter, depth: '0' },
+      body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>',
+    });
+    expect(inbox.status).toBe(207);
+    expect(await inbox.text()).not.toContain('write-content');
+    const created = await dav('PUT', `${EVENTS}perm-1.ics`, {
+      body: event('perm-1@example.com', 'Allowed'),
+      headers: { ...calendarWriter, 'content-type': 'text/calendar' },
+    });
+    expect(created.status).toBe(201);
+    expect((await owner.client.tasks.list.query({})).some((t) => t.title === 'Nope')).toBe(false);
+  });
+
   it('gives a read key read-only collections, and another user nothing', async () => {
     const write = await dav('PUT', `${EVENTS}reader.ics`, {
       body: event('reader@example.com', 'Nope'),
@@ -396,6 +459,12 @@ describe('CalDAV', () => {
     expect((await dav('PROPFIND', '/dav/calendars/owner/', { headers: theirs })).status).toBe(404);
     const own = await (await dav('GET', '/dav/calendars/mallory/events/phone-1.ics', { headers: theirs })).status;
     expect(own).toBe(404);
+    // The owner's project is no task list of theirs, under their own name either.
+    const [project] = await owner.client.projects.list.query({});
+    const list = `/dav/calendars/mallory/${project?.id}/`;
+    expect((await dav('PROPFIND', list, { headers: { ...theirs, depth: '0' } })).status).toBe(404);
+    const ownList = `/dav/calendars/owner/${project?.id}/`;
+    expect((await dav('PROPFIND', ownList, { headers: { depth: '0' }, body: PROPFIND_CTAG })).status).toBe(207);
     // The owner's key does not open with another username.
     expect(
       (await dav('PROPFIND', '/dav/', { headers: { authorization: basic('mallory', auth.slice(6)) } })).status,

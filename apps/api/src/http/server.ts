@@ -14,6 +14,8 @@ import type { AppConfig } from '../env.js';
 import { createJobRunner, type JobRunnerOptions } from '../jobs/index.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { MCP_PATH, registerMcp } from '../mcp/mcp-routes.js';
+import { registerApiDocs } from '../rest/rest-docs.js';
+import { registerRest } from '../rest/rest-routes.js';
 import { type AppRouter, appRouter } from '../routers/_app.js';
 import { type AppServices, createServices } from '../services.js';
 import { createContextFactory } from '../trpc/context.js';
@@ -197,11 +199,15 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
     registerCalendarFeed(api, services);
     registerDataArchive(api, services);
     registerDataRoutes(api, services);
+    // REST for scripts, Shortcuts and Home Assistant, and its OpenAPI document (rest/rest-routes.ts).
+    await registerRest(api, services);
   });
   // CalDAV for phones and desktop calendars: Basic auth with API keys, never cookies (dav/dav-routes.ts).
   registerDav(app, services);
   // MCP for assistants: Bearer API keys, never cookies (mcp/mcp-routes.ts).
   registerMcp(app, services);
+  // The API reference at /api/docs, outside the compression scope: its script goes precompressed (rest/rest-docs.ts).
+  await registerApiDocs(app);
   registerUnsubscribe(app, services);
   registerHealth(app, database, state);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;

@@ -12,6 +12,7 @@ import { maintenanceJob, maintenanceSchedule } from './maintenance.js';
 import { notifyDeliverJob } from './notify-deliver.js';
 import { agendaJob, agendaSweepJob, agendaSweepSchedule, taskReminderJob } from './reminders.js';
 import { type JobKind, JobRunner, type RecurringJob, type RunnerOptions } from './runner.js';
+import { webhookDeliverJob } from './webhook-deliver.js';
 
 /** What a server may tune of its runner. */
 export type JobRunnerOptions = Partial<Pick<RunnerOptions, 'concurrency' | 'pollMs' | 'leaseMs' | 'workerId'>>;
@@ -29,6 +30,7 @@ export function createJobRunner(
     agendaJob(services),
     agendaSweepJob(services),
     notifyDeliverJob(services),
+    webhookDeliverJob(services),
   ];
   const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule, agendaSweepSchedule];
   if (services.database.driver === 'pglite') {

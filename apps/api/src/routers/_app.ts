@@ -13,6 +13,7 @@ import { remindersRouter } from './reminders.js';
 import { searchRouter } from './search.js';
 import { settingsRouter } from './settings.js';
 import { tasksRouter } from './tasks.js';
+import { webhooksRouter } from './webhooks.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   data: dataRouter,
   search: searchRouter,
+  webhooks: webhooksRouter,
   reminders: remindersRouter,
   notifications: notificationsRouter,
 });

@@ -182,6 +182,23 @@ describe('auth', () => {
     await expectCode(script.auth.me.query(), 'UNAUTHORIZED');
   });
 
+  it('keeps the dashboard cards chosen, in order, each once; null goes back to all', async () => {
+    const owner = browserClient(server);
+    await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });
+    expect((await owner.client.settings.get.query()).dashboardCards).toContain('journal');
+    const chosen = await owner.client.settings.update.mutate({ dashboardCards: ['fitness', 'agenda'] });
+    expect(chosen.dashboardCards).toEqual(['fitness', 'agenda']);
+    await expectCode(owner.client.settings.update.mutate({ dashboardCards: ['agenda', 'agenda'] }), 'BAD_REQUEST');
+    await expectCode(
+      owner.client.settings.update.mutate({ dashboardCards: ['agenda', 'weather'] as unknown as ['agenda'] }),
+      'BAD_REQUEST',
+    );
+    expect((await owner.client.settings.get.query()).dashboardCards).toEqual(['fitness', 'agenda']);
+    const reset = await owner.client.settings.update.mutate({ dashboardCards: null });
+    expect(reset.dashboardCards.length).toBeGreaterThan(5);
+    expect(reset.dashboardCards[0]).toBe('journal');
+  });
+
   it('dates cross the wire as Date, through the typed client', async () => {
     const owner = browserClient(server);
     await owner.client.auth.login.mutate({ identifier: OWNER.username, password: OWNER.password });

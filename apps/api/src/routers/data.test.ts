@@ -37,6 +37,7 @@ async function seed(client: BrowserClient['client']) {
     units: 'imperial',
     journalWordGoal: 500,
     theme: 'dark',
+    dashboardCards: ['agenda', 'journal', 'fitness'],
   });
   await client.calendar.feed.update.mutate({ includeTasks: true });
   await client.journal.upsert.mutate({ type: 'morning_pages', date: '2026-03-01', content: { text: 'First pages.' } });
@@ -224,6 +225,7 @@ describe('data.export', () => {
       journalWordGoal: 500,
       theme: 'dark',
       icsFeedIncludeTasks: true,
+      dashboardCards: ['agenda', 'journal', 'fitness'],
     });
     expect(counts(doc)).toEqual({
       journal: 4,

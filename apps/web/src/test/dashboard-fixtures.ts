@@ -1,4 +1,4 @@
-import { addCalendarDays, type TDashboardToday } from '@lifeos/core/schemas';
+import { addCalendarDays, DASHBOARD_CARDS, type TDashboardToday } from '@lifeos/core/schemas';
 
 const weeks = Array.from({ length: 8 }, (_, i) => ({
   weekStart: addCalendarDays('2026-01-19', 7 * i),
@@ -17,6 +17,7 @@ export function blankDashboard(): TDashboardToday {
     timezone: 'UTC',
     units: 'metric',
     displayName: 'Ada',
+    cards: [...DASHBOARD_CARDS],
     journal: {
       morningPages: null,
       reflection: null,

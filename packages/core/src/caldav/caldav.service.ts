@@ -6,6 +6,7 @@
  * and the tasks' own (calendar.objects.ts, tasks.objects.ts).
  */
 import { caldavQueries, type DB, type Kysely } from '@lifeos/db';
+import { LRUCache } from 'lru-cache';
 
 type DavResourceRow = caldavQueries.DavResourceRow;
 
@@ -86,31 +87,40 @@ function tokenRevision(token: string): number {
 
 const LIFE_OS_BLUE = '#3B82F6';
 
+const eventsCollection = (revision: number): DavCollection => ({
+  id: EVENTS_COLLECTION,
+  component: 'VEVENT',
+  displayName: 'Life OS',
+  color: LIFE_OS_BLUE,
+  revision,
+});
+
+const inboxCollection = (revision: number): DavCollection => ({
+  id: INBOX_COLLECTION,
+  component: 'VTODO',
+  displayName: 'Inbox',
+  color: null,
+  revision,
+});
+
+const projectCollection = (project: caldavQueries.ProjectCollectionRow): DavCollection => ({
+  id: project.id,
+  component: 'VTODO',
+  displayName: project.name,
+  color: project.color && /^#[0-9a-f]{6}$/i.test(project.color) ? project.color : null,
+  revision: project.revision,
+});
+
 /** The user's collections: the calendar, the inbox's tasks, and each project's tasks. */
 export async function listCollections(deps: CaldavDeps, userId: string): Promise<DavCollection[]> {
-  const [projects, revisions] = await Promise.all([
-    projectsService.listProjects(deps, userId, undefined),
-    caldavQueries.collectionRevisions(deps.db, userId),
+  const [revisions, projects] = await Promise.all([
+    caldavQueries.revisionsOf(deps.db, userId, [EVENTS_COLLECTION, INBOX_COLLECTION]),
+    caldavQueries.projectCollections(deps.db, userId),
   ]);
-  const revision = (id: string) => revisions.get(id) ?? 0;
   return [
-    {
-      id: EVENTS_COLLECTION,
-      component: 'VEVENT',
-      displayName: 'Life OS',
-      color: LIFE_OS_BLUE,
-      revision: revision(EVENTS_COLLECTION),
-    },
-    { id: INBOX_COLLECTION, component: 'VTODO', displayName: 'Inbox', color: null, revision: revision('inbox') },
-    ...projects.map(
-      (project): DavCollection => ({
-        id: project.id,
-        component: 'VTODO',
-        displayName: project.name,
-        color: project.color && /^#[0-9a-f]{6}$/i.test(project.color) ? project.color : null,
-        revision: revision(project.id),
-      }),
-    ),
+    eventsCollection(revisions.get(EVENTS_COLLECTION) ?? 0),
+    inboxCollection(revisions.get(INBOX_COLLECTION) ?? 0),
+    ...projects.map(projectCollection),
   ];
 }
 
@@ -119,10 +129,19 @@ const projectOf = (collection: string) => (collection === INBOX_COLLECTION ? nul
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One collection, or null when the user has none of that name (another user's project is none of theirs). */
+/**
+ * One collection, or null when the user has none of that name (another user's project is none of theirs). Every
+ * request to a collection or an object asks: one indexed statement, whatever the user holds.
+ */
 export async function findCollection(deps: CaldavDeps, userId: string, id: string): Promise<DavCollection | null> {
-  if (id !== EVENTS_COLLECTION && id !== INBOX_COLLECTION && !UUID.test(id)) return null;
-  return (await listCollections(deps, userId)).find((collection) => collection.id === id) ?? null;
+  if (id === EVENTS_COLLECTION || id === INBOX_COLLECTION) {
+    const revision = await caldavQueries.collectionRevision(deps.db, userId, id);
+    return id === EVENTS_COLLECTION ? eventsCollection(revision) : inboxCollection(revision);
+  }
+  if (!UUID.test(id)) return null;
+  const [project] = await caldavQueries.projectCollections(deps.db, userId, id);
+  // Hrefs are compared as written: the collection's name is the id as Life OS spells it (lower case).
+  return project && project.id === id ? projectCollection(project) : null;
 }
 
 /** Every present object of a collection, without its text (PROPFIND Depth 1). */
@@ -134,7 +153,7 @@ export async function listObjects(deps: CaldavDeps, userId: string, collection: 
 const uidOfDefaultName = (name: string): string | null =>
   name.endsWith('.ics') ? name.slice(0, -'.ics'.length) : null;
 
-/** The present resources the names address, by name: a name a client gave, or a default name (two queries). */
+/** The present resources the names address, by name: a name a client gave, or a default name (one query). */
 async function resolveNames(
   db: Kysely<DB>,
   userId: string,
@@ -147,15 +166,16 @@ async function resolveNames(
     const uid = uidOfDefaultName(name);
     if (uid !== null) byUid.set(uid, name);
   }
-  const [named, defaults] = await Promise.all([
-    caldavQueries.findResourcesByNames(db, userId, collection, names),
-    caldavQueries.findResources(db, userId, collection, [...byUid.keys()]),
-  ]);
-  for (const row of defaults) {
+  const wanted = new Set(names);
+  const rows = await caldavQueries.findResourcesByNamesOrUids(db, userId, collection, names, [...byUid.keys()]);
+  for (const row of rows) {
     const name = byUid.get(row.uid);
     if (name !== undefined && !row.deleted && (row.name === null || row.name === name)) found.set(name, row);
   }
-  for (const row of named) if (row.name !== null) found.set(row.name, row);
+  // A name a client gave wins over a default name that happens to read the same.
+  for (const row of rows) {
+    if (row.name !== null && !row.deleted && wanted.has(row.name)) found.set(row.name, row);
+  }
   return found;
 }
 
@@ -174,6 +194,18 @@ async function objectTexts(
 const OBJECTS_PER_ROUND = 250;
 
 /**
+ * Events' whole text by user, UID and revision. A revision is a change record (every write to the UID's rows takes
+ * a new one, whoever writes), and the text is written from those rows alone, so a text found here is the one the rows
+ * would give: a multiget of objects some client fetched before (another phone, a retry) reads no event and writes
+ * no iCalendar. Tasks are left out: their text also shows labels and parents that change without the task.
+ */
+const eventTexts = new LRUCache<string, string>({
+  maxSize: 32 * 2 ** 20,
+  sizeCalculation: (text, key) => text.length + key.length,
+});
+const textKey = (userId: string, row: DavResourceRow) => `${userId}\n${row.uid}\n${row.revision}`;
+
+/**
  * The objects of these names (calendar-multiget, GET); names that address nothing are left out. `shape`: an event's
  * text expanded or limited to a range, as a report's calendar-data asks (tasks are always whole).
  */
@@ -188,13 +220,22 @@ export async function getObjects(
   for (let start = 0; start < names.length; start += OBJECTS_PER_ROUND) {
     const round = names.slice(start, start + OBJECTS_PER_ROUND);
     const rows = await resolveNames(deps.db, userId, collection, round);
-    const texts = await objectTexts(
-      deps,
-      userId,
-      collection,
-      [...rows.values()].map((row) => row.uid),
-      shape,
-    );
+    const cached = collection === EVENTS_COLLECTION && shape === null;
+    const texts = new Map<string, string>();
+    const unread = new Map<string, DavResourceRow>();
+    for (const row of rows.values()) {
+      const text = cached ? eventTexts.get(textKey(userId, row)) : undefined;
+      if (text === undefined) unread.set(row.uid, row);
+      else texts.set(row.uid, text);
+    }
+    if (unread.size > 0) {
+      for (const [uid, text] of await objectTexts(deps, userId, collection, [...unread.keys()], shape)) {
+        texts.set(uid, text);
+        const row = unread.get(uid);
+        // Read after the revision: a write in between gives newer text under a revision no one asks for again.
+        if (cached && row) eventTexts.set(textKey(userId, row), text);
+      }
+    }
     for (const name of round) {
       const row = rows.get(name);
       const ics = row ? texts.get(row.uid) : undefined;

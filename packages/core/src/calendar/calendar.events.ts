@@ -4,6 +4,7 @@ import { calendarQueries, type DB, type EventUpdate, type Kysely } from '@lifeos
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import { isoDate, utcMidnight } from './calendar.floating-time.js';
 import { assertRange, expandOccurrencesYielding } from './calendar.recurrence.js';
 import {
@@ -128,19 +129,35 @@ export async function createEvent(deps: Deps, userId: string, input: TCreateEven
   const rrule = input.recurrence ? recurrenceToRrule(input.recurrence, times.allDay) : null;
   const event = { ...times, timezone, rrule };
   if (rrule) validateRecurrenceRule(rrule, event);
-  const row = await calendarQueries.insertEvent(deps.db, {
-    userId,
-    title: input.title,
-    description: input.description || null,
-    location: input.location || null,
-    ...event,
-    seriesEndsAt: computeSeriesEnd(event),
-    icsUid: `${randomUUID()}@lifeos`,
-    createdAt: deps.clock.now(),
-    updatedAt: deps.clock.now(),
+  const row = await inTransaction(deps, async (tx) => {
+    const inserted = await calendarQueries.insertEvent(tx.db, {
+      userId,
+      title: input.title,
+      description: input.description || null,
+      location: input.location || null,
+      ...event,
+      seriesEndsAt: computeSeriesEnd(event),
+      icsUid: `${randomUUID()}@lifeos`,
+      createdAt: deps.clock.now(),
+      updatedAt: deps.clock.now(),
+    });
+    await webhooksService.emit(tx, userId, 'event.created', {
+      id: inserted.id,
+      object: 'event',
+      changed: eventDates(inserted),
+    });
+    return inserted;
   });
   return toEvent(row);
 }
+
+/** What an event's webhook says of it: its times and whether it repeats, never its title or notes. */
+const eventDates = (row: EventRow) => ({
+  startsAt: row.startsAt.toISOString(),
+  endsAt: row.endsAt.toISOString(),
+  allDay: row.allDay,
+  repeats: row.rrule !== null,
+});
 
 type Patch = Omit<TUpdateEventInput, 'id' | 'scope' | 'occurrenceStart'>;
 
@@ -229,6 +246,12 @@ export async function updateEvent(deps: Deps, userId: string, input: TUpdateEven
   return inTransaction(deps, async ({ db: trx }) => {
     let target = await findOwn(trx, userId, id);
     assertWritable(target);
+    const changed = {
+      scope,
+      fields: Object.keys(patch),
+      occurrenceStart: occurrenceStart?.toISOString() ?? null,
+    };
+    await webhooksService.emit({ ...deps, db: trx }, userId, 'event.updated', { id, object: 'event', changed });
     if (target.recurrenceId && target.seriesId && scope === 'series') {
       target = await findOwn(trx, userId, target.seriesId);
     }
@@ -335,6 +358,11 @@ export async function deleteEvent(deps: Deps, userId: string, input: TDeleteEven
   await inTransaction(deps, async ({ db: trx }) => {
     const target = await findOwn(trx, userId, input.id);
     assertWritable(target);
+    await webhooksService.emit({ ...deps, db: trx }, userId, 'event.deleted', {
+      id: target.id,
+      object: 'event',
+      changed: { scope, occurrenceStart: input.occurrenceStart?.toISOString() ?? null },
+    });
     if (target.recurrenceId) {
       const series = target.seriesId ? await calendarQueries.findEvent(trx, userId, target.seriesId) : undefined;
       if (!series) {

@@ -243,32 +243,19 @@ function observance(kind: 'STANDARD' | 'DAYLIGHT', dtstart: string, from: number
   ];
 }
 
-/**
- * The VTIMEZONE of an IANA zone for events from `fromYear` on (RFC 5545 §3.6.5): every change from then through
- * 2037 (or `toYear`) as it was or will be by the runtime's zone data (so 2003's US rules are 2003's, not today's),
- * then the zone's current rules as yearly RRULEs from timezones-ical-library's definition, starting after them. Clients that read
- * the file's own zone (libical, Evolution) then place every occurrence where Life OS does. Null for a zone the
- * runtime does not know.
- */
-export function vtimezoneText(zone: string, fromYear: number, toYear: number, current: string | null): string | null {
-  const from = Date.UTC(fromYear, 0, 1);
-  // Written out through EXPLICIT_UNTIL_YEAR at least: the runtime knows when today's rules began, the rules
-  // library does not (its rules start in 1970 whatever the zone's history).
-  const to = Date.UTC(Math.max(toYear, EXPLICIT_UNTIL_YEAR) + 1, 0, 1);
-  let initial: number;
-  try {
-    initial = tzOffset(zone, new Date(from));
-  } catch {
-    return null;
-  }
-  if (!Number.isFinite(initial)) return null;
-  const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
-  lines.push(...observance('STANDARD', localText(from + initial * MINUTE_MS), initial, initial));
-  for (const change of offsetChanges(zone, from, to)) {
-    const kind = change.after > change.before ? 'DAYLIGHT' : 'STANDARD';
-    lines.push(...observance(kind, localText(change.at + change.before * MINUTE_MS), change.before, change.after));
-  }
-  // After the last year: the zone's rules as they stand, each from its first change after it.
+/** One of the zone's current rules (timezones-ical-library's definition): a yearly change between two offsets. */
+interface CurrentRule {
+  kind: 'STANDARD' | 'DAYLIGHT';
+  rrule: string;
+  rule: ParsedRule;
+  /** Its DTSTART as a floating date. */
+  start: number;
+  from: number;
+  to: number;
+}
+
+function currentRules(current: string | null): CurrentRule[] {
+  const rules: CurrentRule[] = [];
   for (const block of current ? [...current.matchAll(/BEGIN:(STANDARD|DAYLIGHT)\r?\n([\s\S]*?)END:\1/g)] : []) {
     const body = block[2] ?? '';
     const rrule = /^RRULE:(.+)$/m.exec(body)?.[1]?.trim();
@@ -291,18 +278,98 @@ export function vtimezoneText(zone: string, fromYear: number, toYear: number, cu
     } catch {
       continue;
     }
-    const first = occurrencesBetween(
-      rule,
-      new Date(walkStart(rule, start, to)),
-      null,
-      new Date(to),
-      new Date(to + 400 * DAY_MS),
-      1,
-    );
-    const date = first.dates[0];
-    if (!date) continue;
     const kind = block[1] === 'DAYLIGHT' ? 'DAYLIGHT' : 'STANDARD';
-    lines.push(...observance(kind, localText(date.getTime()), minutes(offsetFrom), minutes(offsetTo), rrule));
+    rules.push({ kind, rrule, rule, start, from: minutes(offsetFrom), to: minutes(offsetTo) });
+  }
+  return rules;
+}
+
+/** A rule's onsets in [from, to) as floating dates (the wall clock before the change). */
+function ruleOnsets(rule: CurrentRule, from: number, to: number): number[] {
+  const { dates } = occurrencesBetween(
+    rule.rule,
+    new Date(walkStart(rule.rule, rule.start, from)),
+    null,
+    new Date(from),
+    new Date(to),
+    1_000,
+  );
+  return dates.map((date) => date.getTime()).filter((t) => t >= from && t < to);
+}
+
+/**
+ * The first year, from `fromYear` up to the end of the explicit changes, from which the zone's current rules predict
+ * every change the runtime knows (same instants, same offsets) and no other; the end year when none does.
+ */
+function rulesHoldFrom(
+  changes: { at: number; before: number; after: number }[],
+  rules: CurrentRule[],
+  fromYear: number,
+  endYear: number,
+): number {
+  const key = (at: number, before: number, after: number) => `${at} ${before} ${after}`;
+  const predicted = new Map<number, string[]>();
+  for (const rule of rules) {
+    // Floating onsets a day either side of the window: the UTC instant is the wall clock less the offset before.
+    for (const local of ruleOnsets(rule, Date.UTC(fromYear, 0, 1) - DAY_MS, Date.UTC(endYear, 0, 1) + DAY_MS)) {
+      const at = local - rule.from * MINUTE_MS;
+      const year = new Date(at).getUTCFullYear();
+      predicted.set(year, [...(predicted.get(year) ?? []), key(at, rule.from, rule.to)]);
+    }
+  }
+  const actual = new Map<number, string[]>();
+  for (const change of changes) {
+    const year = new Date(change.at).getUTCFullYear();
+    actual.set(year, [...(actual.get(year) ?? []), key(change.at, change.before, change.after)]);
+  }
+  const same = (year: number) => {
+    const a = [...(actual.get(year) ?? [])].sort();
+    const b = [...(predicted.get(year) ?? [])].sort();
+    return a.length === b.length && a.every((k, i) => k === b[i]);
+  };
+  let holdsFrom = endYear;
+  for (let year = endYear - 1; year >= fromYear && same(year); year--) holdsFrom = year;
+  return holdsFrom;
+}
+
+/**
+ * The VTIMEZONE of an IANA zone for events from `fromYear` on (RFC 5545 §3.6.5): the zone's changes one by one from
+ * then as they were by the runtime's zone data (so 2003's US rules are 2003's, not today's), up to the year from
+ * which the zone's current rules (timezones-ical-library's definition, as yearly RRULEs) predict every change the
+ * runtime knows through 2037 (or `toYear`); those rules then take over from their first change in that year. A zone
+ * that keeps its rules is then three observances (an object of 2026 in Berlin no longer carries 24 changes through
+ * 2037: CalDAV answers were 2.7 times Radicale's); clients that read the file's own zone (libical, Evolution) place
+ * every occurrence where Life OS does. Null for a zone the runtime does not know.
+ */
+export function vtimezoneText(zone: string, fromYear: number, toYear: number, current: string | null): string | null {
+  const from = Date.UTC(fromYear, 0, 1);
+  // Compared with the runtime through EXPLICIT_UNTIL_YEAR at least: the runtime knows when today's rules began (and
+  // any change already announced), the rules library does not (its rules start in 1970 whatever the zone's history).
+  const endYear = Math.max(toYear, EXPLICIT_UNTIL_YEAR) + 1;
+  const to = Date.UTC(endYear, 0, 1);
+  let initial: number;
+  try {
+    initial = tzOffset(zone, new Date(from));
+  } catch {
+    return null;
+  }
+  if (!Number.isFinite(initial)) return null;
+  const changes = offsetChanges(zone, from, to);
+  const rules = currentRules(current);
+  const cutYear = rulesHoldFrom(changes, rules, fromYear, endYear);
+  const cut = Date.UTC(cutYear, 0, 1);
+  const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
+  lines.push(...observance('STANDARD', localText(from + initial * MINUTE_MS), initial, initial));
+  for (const change of changes) {
+    if (change.at >= cut) break;
+    const kind = change.after > change.before ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(...observance(kind, localText(change.at + change.before * MINUTE_MS), change.before, change.after));
+  }
+  // From the cut on: the zone's rules as they stand, each from its first change after it.
+  for (const rule of rules) {
+    const [first] = ruleOnsets(rule, cut + rule.from * MINUTE_MS, cut + 400 * DAY_MS);
+    if (first === undefined) continue;
+    lines.push(...observance(rule.kind, localText(first), rule.from, rule.to, rule.rrule));
   }
   lines.push('END:VTIMEZONE');
   return `${lines.join('\r\n')}\r\n`;

@@ -13,20 +13,31 @@
  *
  * Node's own http/https modules are used rather than fetch, because they take a per-request `lookup`.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { ValidationError } from '../errors.js';
+import {
+  type AddressPolicy,
+  assertPublicHost,
+  checkingLookup,
+  describeNetworkError,
+  OutboundRequestError,
+  UrlNotAllowedError,
+} from '../common/outbound-http.js';
+
+// The guard is shared with the webhooks (common/outbound-http.ts); its names stay exported from here too.
+export {
+  assertPublicHost,
+  isRefusedAddress,
+  REFUSED_IPV6_RANGES,
+  UrlNotAllowedError,
+} from '../common/outbound-http.js';
 
 export const FETCH_TIMEOUT_MS = 10_000;
 export const FETCH_MAX_BYTES = 5 * 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
-export interface FetchPolicy {
-  /** CALENDAR_ALLOW_PRIVATE_URLS: allow loopback and private addresses (tests, a home network's own server). */
-  allowPrivateAddresses: boolean;
+export interface FetchPolicy extends AddressPolicy {
   timeoutMs?: number;
   maxBytes?: number;
 }
@@ -40,70 +51,10 @@ export type FetchResult =
   | { status: 'not-modified' }
   | { status: 'ok'; body: string; etag: string | null; lastModified: string | null };
 
-/** A URL or address that policy refuses: the caller's input is wrong (BAD_REQUEST when adding). */
-export class UrlNotAllowedError extends ValidationError {
-  constructor(message: string) {
-    super(message, 'url');
-  }
-}
-
 /** A fetch that failed (network, HTTP status, timeout, size): recorded on the subscription as its last error. */
-export class FeedFetchError extends Error {}
+export class FeedFetchError extends OutboundRequestError {}
 
 // ---------- addresses ----------
-
-const refusedV4 = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", incl. the unspecified address
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // CGNAT (shared address space)
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (incl. cloud metadata 169.254.169.254)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.88.99.0', 24], // 6to4 relay anycast
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, incl. broadcast
-] as const) {
-  refusedV4.addSubnet(net, prefix, 'ipv4');
-}
-/**
- * Refused IPv6 ranges. Every form that embeds an IPv4 address is refused whole rather than decoded: a calendar
- * server is reached by its A record, and a literal or DNS answer in these forms only serves to smuggle an internal
- * IPv4 address past the IPv4 list (OWASP SSRF prevention; ipaddr.js counts none of them as unicast).
- */
-export const REFUSED_IPV6_RANGES = [
-  ['::', 96], // unspecified (::/128), loopback (::1) and the deprecated IPv4-compatible addresses
-  ['::ffff:0:0', 96], // IPv4-mapped (::ffff:127.0.0.1): named here, not left to Node mapping it onto the IPv4 list
-  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT, ::ffff:0:a.b.c.d)
-  ['64:ff9b::', 96], // NAT64 (embeds an IPv4 address)
-  ['64:ff9b:1::', 48], // local NAT64
-  ['100::', 64], // discard
-  ['2001::', 32], // Teredo (embeds an IPv4 address)
-  ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4 (embeds an IPv4 address)
-  ['fc00::', 7], // unique-local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const;
-// A list of its own: Node's BlockList matches an IPv4 address against IPv6 rules as ::ffff:a.b.c.d, so the
-// ::ffff:0:0/96 rule in a shared list would refuse every IPv4 address.
-const refusedV6 = new BlockList();
-for (const [net, prefix] of REFUSED_IPV6_RANGES) refusedV6.addSubnet(net, prefix, 'ipv6');
-
-/** True when `address` (an IP literal) is in a refused range. */
-export function isRefusedAddress(address: string): boolean {
-  const plain = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const family = isIP(plain);
-  if (family === 0) return true;
-  return family === 4 ? refusedV4.check(plain, 'ipv4') : refusedV6.check(plain, 'ipv6');
-}
 
 /** The URL, parsed and checked for scheme and credentials; throws UrlNotAllowedError. */
 export function parseFeedUrl(raw: string): URL {
@@ -123,74 +74,7 @@ export function parseFeedUrl(raw: string): URL {
   return url;
 }
 
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
-
-const refusedMessage = (host: string) =>
-  `${host} is a local or private network address; subscriptions can only reach public addresses`;
-
-/**
- * Resolves the host (when it is not an IP literal) and refuses it when any of its addresses is refused. A name
- * that does not resolve is not a policy question: it is left to the fetch, which records the failure.
- */
-export async function assertPublicHost(url: URL, policy: FetchPolicy): Promise<void> {
-  if (policy.allowPrivateAddresses) return;
-  const host = hostOf(url);
-  if (isIP(host)) {
-    if (isRefusedAddress(host)) throw new UrlNotAllowedError(refusedMessage(host));
-    return;
-  }
-  if (/^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host)) throw new UrlNotAllowedError(refusedMessage(host));
-  let addresses: LookupAddress[];
-  try {
-    addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-      dnsLookup(host, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
-    );
-  } catch {
-    return;
-  }
-  if (addresses.some((a) => isRefusedAddress(a.address))) throw new UrlNotAllowedError(refusedMessage(host));
-}
-
-/** A `lookup` for the socket that refuses hosts with any refused address, so the address used is the one checked. */
-function checkingLookup(policy: FetchPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, found) => {
-      if (error) return callback(error, '', 0);
-      const addresses = found as LookupAddress[];
-      if (!policy.allowPrivateAddresses && addresses.some((a) => isRefusedAddress(a.address))) {
-        return callback(new UrlNotAllowedError(refusedMessage(hostname)), '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(new FeedFetchError(`${hostname} has no address`), '', 0);
-      callback(null, first.address, first.family);
-    });
-  };
-}
-
 // ---------- the request ----------
-
-function describeNetworkError(error: unknown, url: URL): string {
-  if (error instanceof UrlNotAllowedError || error instanceof FeedFetchError) return error.message;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const host = url.host;
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `${hostOf(url)} could not be found (DNS)`;
-    case 'ECONNREFUSED':
-      return `${host} refused the connection`;
-    case 'ECONNRESET':
-      return `${host} closed the connection`;
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `${host} cannot be reached`;
-    default:
-      if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) return `${host}: TLS error (${code})`;
-      return `${host}: ${error instanceof Error ? error.message : 'request failed'}`.slice(0, 300);
-  }
-}
 
 interface Hop {
   response: IncomingMessage;

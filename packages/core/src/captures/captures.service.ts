@@ -8,6 +8,7 @@ import { MORNING_PAGES_MAX_CHARS } from '../journal/journal.schemas.js';
 import * as journalService from '../journal/journal.service.js';
 import * as projectsService from '../projects/projects.service.js';
 import * as tasksService from '../tasks/tasks.service.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import { CaptureAlreadyProcessedError, CaptureNotFoundError, JournalNoteTooLongError } from './captures.errors.js';
 import { parseQuickAdd } from './captures.parse.js';
 import {
@@ -26,13 +27,20 @@ export interface CapturesDeps {
   clock: Clock;
 }
 
-/** One insert and nothing else: a capture must never wait on (or be lost to) anything slower. */
+/**
+ * One insert (and its webhook deliveries, in the same transaction) and nothing else: a capture must never wait on
+ * (or be lost to) anything slower.
+ */
 export async function createCapture(deps: CapturesDeps, userId: string, input: TCreateCaptureInput): Promise<TCapture> {
-  return capturesQueries.insertCapture(deps.db, {
-    userId,
-    text: input.text,
-    url: input.url ?? null,
-    now: deps.clock.now(),
+  return inTransaction(deps, async (tx) => {
+    const capture = await capturesQueries.insertCapture(tx.db, {
+      userId,
+      text: input.text,
+      url: input.url ?? null,
+      now: deps.clock.now(),
+    });
+    await webhooksService.emit(tx, userId, 'capture.created', { id: capture.id, object: 'capture' });
+    return capture;
   });
 }
 

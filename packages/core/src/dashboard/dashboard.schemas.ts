@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZAgendaItem } from '../calendar/calendar.schemas.js';
 import { ZId, ZLocalDate, ZWeekStart } from '../common/common.schemas.js';
 import { ZProject } from '../projects/projects.schemas.js';
-import { ZUnits } from '../settings/settings.schemas.js';
+import { ZDashboardCard, ZUnits } from '../settings/settings.schemas.js';
 
 /** How many days the mood/energy trend and the body-weight trend look back. */
 export const DASHBOARD_TREND_DAYS = 30;
@@ -99,6 +99,8 @@ export const ZDashboardToday = z.object({
   timezone: z.string(),
   units: ZUnits,
   displayName: z.string(),
+  /** The cards the user shows, in their order (Settings: every card, in the product's order). */
+  cards: z.array(ZDashboardCard),
   journal: ZDashboardJournal,
   agenda: z.object({
     /** Event occurrences, open tasks due today and workouts of today, in agenda order. */

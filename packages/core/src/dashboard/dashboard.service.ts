@@ -7,6 +7,7 @@ import { addCalendarDays, localDate, type WeekStart, weekStartOf } from '../comm
 import { NotFoundError } from '../errors.js';
 import type { TJournalEntryType } from '../journal/journal.schemas.js';
 import { progress } from '../projects/projects.service.js';
+import { dashboardCardsOf } from '../settings/settings.service.js';
 import type { DashboardCache } from './dashboard.cache.js';
 import {
   correlationSentence,
@@ -214,6 +215,7 @@ async function computeToday(deps: Deps, userId: string, settings: Settings, toda
     timezone,
     units: settings.units,
     displayName: settings.displayName,
+    cards: dashboardCardsOf(settings.dashboardCards),
     journal,
     agenda: {
       items,

@@ -91,6 +91,9 @@ export const ZDataSettings = z
     journalWordGoal: int(1, 100_000),
     theme: ZTheme,
     icsFeedIncludeTasks: z.boolean(),
+    // Names, not the card enum: a file from a later version may name cards this one lacks (they are skipped when
+    // shown). Optional: files from before the choice existed.
+    dashboardCards: z.array(z.string().min(1).max(40)).max(32).nullable().optional(),
   })
   .strict();
 export type TDataSettings = z.infer<typeof ZDataSettings>;

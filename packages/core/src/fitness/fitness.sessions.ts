@@ -3,6 +3,7 @@ import { type DB, type Kysely, fitnessQueries as q } from '@lifeos/db';
 import { decodeCursor, isInstant, isUuid, keysetPage } from '../common/pagination.js';
 import { inTransaction } from '../common/transaction.js';
 import { ValidationError } from '../errors.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import {
   ExerciseNotFoundError,
   ProgramDayNotFoundError,
@@ -210,6 +211,12 @@ export async function finishSession(
       finishedAt,
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
       updatedAt: now,
+    });
+    const changed = { finishedAt: finishedAt.toISOString(), startedAt: session.startedAt.toISOString() };
+    await webhooksService.emit({ ...deps, db: trx }, userId, 'workout.finished', {
+      id: input.id,
+      object: 'workout',
+      changed,
     });
     const bests = await q.sessionBestsAgainstHistory(trx, userId, input.id, E1RM_MAX_REPS);
     const kinds = [

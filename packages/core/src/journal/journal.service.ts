@@ -6,6 +6,7 @@ import { decodeCursor, isLocalDate, isUuid, keysetPage } from '../common/paginat
 import { parseSnippet, SNIPPET_START, SNIPPET_STOP } from '../common/snippets.js';
 import { inTransaction } from '../common/transaction.js';
 import { NotFoundError } from '../errors.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import {
   FutureJournalDateError,
   JournalEntryConflictError,
@@ -92,7 +93,7 @@ export async function upsertEntry(deps: Deps, userId: string, input: TUpsertJour
     throw new NotWeekStartError(input.date, calendar.weekStart, weekStartOf(input.date, calendar.weekStart));
   }
   const write = async ({ db }: Deps) => {
-    const { entry } = await journalQueries.upsertEntry(db, {
+    const { entry, changed: written } = await journalQueries.upsertEntry(db, {
       userId,
       type: input.type,
       date: input.date,
@@ -100,10 +101,18 @@ export async function upsertEntry(deps: Deps, userId: string, input: TUpsertJour
       wordCount: entryWordCount(input.type, input.content),
       now: deps.clock.now(),
     });
+    // Ids, the date and the count only: a webhook never carries journal text. The same text again is no save.
+    const changed = { type: input.type, date: input.date, wordCount: entry.wordCount };
+    if (written)
+      await webhooksService.emit({ ...deps, db }, userId, 'journal.saved', {
+        id: entry.id,
+        object: 'journal_entry',
+        changed,
+      });
     return toEntry(entry);
   };
   const base = input.baseUpdatedAt;
-  if (base === undefined) return write(deps);
+  if (base === undefined) return inTransaction(deps, write);
   // Compare and write under the row's lock, so a write landing in between cannot slip past the check.
   return inTransaction(deps, async (trx) => {
     const current = await journalQueries.findEntryForUpdate(trx.db, userId, input.type, input.date);

@@ -3,7 +3,15 @@ import { UserExistsError } from '../auth/auth.errors.js';
 import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
 import { NotFoundError } from '../errors.js';
-import type { TSettings, TUpdateSettingsInput } from './settings.schemas.js';
+import { DASHBOARD_CARDS, type TDashboardCard, type TSettings, type TUpdateSettingsInput } from './settings.schemas.js';
+
+const CARDS = new Set<string>(DASHBOARD_CARDS);
+
+/** The stored choice as the dashboard shows it: null is every card; a name that is no card (any more) is skipped. */
+export function dashboardCardsOf(stored: readonly string[] | null): TDashboardCard[] {
+  if (stored === null) return [...DASHBOARD_CARDS];
+  return stored.filter((card): card is TDashboardCard => CARDS.has(card));
+}
 
 interface Deps {
   db: Kysely<DB>;
@@ -13,7 +21,7 @@ interface Deps {
 export async function getSettings(deps: Deps, userId: string): Promise<TSettings> {
   const settings = await settingsQueries.getSettings(deps.db, userId);
   if (!settings) throw new NotFoundError('Settings');
-  return settings;
+  return { ...settings, dashboardCards: dashboardCardsOf(settings.dashboardCards) };
 }
 
 export async function updateSettings(deps: Deps, userId: string, input: TUpdateSettingsInput): Promise<TSettings> {

@@ -9,6 +9,7 @@ import { CalendarDataError } from '../errors.js';
 import { ProjectNotFoundError } from '../projects/projects.errors.js';
 import type { TDeleteProjectTasks } from '../projects/projects.schemas.js';
 import { scheduleTaskReminder } from '../reminders/reminders.service.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import { InvalidRepeatRuleError, TaskNotFoundError } from './tasks.errors.js';
 import { dueWindow, firstOccurrence, nextDueDate, taskRuleProblem } from './tasks.rules.js';
 import {
@@ -103,6 +104,8 @@ export async function createTask(
       createdAt: now,
       updatedAt: now,
     });
+    const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
+    await webhooksService.emit({ ...deps, db }, userId, 'task.created', { id: task.id, object: 'task', changed });
     await scheduleTaskReminder({ ...deps, db }, userId, task);
     return task;
   });
@@ -139,6 +142,8 @@ async function finish(deps: TasksDeps, userId: string, task: TTask, patch: TaskU
     updatedAt: now,
   });
   if (!done) throw new TaskNotFoundError();
+  const completed = { status: 'done', completedAt: now.toISOString() };
+  await webhooksService.emit(deps, userId, 'task.completed', { id: done.id, object: 'task', changed: completed });
   if (nextDue === undefined || nextDue === null) return { task: done, next: null };
   const next = await tasksQueries.insertTask(deps.db, {
     userId,
@@ -327,7 +332,7 @@ export async function saveTaskObject(
     let dueDate = values.dueDate;
     if (!dueDate && values.rrule) dueDate = firstOccurrence(values.rrule, await userToday(deps, userId));
     const done = fields.status === 'done';
-    const created = await tasksQueries.insertTask(db, {
+    const task = await tasksQueries.insertTask(db, {
       userId,
       projectId,
       ...values,
@@ -342,7 +347,9 @@ export async function saveTaskObject(
       createdAt: now,
       updatedAt: now,
     });
-    await scheduleTaskReminder(deps, userId, created);
+    const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
+    await webhooksService.emit(deps, userId, 'task.created', { id: task.id, object: 'task', changed });
+    await scheduleTaskReminder(deps, userId, task);
     return;
   }
   if (existing.projectId !== projectId) {

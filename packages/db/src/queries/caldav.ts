@@ -16,16 +16,17 @@ export interface DavResourceRow {
 
 const resourceColumns = ['uid', 'name', 'revision', 'deleted'] as const;
 
-/** The present resources of a collection, oldest change first. */
+/**
+ * The present resources of a collection, oldest change first. Read as one row of JSON rather than a row per resource:
+ * every sync lists the whole collection, and PGlite hands back 3,000 rows in ~15 ms but their JSON in ~4.
+ */
 export async function listResources(db: Kysely<DB>, userId: string, collection: string): Promise<DavResourceRow[]> {
-  return db
-    .selectFrom('davChanges')
-    .select(resourceColumns)
-    .where('userId', '=', userId)
-    .where('collection', '=', collection)
-    .where('deleted', '=', false)
-    .orderBy('revision')
-    .execute();
+  const { rows } = await sql<{ resources: string | null }>`
+    select json_agg(json_build_array(uid, name, revision) order by revision)::text as resources
+    from dav_changes
+    where user_id = ${userId} and collection = ${collection} and not deleted`.execute(db);
+  const resources = JSON.parse(rows[0]?.resources ?? '[]') as [string, string | null, number | string][];
+  return resources.map(([uid, name, revision]) => ({ uid, name, revision: Number(revision), deleted: false }));
 }
 
 /** What changed in a collection after `revision` (deleted resources too), oldest first. */
@@ -84,6 +85,27 @@ export async function findResourcesByNames(
     .execute();
 }
 
+/**
+ * The present resources clients gave these names, and the resources of these UIDs (present or deleted), in one
+ * statement: what a multiget's hrefs address, whichever way they were named.
+ */
+export async function findResourcesByNamesOrUids(
+  db: Kysely<DB>,
+  userId: string,
+  collection: string,
+  names: string[],
+  uids: string[],
+): Promise<DavResourceRow[]> {
+  if (names.length === 0 && uids.length === 0) return [];
+  return db
+    .selectFrom('davChanges')
+    .select(resourceColumns)
+    .where('userId', '=', userId)
+    .where('collection', '=', collection)
+    .where(sql<boolean>`((name = any(${names}::text[]) and not deleted) or uid = any(${uids}::text[]))`)
+    .execute();
+}
+
 /** The present resource a client named `name`, if any. */
 export async function findResourceByName(
   db: Kysely<DB>,
@@ -99,6 +121,46 @@ export async function findResourceByName(
     .where('name', '=', name)
     .where('deleted', '=', false)
     .executeTakeFirst();
+}
+
+/**
+ * The latest revision of each of these collections (their CTags and sync tokens), 0 for one never changed: one
+ * backward step of dav_changes_revision_idx per collection, however many objects they hold.
+ */
+export async function revisionsOf(db: Kysely<DB>, userId: string, collections: string[]): Promise<Map<string, number>> {
+  if (collections.length === 0) return new Map();
+  const { rows } = await sql<{ collection: string; revision: string | number | null }>`
+    select c.collection,
+      (select d.revision from dav_changes d
+        where d.user_id = ${userId} and d.collection = c.collection
+        order by d.revision desc limit 1) as revision
+    from unnest(${collections}::text[]) as c(collection)`.execute(db);
+  return new Map(rows.map((row) => [row.collection, Number(row.revision ?? 0)]));
+}
+
+export interface ProjectCollectionRow {
+  id: string;
+  name: string;
+  color: string | null;
+  revision: number;
+}
+
+/**
+ * The user's projects as task lists, newest first (as the projects page lists them), each with its latest revision;
+ * only the project `id` when given. Reads no task: a collection's revision is one index step (revisionsOf).
+ */
+export async function projectCollections(db: Kysely<DB>, userId: string, id?: string): Promise<ProjectCollectionRow[]> {
+  let query = db
+    .selectFrom('projects as p')
+    .select(['p.id', 'p.name', 'p.color'])
+    .select(
+      sql<string | number | null>`(select d.revision from dav_changes d
+        where d.user_id = p.user_id and d.collection = p.id::text order by d.revision desc limit 1)`.as('revision'),
+    )
+    .where('p.userId', '=', userId);
+  if (id !== undefined) query = query.where('p.id', '=', id);
+  const rows = await query.orderBy('p.createdAt', 'desc').orderBy('p.id', 'desc').execute();
+  return rows.map((row) => ({ ...row, revision: Number(row.revision ?? 0) }));
 }
 
 /** Each collection's latest revision (its CTag and sync token); collections never changed are absent. */

@@ -36,6 +36,7 @@ export async function exportSettings(db: Kysely<DB>, userId: string) {
       'userSettings.journalWordGoal',
       'userSettings.theme',
       'userSettings.icsFeedIncludeTasks',
+      'userSettings.dashboardCards',
     ])
     .where('userSettings.userId', '=', userId)
     .executeTakeFirst();

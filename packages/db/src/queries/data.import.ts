@@ -53,6 +53,8 @@ export async function updateImportedSettings(
     journalWordGoal: number;
     theme: 'system' | 'light' | 'dark';
     icsFeedIncludeTasks: boolean;
+    /** Absent (an export from before the choice existed): left as it is. */
+    dashboardCards?: string[] | null;
   },
   now: Date,
 ) {

@@ -14,6 +14,7 @@ export async function getSettings(db: Kysely<DB>, userId: string) {
       'userSettings.units',
       'userSettings.journalWordGoal',
       'userSettings.theme',
+      'userSettings.dashboardCards',
     ])
     .where('userSettings.userId', '=', userId)
     .executeTakeFirst();

@@ -1,16 +1,17 @@
 import type { TAgendaItem, TOccurrence } from '@lifeos/core/schemas';
 import { useMutation } from '@tanstack/react-query';
-import { format, isToday } from 'date-fns';
+import { isToday } from 'date-fns';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { queryClient, trpc } from '../../lib/trpc';
+import { clock, dayKey, weekdayDayMonth } from './date-labels';
 import { occursOn, timeLabel } from './dates';
 
 /** The agenda's items on a (local) day: events by their hours or dates, tasks by due date, workouts by their day. */
 function itemsOn(items: TAgendaItem[], day: Date): TAgendaItem[] {
-  const key = format(day, 'yyyy-MM-dd');
+  const key = dayKey(day);
   return items.filter((item) => (item.kind === 'event' ? occursOn(item.occurrence, day) : item.date === key));
 }
 
@@ -61,7 +62,7 @@ export function AgendaView({
         {groups.map(({ day, items: dayItems }) => (
           <li key={day.toISOString()}>
             <h3 className={isToday(day) ? 'calendar-agenda-day calendar-today' : 'calendar-agenda-day'}>
-              {format(day, 'EEEE d MMMM')}
+              {weekdayDayMonth(day)}
             </h3>
             <ul className="list">
               {dayItems.map((item) => (
@@ -92,7 +93,7 @@ export function AgendaView({
                   ) : (
                     <Link className="calendar-agenda-item" to={item.link}>
                       <span className="calendar-item-time">
-                        {item.start && item.end ? `${format(item.start, 'HH:mm')}–${format(item.end, 'HH:mm')}` : ''}
+                        {item.start && item.end ? `${clock(item.start)}–${clock(item.end)}` : ''}
                       </span>
                       <span className="list-title">{item.title}</span>
                       <span className="list-meta">Workout</span>

@@ -1,19 +1,27 @@
 import type { TOccurrence } from '@lifeos/core/schemas';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { format, isSameMonth, isToday } from 'date-fns';
-import { useEffect, useMemo, useState } from 'react';
+import { isSameMonth, isToday } from 'date-fns';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/states';
 import { TruncationNotice } from '../../components/truncation-notice';
 import { trpc } from '../../lib/trpc';
 import { AgendaView } from './agenda-view';
-import { FeedSection, ImportExport } from './calendar-tools';
+import { ImportExport } from './calendar-tools';
+import { clock, dayKey, dayMonthLong, weekdayDayMonth, weekdayShort } from './date-labels';
 import { type CalendarView, occurrenceKey, occursOn, step, viewRange } from './dates';
-import { EventEditor } from './event-editor';
-import { OccurrenceDetails } from './occurrence-details';
-import { SubscriptionsSection } from './subscriptions-panel';
 import './calendar.css';
+
+// What is not the calendar itself loads after it renders: the event form, the feed and the subscriptions panels (the latter bring the
+// schemas' validation (zod, ~34 KiB gzip)), which would otherwise hold the first paint of the month (issue 21: a
+// route's JS before it renders stays under 150 KiB gzip).
+const EventEditor = lazy(async () => ({ default: (await import('./event-editor')).EventEditor }));
+const OccurrenceDetails = lazy(async () => ({ default: (await import('./occurrence-details')).OccurrenceDetails }));
+const FeedSection = lazy(async () => ({ default: (await import('./feed-section')).FeedSection }));
+const SubscriptionsSection = lazy(async () => ({
+  default: (await import('./subscriptions-panel')).SubscriptionsSection,
+}));
 
 const VIEWS: { value: CalendarView; label: string }[] = [
   { value: 'month', label: 'Month' },
@@ -128,7 +136,7 @@ export function CalendarPage() {
         <div className={view === 'month' ? 'calendar-grid calendar-month' : 'calendar-grid calendar-week'}>
           {range.days.slice(0, 7).map((day) => (
             <div key={`head-${day.getDay()}`} className="calendar-weekday" aria-hidden="true">
-              {format(day, view === 'week' ? 'EEE d' : 'EEE')}
+              {view === 'week' ? `${weekdayShort(day)} ${day.getDate()}` : weekdayShort(day)}
             </div>
           ))}
           {range.days.map((day) => {
@@ -142,16 +150,16 @@ export function CalendarPage() {
                   isToday(day) ? 'calendar-today' : '',
                   view === 'month' && !isSameMonth(day, cursor) ? 'calendar-outside' : '',
                 ].join(' ')}
-                aria-label={format(day, 'EEEE d MMMM yyyy')}
-                data-date={format(day, 'yyyy-MM-dd')}
+                aria-label={`${weekdayDayMonth(day)} ${day.getFullYear()}`}
+                data-date={dayKey(day)}
               >
                 <button
                   type="button"
                   className="calendar-day-number"
                   onClick={() => setCreating(day)}
-                  aria-label={`New event on ${format(day, 'd MMMM')}`}
+                  aria-label={`New event on ${dayMonthLong(day)}`}
                 >
-                  {format(day, 'd')}
+                  {day.getDate()}
                 </button>
                 <ul className="calendar-items">
                   {shown.map((o) => (
@@ -161,7 +169,7 @@ export function CalendarPage() {
                         className={o.allDay ? 'calendar-item calendar-item-allday' : 'calendar-item'}
                         onClick={() => setSelected(o)}
                       >
-                        {o.allDay ? null : <span className="calendar-item-time">{format(o.start, 'HH:mm')}</span>}
+                        {o.allDay ? null : <span className="calendar-item-time">{clock(o.start)}</span>}
                         {o.title}
                       </button>
                     </li>
@@ -192,16 +200,24 @@ export function CalendarPage() {
         </p>
       ) : null}
 
-      <FeedSection />
-      <SubscriptionsSection />
+      <Suspense fallback={null}>
+        <FeedSection />
+        <SubscriptionsSection />
+      </Suspense>
       <p className="muted small">Keys: ← and → move, T jumps to today, N adds an event.</p>
 
       {creating ? (
         <Modal title="New event" onClose={() => setCreating(null)} className="calendar-dialog-wide">
-          <EventEditor target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
+          <Suspense fallback={<LoadingState label="Loading the form…" />}>
+            <EventEditor target={{ kind: 'create', day: creating }} onDone={() => setCreating(null)} />
+          </Suspense>
         </Modal>
       ) : null}
-      {selected ? <OccurrenceDetails occurrence={selected} onClose={() => setSelected(null)} /> : null}
+      {selected ? (
+        <Suspense fallback={null}>
+          <OccurrenceDetails occurrence={selected} onClose={() => setSelected(null)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -1,15 +1,6 @@
 import type { TOccurrence } from '@lifeos/core/schemas';
-import {
-  addDays,
-  addMonths,
-  addWeeks,
-  endOfMonth,
-  format,
-  isSameDay,
-  startOfDay,
-  startOfMonth,
-  startOfWeek,
-} from 'date-fns';
+import { addDays, addMonths, addWeeks, endOfMonth, isSameDay, startOfDay, startOfMonth, startOfWeek } from 'date-fns';
+import { clock, dayKey, dayMonthShort, monthLong } from './date-labels';
 
 export type CalendarView = 'month' | 'week' | 'agenda';
 export const AGENDA_DAYS = 30;
@@ -32,15 +23,15 @@ export function viewRange(view: CalendarView, cursor: Date, weekStartsOn: 0 | 1)
     const last = endOfMonth(cursor);
     count = Math.ceil((last.getTime() - first.getTime()) / 86_400_000 / 7) * 7;
     count = Math.max(count, 35);
-    title = format(cursor, 'MMMM yyyy');
+    title = `${monthLong(cursor)} ${cursor.getFullYear()}`;
   } else if (view === 'week') {
     first = startOfWeek(cursor, { weekStartsOn });
     count = 7;
-    title = `${format(first, 'd MMM')} – ${format(addDays(first, 6), 'd MMM yyyy')}`;
+    title = `${dayMonthShort(first)} – ${dayMonthShort(addDays(first, 6))} ${addDays(first, 6).getFullYear()}`;
   } else {
     first = startOfDay(cursor);
     count = AGENDA_DAYS;
-    title = `${format(first, 'd MMM')} – ${format(addDays(first, count - 1), 'd MMM yyyy')}`;
+    title = `${dayMonthShort(first)} – ${dayMonthShort(addDays(first, count - 1))} ${addDays(first, count - 1).getFullYear()}`;
   }
   const days = Array.from({ length: count }, (_, i) => addDays(first, i));
   return { from: first, to: addDays(first, count), days, title };
@@ -61,7 +52,7 @@ export function localDate(date: string): Date {
 /** Whether an occurrence falls on a (local) day. All-day events by their dates, timed ones by their hours. */
 export function occursOn(o: TOccurrence, day: Date): boolean {
   if (o.allDay && o.startDate && o.endDate) {
-    const key = format(day, 'yyyy-MM-dd');
+    const key = dayKey(day);
     return key >= o.startDate && key <= o.endDate;
   }
   const dayStart = startOfDay(day).getTime();
@@ -73,12 +64,12 @@ export function occursOn(o: TOccurrence, day: Date): boolean {
 
 export function timeLabel(o: TOccurrence): string {
   if (o.allDay) return 'All day';
-  return `${format(o.start, 'HH:mm')}–${format(o.end, isSameDay(o.start, o.end) ? 'HH:mm' : 'd MMM HH:mm')}`;
+  return `${clock(o.start)}–${isSameDay(o.start, o.end) ? clock(o.end) : `${dayMonthShort(o.end)} ${clock(o.end)}`}`;
 }
 
 /** A stable key for an occurrence. */
 export const occurrenceKey = (o: TOccurrence) => `${o.eventId}:${o.start.getTime()}`;
 
 /** 'yyyy-MM-ddTHH:mm' for <input type="datetime-local">. */
-export const toLocalInput = (date: Date) => format(date, "yyyy-MM-dd'T'HH:mm");
+export const toLocalInput = (date: Date) => `${dayKey(date)}T${clock(date)}`;
 export const fromLocalInput = (value: string) => (value ? new Date(value) : undefined);

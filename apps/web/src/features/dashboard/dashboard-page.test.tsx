@@ -205,3 +205,31 @@ describe('factLines', () => {
     expect(factLines(facts)).toEqual(['Completed 5 tasks', 'Trained once (1,500 kg lifted)', 'Average mood 3.5/5']);
   });
 });
+
+describe('choosing the dashboard cards', () => {
+  it('shows only the chosen cards, in their order, and saves a new choice', async () => {
+    const data = blank();
+    data.cards = ['inbox', 'journal'];
+    const calls = mockTrpc({
+      'dashboard.today': () => data,
+      'settings.update': (input) => ({ ...(input as object) }),
+      'settings.get': () => ({}),
+    });
+    renderDashboard();
+    await screen.findByRole('region', { name: 'Inbox' });
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings.indexOf('Inbox')).toBeLessThan(headings.indexOf('Journal'));
+    expect(screen.queryByRole('region', { name: 'Active projects' })).toBeNull();
+
+    act(() => screen.getByRole('button', { name: 'Choose cards' }).click());
+    const dialog = await screen.findByRole('dialog', { name: 'Choose your cards' });
+    act(() => within(dialog).getByRole('button', { name: 'Move Journal up' }).click());
+    act(() => within(dialog).getByRole('checkbox', { name: 'Active projects' }).click());
+    act(() => within(dialog).getByRole('checkbox', { name: 'Inbox' }).click());
+    act(() => within(dialog).getByRole('button', { name: 'Save' }).click());
+    await waitFor(() => expect(calls.callsTo('settings.update')).toHaveLength(1));
+    expect(calls.callsTo('settings.update')[0]?.input).toEqual({
+      dashboardCards: ['journal', 'projects'],
+    });
+  });
+});

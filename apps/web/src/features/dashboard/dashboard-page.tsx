@@ -1,5 +1,6 @@
-import type { TDashboardToday } from '@lifeos/core/schemas';
+import type { TDashboardCard, TDashboardToday } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
+import { Fragment, lazy, type ReactNode, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { Panel } from '../../components/panel';
@@ -11,6 +12,23 @@ import { BodyWeightCard, FitnessCard, RecordsCard } from './fitness-cards';
 import { InsightCard, JournalCard, MoodCard, OnThisDayCard, WritingCard } from './journal-cards';
 import { AgendaCard, InboxCard, ProjectsCard } from './planning-cards';
 import './dashboard.css';
+
+const CardChooser = lazy(async () => ({ default: (await import('./card-chooser')).CardChooser }));
+
+/** Each card the user may show, drawn from the one `dashboard.today` answer. */
+const CARDS: Record<TDashboardCard, (data: TDashboardToday) => ReactNode> = {
+  journal: (data) => <JournalCard data={data} />,
+  agenda: (data) => <AgendaCard data={data} />,
+  inbox: (data) => <InboxCard count={data.inboxCount} />,
+  projects: (data) => <ProjectsCard projects={data.projects} />,
+  fitness: (data) => <FitnessCard data={data} />,
+  records: (data) => <RecordsCard data={data} />,
+  mood: (data) => <MoodCard data={data} />,
+  insight: (data) => <InsightCard correlation={data.correlation} />,
+  'body-weight': (data) => <BodyWeightCard data={data} />,
+  'on-this-day': (data) => <OnThisDayCard entries={data.onThisDay} />,
+  writing: (data) => <WritingCard data={data} />,
+};
 
 export function greeting(hour: number): string {
   if (hour < 5) return 'Good night';
@@ -47,9 +65,24 @@ export function DashboardPage() {
   const today = useQuery({ ...dashboardTodayOptions(), staleTime: 0, refetchOnMount: false });
   const data = today.data;
   const title = data ? `${greeting(hourIn(data.timezone))}, ${data.displayName}` : 'Today';
+  const [choosing, setChoosing] = useState(false);
   return (
     <div className="page dashboard">
-      <PageHeader title={title}>{data ? <p className="muted">{formatLocalDate(data.today)}</p> : null}</PageHeader>
+      <PageHeader title={title}>
+        {data ? (
+          <div className="dash-header-row">
+            <p className="muted">{formatLocalDate(data.today)}</p>
+            <button type="button" className="button" onClick={() => setChoosing(true)}>
+              Choose cards
+            </button>
+          </div>
+        ) : null}
+      </PageHeader>
+      {choosing && data ? (
+        <Suspense fallback={null}>
+          <CardChooser cards={data.cards} onClose={() => setChoosing(false)} />
+        </Suspense>
+      ) : null}
       {today.isPending ? (
         <LoadingState label="Gathering your day…" />
       ) : today.isError ? (
@@ -66,18 +99,13 @@ export function Dashboard({ data }: { data: TDashboardToday }) {
     <>
       {isBlank(data) ? <StartHere /> : null}
       <div className="dash-grid">
-        <JournalCard data={data} />
-        <AgendaCard data={data} />
-        <InboxCard count={data.inboxCount} />
-        <ProjectsCard projects={data.projects} />
-        <FitnessCard data={data} />
-        <RecordsCard data={data} />
-        <MoodCard data={data} />
-        <InsightCard correlation={data.correlation} />
-        <BodyWeightCard data={data} />
-        <OnThisDayCard entries={data.onThisDay} />
-        <WritingCard data={data} />
+        {data.cards.map((card) => (
+          <Fragment key={card}>{CARDS[card](data)}</Fragment>
+        ))}
       </div>
+      {data.cards.length === 0 ? (
+        <p className="muted">Every card is hidden: “Choose cards” above brings them back.</p>
+      ) : null}
     </>
   );
 }

@@ -24,6 +24,7 @@ import { setTypeLabel } from './format';
 import { type Rest, RestTimer } from './rest-timer';
 import { describeSet, SetEditor, type SetValues } from './set-row';
 import { type DayTargets, storeSession, useDayTargets, useExerciseMap, usePreviousSets } from './use-fitness';
+import { useWakeLock } from './use-wake-lock';
 import { WorkoutSummary } from './workout-summary';
 
 /** Rest after a set when the program gives none for the exercise. */
@@ -86,6 +87,7 @@ function LiveWorkout({
   const [added, setAdded] = useState<string[]>([]);
   const [rest, setRest] = useState<Rest | null>(null);
   const [confirmFinish, setConfirmFinish] = useState(false);
+  useWakeLock(true);
 
   const groups = useMemo(() => {
     const order: string[] = [];

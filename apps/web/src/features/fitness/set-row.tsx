@@ -49,6 +49,66 @@ interface SetEditorProps {
 
 const numOrNull = (raw: string) => (raw.trim() === '' ? null : Number(raw.replace(',', '.')));
 
+/** The smallest plate pair on most bars: 2 × 1.25 kg, 2 × 2.5 lb. */
+const WEIGHT_STEP: Record<WeightUnit, number> = { kg: 2.5, lb: 5 };
+
+/**
+ * A number with big − and + either side (44 px, one thumb, sweaty hands): the usual change from the last set is a
+ * plate pair or a rep, and a tap is surer than the keyboard. The field still takes any value typed.
+ */
+function SteppedField({
+  caption,
+  name,
+  inputMode,
+  value,
+  onChange,
+  step,
+  stepName,
+  buttonsFor,
+}: {
+  caption: string;
+  name: string;
+  inputMode: 'decimal' | 'numeric';
+  value: string;
+  onChange: (value: string) => void;
+  step: number;
+  stepName: string;
+  /** The buttons' names start with this ("Set 1 weight: 2.5 kg more"), not with the field's own name, so that the
+   * field's label still finds the field alone. */
+  buttonsFor: string;
+}) {
+  const bump = (direction: 1 | -1) => {
+    const current = numOrNull(value);
+    const base = current === null || !Number.isFinite(current) ? 0 : current;
+    // Rounded to hundredths: 0.1 + 0.2 stays 0.3, and the field never shows 102.49999.
+    onChange(String(Math.max(0, Math.round((base + direction * step) * 100) / 100)));
+  };
+  return (
+    <div className="set-field set-field-stepped">
+      <span>{caption}</span>
+      <div className="stepper">
+        <button
+          type="button"
+          className="stepper-button"
+          aria-label={`${buttonsFor}: ${stepName} less`}
+          onClick={() => bump(-1)}
+        >
+          −
+        </button>
+        <input inputMode={inputMode} value={value} onChange={(e) => onChange(e.target.value)} aria-label={name} />
+        <button
+          type="button"
+          className="stepper-button"
+          aria-label={`${buttonsFor}: ${stepName} more`}
+          onClick={() => bump(1)}
+        >
+          +
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** One set being logged: big inputs, previous performance beside it, a plate calculator for barbells. */
 export function SetEditor({
   label,
@@ -125,24 +185,26 @@ export function SetEditor({
         </>
       ) : (
         <>
-          <label className="set-field">
-            <span>Weight ({unit})</span>
-            <input
-              inputMode="decimal"
-              value={weight}
-              onChange={(e) => setWeight(e.target.value)}
-              aria-label={`${label}: weight (${unit})`}
-            />
-          </label>
-          <label className="set-field">
-            <span>Reps</span>
-            <input
-              inputMode="numeric"
-              value={reps}
-              onChange={(e) => setReps(e.target.value)}
-              aria-label={`${label}: reps`}
-            />
-          </label>
+          <SteppedField
+            caption={`Weight (${unit})`}
+            name={`${label}: weight (${unit})`}
+            inputMode="decimal"
+            value={weight}
+            onChange={setWeight}
+            step={WEIGHT_STEP[unit]}
+            stepName={`${WEIGHT_STEP[unit]} ${unit}`}
+            buttonsFor={`${label} weight`}
+          />
+          <SteppedField
+            caption="Reps"
+            name={`${label}: reps`}
+            inputMode="numeric"
+            value={reps}
+            onChange={setReps}
+            step={1}
+            stepName="one rep"
+            buttonsFor={`${label} reps`}
+          />
         </>
       )}
       <label className="set-field set-field-small">

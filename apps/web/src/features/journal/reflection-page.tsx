@@ -7,7 +7,7 @@ import {
   ZDailyReflectionContent,
 } from '@lifeos/core/schemas';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useParams } from 'react-router';
 import { z } from 'zod';
@@ -17,8 +17,8 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { applyServerErrors } from '../../lib/errors';
 import { formatLocalDate } from '../../lib/local-date';
 import { isOffline, networkStatus } from '../../lib/offline/status';
-import { answerWithin, queueWrite } from '../../lib/outbox/writes';
-import { trpc } from '../../lib/trpc';
+import { answerWithin, queueWrite, theOutbox } from '../../lib/outbox/writes';
+import { errorCode, queryClient, trpc } from '../../lib/trpc';
 import './journal.css';
 import { JournalNav } from './journal-nav';
 import { fromItems, ListEditor, toItems } from './list-editor';
@@ -89,7 +89,25 @@ const REFLECTION_ANSWER_WAIT_MS = 8_000;
 function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | null }) {
   const form = useForm({ resolver: zodResolver(ZReflectionForm), defaultValues: defaults(entry) });
   const [saved, setSaved] = useState<'server' | 'device' | false>(false);
+  // The entry's version this form builds on: the server refuses the reflection if it changed elsewhere since.
+  const base = useRef<Date | null>(entry?.updatedAt ?? null);
+  const [conflict, setConflict] = useState(false);
   const { errors, isSubmitting } = form.formState;
+  const coalesce = `journal:daily_reflection:${date}`;
+
+  /** After a conflict: the refused write goes; theirs is loaded, or mine is saved over theirs (on their version). */
+  const resolveConflict = async (choice: 'mine' | 'theirs') => {
+    const theirs = await queryClient.fetchQuery({
+      ...trpc.journal.get.queryOptions({ type: 'daily_reflection', date }),
+      staleTime: 0,
+    });
+    base.current = theirs?.updatedAt ?? null;
+    const outbox = theOutbox();
+    for (const write of outbox.snapshot().refused) if (write.coalesce === coalesce) await outbox.discard(write.id);
+    setConflict(false);
+    if (choice === 'theirs') form.reset(defaults(theirs));
+    else await onSubmit();
+  };
 
   const onSubmit = form.handleSubmit(async (values) => {
     const content: TDailyReflectionContent = {
@@ -104,21 +122,36 @@ function ReflectionForm({ date, entry }: { date: string; entry: TJournalEntry | 
     try {
       const write = await queueWrite(
         'journal.upsert',
-        { type: 'daily_reflection', date, content },
-        { label: `Reflection, ${formatLocalDate(date)}`, href: `/journal/reflection/${date}` },
+        { type: 'daily_reflection', date, content, baseUpdatedAt: base.current },
+        { label: `Reflection, ${formatLocalDate(date)}`, coalesce, href: `/journal/reflection/${date}` },
       );
       const answer = isOffline(networkStatus())
         ? undefined
         : await answerWithin(write, 'journal.upsert', REFLECTION_ANSWER_WAIT_MS);
+      if (answer) base.current = answer.updatedAt;
       setSaved(answer ? 'server' : 'device');
     } catch (error) {
-      applyServerErrors(error, form.setError, []);
+      if (errorCode(error) === 'CONFLICT') setConflict(true);
+      else applyServerErrors(error, form.setError, []);
     }
   });
 
   return (
     <form className="form panel" onSubmit={onSubmit} onChange={() => setSaved(false)} noValidate>
       <FormError message={errors.root?.server?.message} />
+      {conflict ? (
+        <div className="alert alert-warning journal-conflict" role="alert">
+          <p>This reflection was changed on another device since you opened it.</p>
+          <div className="journal-conflict-actions">
+            <button type="button" className="button button-primary" onClick={() => void resolveConflict('mine')}>
+              Keep mine
+            </button>
+            <button type="button" className="button" onClick={() => void resolveConflict('theirs')}>
+              Load theirs
+            </button>
+          </div>
+        </div>
+      ) : null}
       <ListEditor
         legend="Wins"
         itemLabel="win"

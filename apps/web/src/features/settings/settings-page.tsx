@@ -7,6 +7,7 @@ import { NotificationsSection } from './notifications-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
+import { WebhooksSection } from './webhooks-section';
 
 const SECTIONS = [
   { id: 'profile', label: 'Profile' },
@@ -14,6 +15,7 @@ const SECTIONS = [
   { id: 'sessions', label: 'Sessions' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'caldav', label: 'Phone sync' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'notifications', label: 'Notifications' },
   { id: 'data', label: 'Your data' },
 ];
@@ -35,6 +37,7 @@ export function SettingsPage() {
         <SessionsSection />
         <ApiKeysSection />
         <CaldavSection />
+        <WebhooksSection />
         <NotificationsSection />
         <NotificationList />
         <DataSection />
