@@ -215,6 +215,8 @@ const pwa = VitePWA({
     navigateFallbackDenylist: [/^\/trpc(\/|$)/, /^\/api(\/|$)/, /^\/dav(\/|$)/, /^\/\.well-known\//, /^\/panel(\/|$)/],
     // No runtimeCaching: API answers go to the network as if there were no service worker.
     cleanupOutdatedCaches: true,
+    // Web Push: the `push` and `notificationclick` handlers (public/push-sw.js), beside Workbox's precaching.
+    importScripts: ['/push-sw.js'],
     // Left false on purpose: a new worker waits until the user clicks Reload (src/pwa/).
     skipWaiting: false,
     clientsClaim: false,

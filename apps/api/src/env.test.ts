@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,5 +229,41 @@ describe('loadConfig', () => {
       writeFileSync(path.join(dataDir, 'secret.key'), 'short', { mode: 0o600 });
       expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(/secret key file .*secret\.key: must hold at least 32/);
     });
+  });
+});
+
+describe('Web Push keys', () => {
+  it('derives one VAPID pair from the signing key (same SECRET_KEY, same pair), written nowhere', () => {
+    const dir = tempDir();
+    const one = loadConfig({ SECRET_KEY: KEY, DATA_DIR: dir }).notifications.vapid;
+    const two = loadConfig({ SECRET_KEY: KEY, DATA_DIR: tempDir() }).notifications.vapid;
+    expect(two).toEqual(one);
+    expect(Buffer.from(one.publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(one.privateKey, 'base64url')).toHaveLength(32);
+    expect(loadConfig({ SECRET_KEY: 'x'.repeat(32), DATA_DIR: dir }).notifications.vapid.publicKey).not.toBe(
+      one.publicKey,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('takes both keys from the environment, or refuses one alone', () => {
+    const keys = loadConfig({ SECRET_KEY: KEY, DATA_DIR: tempDir() }).notifications.vapid;
+    const given = loadConfig({
+      SECRET_KEY: 'y'.repeat(32),
+      DATA_DIR: tempDir(),
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+      VAPID_SUBJECT: 'mailto:me@example.com',
+    }).notifications.vapid;
+    expect(given).toEqual({ ...keys, subject: 'mailto:me@example.com' });
+    expect(errorLines({ SECRET_KEY: KEY, VAPID_PUBLIC_KEY: keys.publicKey })[0]).toMatch(/VAPID/);
+  });
+
+  it('turns email on with SMTP_URL only', () => {
+    expect(loadConfig({ SECRET_KEY: KEY, DATA_DIR: tempDir() }).notifications.smtp).toBeNull();
+    expect(
+      loadConfig({ SECRET_KEY: KEY, DATA_DIR: tempDir(), SMTP_URL: 'smtp://mail.example.com:587' }).notifications.smtp,
+    ).toEqual({ url: 'smtp://mail.example.com:587', from: 'Life OS <lifeos@localhost>' });
+    expect(errorLines({ SECRET_KEY: KEY, SMTP_URL: 'http://mail.example.com' })[0]).toMatch(/SMTP_URL/);
   });
 });

@@ -2,7 +2,7 @@
  * The only module that reads process.env. Parses the environment with zod once at start; a bad variable stops
  * the server with one line naming it.
  */
-import { randomBytes } from 'node:crypto';
+import { createECDH, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,25 @@ const ZEnv = z.object({
   IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(256),
   CALLER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DASHBOARD_CACHE_USERS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Web Push (VAPID): both keys, or neither (the pair is then derived from the signing key). */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'expected the 65-byte P-256 public key, URL-safe base64')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'expected the 32-byte P-256 private key, URL-safe base64')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// contact')
+    .optional(),
+  /** Email notifications: `smtp://user:pass@host:587` or `smtps://…`; unset, email is off. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
   /** The API key `pnpm mcp` (MCP over stdio) acts with; the server never reads it. */
   LIFEOS_API_KEY: z.string().max(200).optional(),
 });
@@ -108,6 +127,11 @@ export interface AppConfig {
   dashboardCacheUsers: number;
   /** Calendar subscriptions: whether URLs may reach loopback/private addresses; the fetch's time and size limits. */
   calendarSubscriptions: { allowPrivateUrls: boolean; fetchTimeoutMs: number; maxBytes: number };
+  /** Notification channels: Web Push's VAPID keys and contact; SMTP (null: no email). */
+  notifications: {
+    vapid: { publicKey: string; privateKey: string; subject: string };
+    smtp: { url: string; from: string } | null;
+  };
 }
 
 export class EnvError extends Error {}
@@ -136,6 +160,26 @@ function loadOrCreateSecret(dataDir: string): Uint8Array {
 }
 
 /**
+ * The VAPID key pair of Web Push when VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY are not set: derived from the signing key
+ * (HKDF, a label of its own), so it survives restarts as the signing key does (SECRET_KEY, or the one generated
+ * into DATA_DIR on first start), and every replica given the same SECRET_KEY has the same pair — browsers'
+ * subscriptions are bound to the public key, so one replica with a pair of its own would have its pushes refused.
+ */
+export function vapidKeysFrom(secret: Uint8Array): { publicKey: string; privateKey: string } {
+  // A P-256 private key is a number below the curve's order: a derived value at or above it (odds ~2^-32) is
+  // refused by setPrivateKey, and the next label is tried.
+  for (let round = 0; round < 8; round++) {
+    const d = Buffer.from(hkdfSync('sha256', secret, 'lifeos', `web-push vapid p-256 ${round}`, 32));
+    try {
+      const ecdh = createECDH('prime256v1');
+      ecdh.setPrivateKey(d);
+      return { publicKey: ecdh.getPublicKey('base64url'), privateKey: d.toString('base64url') };
+    } catch {}
+  }
+  throw new EnvError('Could not derive the VAPID keys from the signing key');
+}
+
+/**
  * The checkout's root: this module is apps/api/src/env.ts, or bundled into apps/api/dist/*.js — three levels down
  * either way. A relative DATA_DIR is taken from here, not from the working directory, because pnpm runs each
  * package's scripts in that package's directory: `pnpm start` (root), `pnpm dev` and `pnpm user:create`
@@ -152,6 +196,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const dataDir = path.resolve(ROOT_DIR, env.DATA_DIR);
   const secretKey = env.SECRET_KEY ? new TextEncoder().encode(env.SECRET_KEY) : loadOrCreateSecret(dataDir);
+  if ((env.VAPID_PUBLIC_KEY === undefined) !== (env.VAPID_PRIVATE_KEY === undefined)) {
+    throw new EnvError('Invalid environment variable VAPID_PUBLIC_KEY: set both VAPID keys or neither');
+  }
+  const vapidKeys =
+    env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+      ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
+      : vapidKeysFrom(secretKey);
+  const appOrigins = env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
+  const httpsOrigin = appOrigins.find((o) => o.startsWith('https://'));
   return {
     nodeEnv: env.NODE_ENV,
     ...(env.LIFEOS_API_KEY ? { mcpApiKey: env.LIFEOS_API_KEY } : {}),
@@ -159,7 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    appOrigins: env.APP_ORIGIN ?? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+    appOrigins,
     cookieSecure: env.COOKIE_SECURE,
     allowSignup: env.ALLOW_SIGNUP,
     logLevel: env.LOG_LEVEL,
@@ -200,6 +253,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       allowPrivateUrls: env.CALENDAR_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: 10_000,
       maxBytes: 5 * 1024 * 1024,
+    },
+    notifications: {
+      vapid: { ...vapidKeys, subject: env.VAPID_SUBJECT ?? httpsOrigin ?? 'mailto:lifeos@localhost' },
+      smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Life OS <lifeos@localhost>' } : null,
     },
   };
 }

@@ -3,7 +3,14 @@
  * context, the plain HTTP routes (`/api/data/*`, the calendar feed), the background jobs and the command line take
  * it from here rather than each assembling its own.
  */
-import { type Clock, createPasswordHasher, DashboardCache, type PasswordHasher } from '@lifeos/core/server';
+import {
+  type Clock,
+  createPasswordHasher,
+  DashboardCache,
+  type Notifier,
+  notificationsService,
+  type PasswordHasher,
+} from '@lifeos/core/server';
 import type { Database, DB, Kysely } from '@lifeos/db';
 import { CallerCache } from './auth/caller-cache.js';
 import type { AppConfig } from './env.js';
@@ -17,6 +24,8 @@ export interface AppServices {
   hasher: PasswordHasher;
   callerCache: CallerCache;
   dashboardCache?: DashboardCache;
+  /** The notification channels' senders (Web Push, email) and the links they carry. */
+  notifier: Notifier;
 }
 
 export function createServices(options: { database: Database; clock: Clock; config: AppConfig }): AppServices {
@@ -29,6 +38,24 @@ export function createServices(options: { database: Database; clock: Clock; conf
     hasher: createPasswordHasher(config.argon2),
     callerCache: new CallerCache(config.callerCacheMs),
     dashboardCache: new DashboardCache(config.dashboardCacheUsers),
+    notifier: createNotifier(config),
+  };
+}
+
+export function createNotifier(
+  config: AppConfig,
+  overrides: { pushAgent?: import('node:https').Agent } = {},
+): Notifier {
+  const { vapid, smtp } = config.notifications;
+  return {
+    webPush: notificationsService.createWebPushSender({
+      ...vapid,
+      allowPrivateAddresses: config.calendarSubscriptions.allowPrivateUrls,
+      ...(overrides.pushAgent ? { agent: overrides.pushAgent } : {}),
+    }),
+    email: smtp ? notificationsService.createEmailSender({ smtpUrl: smtp.url, from: smtp.from }) : null,
+    appOrigin: config.appOrigins[0] ?? `http://localhost:${config.port}`,
+    secret: config.auth.secretKey,
   };
 }
 

@@ -27,6 +27,8 @@ const PORTS: Record<string, string> = {
   'fitness/fitness.csv-export.ts': "the data archive writes workouts in fitness' own format (Strong's CSV)",
   'journal/journal.rules.ts': 'word counts: the data import recomputes what it stores as the journal does',
   'auth/auth.tokens.ts': "secrets and their hashes, for the calendar feed's token",
+  'calendar/subscriptions.fetch.ts':
+    'the SSRF guard (public addresses only, the same opt-in): push endpoints are URLs a browser gave the server',
 };
 
 const PUBLIC_SURFACE = /^([a-z-]+)\/\1\.(schemas|service|errors|labels)\.ts$/;

@@ -18,7 +18,9 @@ export * from './fitness/fitness.units.js';
 // Journal rules (word counts, streaks) are pure and browser-safe: the editor counts words with them.
 export * from './journal/journal.rules.js';
 export * from './journal/journal.schemas.js';
+export * from './notifications/notifications.schemas.js';
 export * from './projects/projects.schemas.js';
+export * from './reminders/reminders.schemas.js';
 export * from './search/search.schemas.js';
 export * from './settings/settings.schemas.js';
 export * from './tasks/tasks.schemas.js';

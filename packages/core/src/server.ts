@@ -41,8 +41,11 @@ export type { ClaimedJob, EnqueueJob, FailOutcome, JobsDeps, ScheduleText } from
 export * as jobsService from './jobs/jobs.service.js';
 export * from './journal/journal.errors.js';
 export * as journalService from './journal/journal.service.js';
+export type { NotificationsDeps, Notifier } from './notifications/notifications.service.js';
+export * as notificationsService from './notifications/notifications.service.js';
 export * from './projects/projects.errors.js';
 export * as projectsService from './projects/projects.service.js';
+export * as remindersService from './reminders/reminders.service.js';
 export * as searchService from './search/search.service.js';
 export * as settingsService from './settings/settings.service.js';
 export * from './tasks/tasks.errors.js';

@@ -7,11 +7,12 @@ import { migrateToLatest } from './migrate.js';
 import { adminQuery, withDatabase } from './testing.js';
 
 /** Tables with a user_id that hold credentials, not data: they change on every call and must not move the version. */
-const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens', 'webhook_endpoints'];
+const CREDENTIAL_TABLES = ['api_keys', 'refresh_tokens', 'webhook_endpoints', 'notification_channels'];
 /**
  * Bookkeeping: the data version and CalDAV's record of changes (written by triggers of their own, dav_sync migration),
  * the answers kept for Idempotency-Keys (a repeat's answer, not data; idempotency_keys migration) and the background
- * jobs (the runner's queue, jobs migration), the webhooks' delivery log (webhooks migration).
+ * jobs (the runner's queue, jobs migration), the webhooks' delivery log (webhooks migration), and the record of
+ * notifications sent and their deliveries (notifications migration). Push subscriptions are a device's credentials.
  */
 const NOT_DATA = [
   ...CREDENTIAL_TABLES,
@@ -21,6 +22,8 @@ const NOT_DATA = [
   'idempotency_keys',
   'jobs',
   'webhook_deliveries',
+  'notifications',
+  'notification_deliveries',
 ];
 
 function suite(name: string, open: () => Promise<{ db: Kysely<any>; close: () => Promise<void> }>) {

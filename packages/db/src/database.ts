@@ -102,6 +102,10 @@ export interface DB {
   jobs: JobsTable;
   webhookEndpoints: WebhookEndpointsTable;
   webhookDeliveries: WebhookDeliveriesTable;
+  notificationPreferences: NotificationPreferencesTable;
+  notificationChannels: NotificationChannelsTable;
+  notifications: NotificationsTable;
+  notificationDeliveries: NotificationDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -195,6 +199,71 @@ export interface WebhookDeliveriesTable {
   error: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   lastAttemptAt: NullableTimestamp;
+}
+
+/** When and how a user is reminded (notifications migration); local times are `HH:MM` in the user's zone. */
+export interface NotificationPreferencesTable {
+  userId: string;
+  taskReminders: Generated<boolean>;
+  taskTime: Generated<string>;
+  taskOffsetMinutes: Generated<number>;
+  agendaTime: ColumnType<string | null, string | null | undefined, string | null>;
+  quietStart: ColumnType<string | null, string | null | undefined, string | null>;
+  quietEnd: ColumnType<string | null, string | null | undefined, string | null>;
+  lateWindowMinutes: Generated<number>;
+  /** Kinds of notification the user unsubscribed from by email. */
+  emailOffKinds: ColumnType<string[], string[] | undefined, string[]>;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type NotificationChannelKind = 'webpush' | 'email';
+export type NotificationKind = 'task' | 'agenda' | 'test';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'gone' | 'skipped';
+
+/** Where a user is reached: a Web Push subscription (one per device) or their email channel. */
+export interface NotificationChannelsTable {
+  id: Generated<string>;
+  userId: string;
+  kind: NotificationChannelKind;
+  label: ColumnType<string, string | undefined, string>;
+  endpoint: string | null;
+  p256dh: string | null;
+  auth: string | null;
+  address: string | null;
+  status: ColumnType<'ok' | 'failing', 'ok' | 'failing' | undefined, 'ok' | 'failing'>;
+  lastError: string | null;
+  lastSuccessAt: NullableTimestamp;
+  createdAt: CreatedAt;
+}
+
+/** What was sent (or dropped after downtime), one per reminder job's key. */
+export interface NotificationsTable {
+  id: GeneratedAlways<number>;
+  userId: string;
+  kind: NotificationKind;
+  sourceKey: string;
+  title: string;
+  body: string;
+  url: string | null;
+  dueAt: Timestamp;
+  sentAt: NullableTimestamp;
+  late: Generated<boolean>;
+  status: 'sent' | 'dropped';
+  createdAt: CreatedAt;
+}
+
+/** One notification on one channel: what a retried delivery reads first. */
+export interface NotificationDeliveriesTable {
+  id: GeneratedAlways<number>;
+  userId: string;
+  notificationId: number;
+  channelId: string | null;
+  channelKind: NotificationChannelKind;
+  channelLabel: ColumnType<string, string | undefined, string>;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: Generated<number>;
+  lastError: string | null;
+  sentAt: NullableTimestamp;
 }
 
 /** A mutation applied under an Idempotency-Key (idempotency_keys migration): what a repeat of it is answered. */

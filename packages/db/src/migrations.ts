@@ -21,6 +21,7 @@ import * as m20261207150000 from '../migrations/20261207150000_idempotency_keys.
 import * as m20261207160000 from '../migrations/20261207160000_jobs.js';
 import * as m20261207170000 from '../migrations/20261207170000_api_key_permissions.js';
 import * as m20261207171000 from '../migrations/20261207171000_dashboard_cards.js';
+import * as m20261207180000 from '../migrations/20261207180000_notifications.js';
 import * as m20261207180500 from '../migrations/20261207180500_webhooks.js';
 
 /**
@@ -50,5 +51,6 @@ export const migrations: Record<string, Migration> = {
   '20261207160000_jobs': m20261207160000,
   '20261207170000_api_key_permissions': m20261207170000,
   '20261207171000_dashboard_cards': m20261207171000,
+  '20261207180000_notifications': m20261207180000,
   '20261207180500_webhooks': m20261207180500,
 };

@@ -25,6 +25,7 @@ import { registerDataRoutes } from './data-routes.js';
 import { registerHealth } from './health.js';
 import { registerPanel } from './panel.js';
 import { registerTrpcRoute, type TrpcRouteOptions } from './trpc-route.js';
+import { registerUnsubscribe } from './unsubscribe.js';
 import { registerWebApp } from './web-app.js';
 
 export interface BuildServerOptions {
@@ -207,6 +208,7 @@ export async function buildServer(options: BuildServerOptions): Promise<LifeOsSe
   registerMcp(app, services);
   // The API reference at /api/docs, outside the compression scope: its script goes precompressed (rest/rest-docs.ts).
   await registerApiDocs(app);
+  registerUnsubscribe(app, services);
   registerHealth(app, database, state);
   const webDistDir = options.webDistDir === undefined ? defaultWebDist() : options.webDistDir;
   if (config.nodeEnv !== 'production') registerPanel(app, { webDistDir });

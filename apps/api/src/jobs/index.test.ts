@@ -48,6 +48,7 @@ it('runs the calendar refresh, the clean-up and, on PGlite, the maintenance as s
     'calendar.refresh queued',
     'cleanup done',
     ...(pglite ? ['database.maintenance queued'] : []),
+    'reminders.agenda-sweep queued',
   ]);
   expect(await db.selectFrom('idempotencyKeys').select('key').where('key', '=', 'stale').execute()).toEqual([]);
 

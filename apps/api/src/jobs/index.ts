@@ -9,6 +9,8 @@ import type { AppServices } from '../services.js';
 import { calendarRefreshJob, calendarRefreshSchedule } from './calendar-refresh.js';
 import { cleanupJob, cleanupSchedule } from './cleanup.js';
 import { maintenanceJob, maintenanceSchedule } from './maintenance.js';
+import { notifyDeliverJob } from './notify-deliver.js';
+import { agendaJob, agendaSweepJob, agendaSweepSchedule, taskReminderJob } from './reminders.js';
 import { type JobKind, JobRunner, type RecurringJob, type RunnerOptions } from './runner.js';
 import { webhookDeliverJob } from './webhook-deliver.js';
 
@@ -21,8 +23,16 @@ export function createJobRunner(
   log: FastifyBaseLogger,
   options: JobRunnerOptions = {},
 ): JobRunner {
-  const kinds: JobKind[] = [calendarRefreshJob(services), cleanupJob(services), webhookDeliverJob(services)];
-  const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule];
+  const kinds: JobKind[] = [
+    calendarRefreshJob(services),
+    cleanupJob(services),
+    taskReminderJob(services),
+    agendaJob(services),
+    agendaSweepJob(services),
+    notifyDeliverJob(services),
+    webhookDeliverJob(services),
+  ];
+  const recurring: RecurringJob[] = [calendarRefreshSchedule, cleanupSchedule, agendaSweepSchedule];
   if (services.database.driver === 'pglite') {
     kinds.push(maintenanceJob(services));
     recurring.push(maintenanceSchedule);

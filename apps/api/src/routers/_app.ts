@@ -7,7 +7,9 @@ import { dashboardRouter } from './dashboard.js';
 import { dataRouter } from './data.js';
 import { fitnessRouter } from './fitness.js';
 import { journalRouter } from './journal.js';
+import { notificationsRouter } from './notifications.js';
 import { projectsRouter } from './projects.js';
+import { remindersRouter } from './reminders.js';
 import { searchRouter } from './search.js';
 import { settingsRouter } from './settings.js';
 import { tasksRouter } from './tasks.js';
@@ -27,6 +29,8 @@ export const appRouter = router({
   data: dataRouter,
   search: searchRouter,
   webhooks: webhooksRouter,
+  reminders: remindersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { inTransaction } from '../common/transaction.js';
 import { CalendarDataError } from '../errors.js';
 import { ProjectNotFoundError } from '../projects/projects.errors.js';
 import type { TDeleteProjectTasks } from '../projects/projects.schemas.js';
+import { scheduleTaskReminder } from '../reminders/reminders.service.js';
 import * as webhooksService from '../webhooks/webhooks.service.js';
 import { InvalidRepeatRuleError, TaskNotFoundError } from './tasks.errors.js';
 import { dueWindow, firstOccurrence, nextDueDate, taskRuleProblem } from './tasks.rules.js';
@@ -105,6 +106,7 @@ export async function createTask(
     });
     const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
     await webhooksService.emit({ ...deps, db }, userId, 'task.created', { id: task.id, object: 'task', changed });
+    await scheduleTaskReminder({ ...deps, db }, userId, task);
     return task;
   });
 }
@@ -162,6 +164,7 @@ async function finish(deps: TasksDeps, userId: string, task: TTask, patch: TaskU
     updatedAt: now,
   });
   if (!task.seriesId) await tasksQueries.updateTask(deps.db, userId, task.id, { seriesId: next.seriesId });
+  await scheduleTaskReminder(deps, userId, next);
   return { task: { ...done, seriesId: next.seriesId }, next };
 }
 
@@ -203,6 +206,7 @@ export async function updateTask(deps: TasksDeps, userId: string, input: TUpdate
     }
     const updated = await tasksQueries.updateTask(db, userId, input.id, patch);
     if (!updated) throw new TaskNotFoundError();
+    await scheduleTaskReminder(tx, userId, updated);
     return updated;
   });
 }
@@ -345,6 +349,7 @@ export async function saveTaskObject(
     });
     const changed = { status: task.status, dueDate: task.dueDate, projectId: task.projectId };
     await webhooksService.emit(deps, userId, 'task.created', { id: task.id, object: 'task', changed });
+    await scheduleTaskReminder(deps, userId, task);
     return;
   }
   if (existing.projectId !== projectId) {
@@ -358,7 +363,8 @@ export async function saveTaskObject(
   }
   patch.status = fields.status;
   patch.completedAt = fields.status === 'done' ? (existing.completedAt ?? fields.completedAt ?? now) : null;
-  await tasksQueries.updateTask(db, userId, existing.id, patch);
+  const updated = await tasksQueries.updateTask(db, userId, existing.id, patch);
+  if (updated) await scheduleTaskReminder(deps, userId, updated);
 }
 
 /** Deletes the task of a list with this UID; false when there is none. */

@@ -1,7 +1,9 @@
 import { PageHeader } from '../../components/page-header';
 import { DataSection } from '../data';
+import { NotificationList } from '../notifications';
 import { ApiKeysSection } from './api-keys-section';
 import { CaldavSection } from './caldav-section';
+import { NotificationsSection } from './notifications-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
@@ -14,6 +16,7 @@ const SECTIONS = [
   { id: 'api-keys', label: 'API keys' },
   { id: 'caldav', label: 'Phone sync' },
   { id: 'webhooks', label: 'Webhooks' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'data', label: 'Your data' },
 ];
 
@@ -35,6 +38,8 @@ export function SettingsPage() {
         <ApiKeysSection />
         <CaldavSection />
         <WebhooksSection />
+        <NotificationsSection />
+        <NotificationList />
         <DataSection />
       </div>
     </div>
