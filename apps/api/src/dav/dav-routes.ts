@@ -15,10 +15,10 @@
  * there is no cross-site request to forge. A wrong password is throttled per address like a wrong login.
  */
 import { apiKeyPolicy, CalendarDataError, caldavService, calendarService, eventLoopSlicer } from '@lifeos/core/server';
-import { authQueries } from '@lifeos/db';
 import type { Element } from '@xmldom/xmldom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveBasicCaller } from '../auth/caller.js';
+import { wrongCredentialWait } from '../auth/credential-throttle.js';
 import { HttpError } from '../http/request-auth.js';
 import type { AppServices } from '../services.js';
 import {
@@ -176,16 +176,8 @@ async function authenticate(services: AppServices, request: FastifyRequest, repl
   const caller = authorization ? await resolveBasicCaller(services, authorization) : null;
   if (caller) return caller;
   if (authorization) {
-    const { windowSeconds, maxPerIp } = services.config.auth.throttle;
-    const now = services.clock.now();
-    const { count, windowStart } = await authQueries.recordAttempt(
-      services.db,
-      `dav:ip:${request.ip}`,
-      now,
-      windowSeconds * 1000,
-    );
-    if (count > maxPerIp) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+    const retryAfter = await wrongCredentialWait(services, 'dav', request.ip);
+    if (retryAfter !== null) {
       reply.code(429).header('retry-after', String(retryAfter)).type('text/plain').send('Too many wrong passwords');
       return null;
     }

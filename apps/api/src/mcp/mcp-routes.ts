@@ -9,10 +9,10 @@
  * CORS is off for /mcp (http/server.ts). A wrong key is throttled per address like a wrong login (as /dav).
  */
 
-import { authQueries } from '@lifeos/db';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveCaller } from '../auth/caller.js';
+import { wrongCredentialWait } from '../auth/credential-throttle.js';
 import { requestInfoOf } from '../auth/request.js';
 import type { AppServices } from '../services.js';
 import { createMcpServer, type McpCaller } from './mcp-server.js';
@@ -27,16 +27,8 @@ async function authenticate(services: AppServices, request: FastifyRequest, repl
   const caller = req.authorization ? await resolveCaller(services, { ...req, cookies: {} }) : null;
   if (caller) return caller;
   if (req.authorization) {
-    const { windowSeconds, maxPerIp } = services.config.auth.throttle;
-    const now = services.clock.now();
-    const { count, windowStart } = await authQueries.recordAttempt(
-      services.db,
-      `mcp:ip:${request.ip}`,
-      now,
-      windowSeconds * 1000,
-    );
-    if (count > maxPerIp) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+    const retryAfter = await wrongCredentialWait(services, 'mcp', request.ip);
+    if (retryAfter !== null) {
       reply.code(429).header('retry-after', String(retryAfter)).send(rpcError('Too many wrong API keys'));
       return null;
     }

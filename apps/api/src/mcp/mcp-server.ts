@@ -20,6 +20,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ZodError, z } from 'zod';
+import { inputProblem, parseInput } from '../http/plain-input.js';
 import type { AppServices } from '../services.js';
 import { MCP_TOOLS, type McpTool } from './mcp-tools.js';
 
@@ -72,58 +73,6 @@ const LISTED: readonly { tool: McpTool; listed: Tool }[] = MCP_TOOLS.map((tool) 
   },
 }));
 const BY_NAME = new Map(LISTED.map((entry) => [entry.tool.name, entry.tool]));
-
-/** How deep the arguments of a tool call may nest (the deepest input schema is a few levels). */
-const MAX_ARGUMENT_DEPTH = 16;
-
-/**
- * Arguments PostgreSQL could not store (a NUL character in text) or of absurd depth are refused before any schema
- * or service sees them, as the tRPC procedures refuse them (trpc/init.ts).
- */
-function argumentsProblem(value: unknown): string | null {
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (pending.length > 0) {
-    const next = pending.pop() as { value: unknown; depth: number };
-    if (typeof next.value === 'string' && next.value.includes('\u0000')) return 'Text cannot contain NUL characters';
-    if (next.value !== null && typeof next.value === 'object') {
-      if (next.depth >= MAX_ARGUMENT_DEPTH) return 'The arguments are nested too deeply';
-      for (const item of Object.values(next.value)) pending.push({ value: item, depth: next.depth + 1 });
-    }
-  }
-  return null;
-}
-
-const valueAt = (root: unknown, path: readonly PropertyKey[]) =>
-  path.reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? Reflect.get(node, key) : undefined),
-    root,
-  );
-
-/**
- * Parses a tool's arguments with its procedure's schema. JSON has no dates, so where the schema wants a date and the
- * arguments hold text, the text is read as an instant and parsed again (an instant that is not one stays an error).
- */
-export function parseArguments(schema: z.ZodType, args: unknown): unknown {
-  const value: unknown = structuredClone(args ?? {});
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    const dates = result.error.issues.filter(
-      (issue) =>
-        issue.code === 'invalid_type' &&
-        issue.expected === 'date' &&
-        issue.path.length > 0 &&
-        typeof valueAt(value, issue.path) === 'string',
-    );
-    if (dates.length === 0) throw result.error;
-    for (const issue of dates) {
-      const parent = valueAt(value, issue.path.slice(0, -1)) as object;
-      const key = issue.path[issue.path.length - 1] as PropertyKey;
-      Reflect.set(parent, key, new Date(Reflect.get(parent, key) as string));
-    }
-  }
-  throw new McpError(ErrorCode.InvalidParams, 'The arguments could not be read');
-}
 
 /** What an answer looks like on the wire: JSON, dates as ISO strings. */
 const asJson = (value: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(value ?? null));
@@ -236,10 +185,12 @@ export function createMcpServer(services: AppServices, callerOf: () => Promise<M
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool named ${request.params.name}`);
     const refusal = apiKeyPolicy.refusalOf(caller.grant, tool.operation, tool.access);
     if (refusal) return errorResult(refusal);
-    const problem = argumentsProblem(request.params.arguments);
+    const problem = inputProblem(request.params.arguments);
     if (problem) return errorResult(problem);
     try {
-      const input = tool.input ? parseArguments(tool.input, request.params.arguments) : undefined;
+      const input = tool.input
+        ? parseInput(tool.input, structuredClone(request.params.arguments ?? {}), 'body')
+        : undefined;
       const answer = apiKeyPolicy.redactFor(
         caller.grant,
         tool.operation,

@@ -15,19 +15,19 @@
 
 import { STATUS_CODES } from 'node:http';
 import { apiKeyPolicy, RateLimitedError } from '@lifeos/core/server';
-import { authQueries } from '@lifeos/db';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError, z } from 'zod';
 import { resolveCaller } from '../auth/caller.js';
+import { wrongCredentialWait } from '../auth/credential-throttle.js';
 import type { Caller } from '../auth/request.js';
 import { requestInfoOf } from '../auth/request.js';
+import { inputProblem, parseInput } from '../http/plain-input.js';
 import type { AppServices } from '../services.js';
 import { createContextInner } from '../trpc/context.js';
 import { toTRPCError } from '../trpc/errors.js';
 import { withIdempotency } from '../trpc/idempotency.js';
-import { inputProblem, parseInput } from './rest-input.js';
 import { OPENAPI_PATH, openApiDocument } from './rest-openapi.js';
 import { REST_OPERATIONS, REST_PREFIX, type RestOperation } from './rest-operations.js';
 
@@ -40,16 +40,8 @@ async function authenticate(services: AppServices, request: FastifyRequest, repl
   const caller = req.authorization ? await resolveCaller(services, { ...req, cookies: {} }) : null;
   if (caller) return caller;
   if (req.authorization) {
-    const { windowSeconds, maxPerIp } = services.config.auth.throttle;
-    const now = services.clock.now();
-    const { count, windowStart } = await authQueries.recordAttempt(
-      services.db,
-      `rest:ip:${request.ip}`,
-      now,
-      windowSeconds * 1000,
-    );
-    if (count > maxPerIp) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+    const retryAfter = await wrongCredentialWait(services, 'rest', request.ip);
+    if (retryAfter !== null) {
       reply.header('retry-after', String(retryAfter));
       sendError(reply, 429, 'Too many wrong API keys');
       return null;

@@ -1,11 +1,12 @@
 /**
- * Reading a REST request's input with its procedure's zod schema. JSON has no dates and a query string has only
- * text, so where the schema wants a date (and, from the query string, a number or a boolean) and the request holds
- * text, the text is converted and the input parsed again; what does not convert stays the schema's error.
+ * Reading plain JSON input (a REST request's query string or body, an MCP tool's arguments) with its procedure's zod
+ * schema. JSON has no dates and a query string has only text, so where the schema wants a date (and, from the query
+ * string, a number or a boolean) and the input holds text, the text is converted and the input parsed again; what
+ * does not convert stays the schema's error. tRPC needs none of this: superjson carries its types.
  */
 import type { z } from 'zod';
 
-/** How deep an input may nest (the deepest input schema is a few levels), as the MCP and tRPC doors refuse. */
+/** How deep an input may nest (the deepest input schema is a few levels), as the tRPC door refuses too. */
 const MAX_INPUT_DEPTH = 16;
 
 /** Input PostgreSQL could not store (a NUL character) or of absurd depth, refused before any schema sees it. */
