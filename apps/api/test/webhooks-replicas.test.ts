@@ -5,14 +5,14 @@
  * twice is one whose job the killed worker held, and both copies carry the same `webhook-id` and body, so the
  * receiver can tell the duplicate. PostgreSQL only (PGlite is one process's database); skipped without it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, webhooksService } from '@lifeos/core/server';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_DIR } from './bundle.js';
+import { killWorkers, startWorkerProcess } from './jobs/worker-process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const EVENTS = 300;
@@ -53,36 +53,18 @@ describe.skipIf(!TEST_DATABASE_URL)('webhook deliveries with a worker killed by 
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killWorkers(children);
     await new Promise((resolve) => receiver?.close(resolve));
     await database?.close();
   });
 
   function startWorker(workerId: string) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/jobs/webhook-worker.ts'], {
-      cwd: API_DIR,
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: database.url ?? '',
-        WORKER_ID: workerId,
-        LEASE_MS: String(LEASE_MS),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = startWorkerProcess('webhook-worker.ts', workerId, {
+      DATABASE_URL: database.url ?? '',
+      LEASE_MS: String(LEASE_MS),
     });
-    children.push(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (chunk) => {
-        if (String(chunk).includes('ready')) resolve();
-      });
-      child.on('exit', (code) =>
-        reject(new Error(`worker ${workerId} exited (${code}) before it was ready:\n${stderr}`)),
-      );
-    });
-    return { child, ready };
+    children.push(worker.child);
+    return worker;
   }
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
