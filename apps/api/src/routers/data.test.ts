@@ -28,6 +28,17 @@ async function newUser() {
   });
 }
 
+/** Not the defaults, so a restore that ignored them would show. */
+const ALICE_REMINDERS = {
+  taskReminders: true,
+  taskTime: '08:30',
+  taskOffsetMinutes: 30,
+  agendaTime: '07:00',
+  quietStart: '22:00',
+  quietEnd: '06:30',
+  lateWindowMinutes: 120,
+};
+
 /** Fills Alice's account with data of every kind, through the API as the web app would. */
 async function seed(client: BrowserClient['client']) {
   await client.settings.update.mutate({
@@ -40,6 +51,7 @@ async function seed(client: BrowserClient['client']) {
     dashboardCards: ['agenda', 'journal', 'fitness'],
   });
   await client.calendar.feed.update.mutate({ includeTasks: true });
+  await client.reminders.updatePreferences.mutate(ALICE_REMINDERS);
   await client.journal.upsert.mutate({ type: 'morning_pages', date: '2026-03-01', content: { text: 'First pages.' } });
   await client.journal.upsert.mutate({ type: 'morning_pages', date: '2026-03-02', content: { text: 'Second pages.' } });
   await client.journal.upsert.mutate({
@@ -226,6 +238,7 @@ describe('data.export', () => {
       theme: 'dark',
       icsFeedIncludeTasks: true,
       dashboardCards: ['agenda', 'journal', 'fitness'],
+      reminders: ALICE_REMINDERS,
     });
     expect(counts(doc)).toEqual({
       journal: 4,
@@ -276,6 +289,7 @@ describe('data.import', () => {
     expect(report.counts.settings.updated).toBe(1);
     const again = await bob.client.data.export.query();
     expect(normalise(again)).toEqual(normalise(doc));
+    expect(await bob.client.reminders.preferences.query()).toEqual(ALICE_REMINDERS);
     // New ids: an import never reuses the document's.
     expect(again.journal.map((e) => e.id)).not.toContain(doc.journal[0]?.id);
     // Derived values are recomputed as the modules compute them.
@@ -498,6 +512,63 @@ describe('data.import', () => {
     expect(report.counts.exercises.created).toBe(2);
     const mine = await hank.client.fitness.exercises.list.query({ q: 'Basket' });
     expect(mine).toMatchObject([{ name: 'Underwater Basket Weaving', builtIn: false }]);
+  });
+
+  it('queues reminders for imported tasks due from today, in the import; a dry run queues nothing', async () => {
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: doc.settings.timezone }).format(
+      new Date(server.clock.now().getTime() + 24 * 3600_000),
+    );
+    const task = {
+      ...structuredClone(
+        doc.tasks.find((t) => t.status !== 'done' && t.rrule === null) as TDataExport['tasks'][number],
+      ),
+      projectId: null,
+      sourceCaptureId: null,
+      seriesId: null,
+      repeatAfterDays: null,
+      title: 'Post the letter',
+      dueDate: tomorrow,
+    };
+    const file = {
+      ...structuredClone(doc),
+      ...Object.fromEntries(DATA_EXPORT_SECTIONS.map((s) => [s, []])),
+      tasks: [task],
+    };
+    const kim = await newUser();
+    const jobs = async () => {
+      const me = await kim.client.auth.me.query();
+      return server.database.db
+        .selectFrom('jobs')
+        .select(['kind', 'idempotencyKey', 'runAt'])
+        .where('userId', '=', me.id)
+        .where('kind', 'in', ['reminder.task', 'reminder.agenda'])
+        .orderBy('kind')
+        .execute();
+    };
+    await kim.client.data.import.mutate({ data: file, mode: 'replace', dryRun: true });
+    expect(await jobs()).toEqual([]);
+
+    await kim.client.data.import.mutate({ data: file, mode: 'replace' });
+    const [imported] = (await kim.client.data.export.query()).tasks;
+    const queued = await jobs();
+    expect(queued.map((j) => j.kind)).toEqual(['reminder.agenda', 'reminder.task']);
+    // The document's preferences: 08:30 less 30 minutes, Berlin time, on the due day.
+    expect(queued[1]?.idempotencyKey).toMatch(new RegExp(`^task:${imported?.id}:`));
+    expect(
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' }).format(
+        queued[1]?.runAt,
+      ),
+    ).toBe(`${tomorrow} 08:00`);
+  });
+
+  it("an older file without reminder preferences leaves the account's as they are", async () => {
+    const lea = await newUser();
+    await lea.client.reminders.updatePreferences.mutate({ taskTime: '10:15' });
+    const older = structuredClone(doc);
+    delete older.settings.reminders;
+    const report = await lea.client.data.import.mutate({ data: older, mode: 'replace' });
+    expect(report.counts.settings.updated).toBe(1);
+    expect(await lea.client.reminders.preferences.query()).toMatchObject({ taskTime: '10:15', agendaTime: null });
   });
 
   it('replace keeps credentials and leaves other users alone', async () => {

@@ -27,6 +27,15 @@ const DOCUMENT: TDataExport = {
     journalWordGoal: 750,
     theme: 'system',
     icsFeedIncludeTasks: false,
+    reminders: {
+      taskReminders: true,
+      taskTime: '09:00',
+      taskOffsetMinutes: 0,
+      agendaTime: null,
+      quietStart: null,
+      quietEnd: null,
+      lateWindowMinutes: 60,
+    },
   },
   journal: [
     {

@@ -1,6 +1,7 @@
 import { type DB, dataQueries, type Kysely } from '@lifeos/db';
 import type { Clock } from '../clock.js';
 import { NotFoundError } from '../errors.js';
+import * as remindersService from '../reminders/reminders.service.js';
 import {
   DATA_EXPORT_FORMAT,
   DATA_EXPORT_SECTIONS,
@@ -210,7 +211,9 @@ export async function* exportParts(deps: DataDeps, userId: string): AsyncGenerat
   try {
     const settings = await dataQueries.exportSettings(trx, userId);
     if (!settings) throw new NotFoundError('User');
-    yield { section: 'settings', value: settings };
+    // Always written (the defaults when never changed), so a restore gives the same reminders as the original.
+    const reminders = await remindersService.getPreferences({ db: trx, clock: deps.clock }, userId);
+    yield { section: 'settings', value: { ...settings, reminders } };
     const readers = sectionReaders(trx, userId);
     for (const section of DATA_EXPORT_SECTIONS) {
       const { query, map } = readers[section] as unknown as {

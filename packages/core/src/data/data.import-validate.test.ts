@@ -79,6 +79,28 @@ describe('validateDocument', () => {
     expect(failure({ ...emptyDocument(), secrets: [] })).toBe('secrets: Unknown field');
   });
 
+  it('takes reminder preferences in the settings when present (older files lack them), strictly', () => {
+    const reminders = {
+      taskReminders: true,
+      taskTime: '08:30',
+      taskOffsetMinutes: 60,
+      agendaTime: '07:00',
+      quietStart: '22:00',
+      quietEnd: '07:00',
+      lateWindowMinutes: 120,
+    };
+    const withReminders = (value: unknown) => {
+      const doc = emptyDocument();
+      doc.settings = { ...(doc.settings as object), reminders: value };
+      return doc;
+    };
+    expect(validateDocument(upgradeDocument(withReminders(reminders))).settings.reminders).toEqual(reminders);
+    expect(validateDocument(upgradeDocument(emptyDocument())).settings.reminders).toBeUndefined();
+    expect(failure(withReminders({ ...reminders, emailOffKinds: [] }))).toMatch(/^settings\.reminders/);
+    expect(failure(withReminders({ ...reminders, taskTime: '25:00' }))).toMatch(/^settings\.reminders\.taskTime: /);
+    expect(failure(withReminders({ ...reminders, quietEnd: null }))).toMatch(/^settings\.reminders\.quietEnd: Quiet/);
+  });
+
   it('refuses rows the database could not store', () => {
     const project = {
       id: id(1),

@@ -5,6 +5,7 @@ import { ZDateTimeText, ZId, ZLocalDate, ZWeekStart } from '../common/common.sch
 import { EQUIPMENT, EXERCISE_CATEGORIES, MUSCLES, SET_TYPES } from '../fitness/fitness.schemas.js';
 import { ZDailyReflectionContent, ZMorningPagesContent, ZWeeklyReviewContent } from '../journal/journal.schemas.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
+import { ZReminderPreferences } from '../reminders/reminders.schemas.js';
 import { ZTheme, ZUnits } from '../settings/settings.schemas.js';
 
 /**
@@ -94,6 +95,13 @@ export const ZDataSettings = z
     // Names, not the card enum: a file from a later version may name cards this one lacks (they are skipped when
     // shown). Optional: files from before the choice existed.
     dashboardCards: z.array(z.string().min(1).max(40)).max(32).nullable().optional(),
+    // Optional: files from before reminders (absent, the account's preferences are left as they are).
+    reminders: ZReminderPreferences.strict()
+      .refine((p) => (p.quietStart === null) === (p.quietEnd === null), {
+        error: 'Quiet hours need a start and an end (both null: none)',
+        path: ['quietEnd'],
+      })
+      .optional(),
   })
   .strict();
 export type TDataSettings = z.infer<typeof ZDataSettings>;

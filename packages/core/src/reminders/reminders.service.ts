@@ -82,14 +82,27 @@ export async function updatePreferences(
 ): Promise<TReminderPreferences> {
   return inTransaction(deps, async (tx) => {
     await remindersQueries.upsertPreferences(tx.db, userId, input, tx.clock.now());
-    const settings = await settingsOf(tx.db, userId);
-    const today = localDate(tx.clock.now(), settings.zone);
-    const tasks = await remindersQueries.openTasksDueFrom(tx.db, userId, today, RESCHEDULE_MAX);
-    const jobs = tasks.flatMap((task) => taskReminderJob(tx, userId, task, settings) ?? []);
-    await jobsService.enqueueJobs(tx, jobs);
-    await scheduleAgendaWith(tx, userId, settings);
-    return settings.prefs;
+    return (await rescheduleWith(tx, userId)).prefs;
   });
+}
+
+/**
+ * Queues the reminders of the user's soonest RESCHEDULE_MAX open tasks due from today, and the next agenda, as the
+ * preferences and tasks are now: for writes that bring many tasks at once (a data import), inside the caller's
+ * transaction when `deps.db` is one. Reminders already queued are kept (the same reminder is not queued twice).
+ */
+export async function rescheduleUser(deps: RemindersDeps, userId: string): Promise<void> {
+  await inTransaction(deps, (tx) => rescheduleWith(tx, userId));
+}
+
+async function rescheduleWith(tx: RemindersDeps, userId: string): Promise<Settings> {
+  const settings = await settingsOf(tx.db, userId);
+  const today = localDate(tx.clock.now(), settings.zone);
+  const tasks = await remindersQueries.openTasksDueFrom(tx.db, userId, today, RESCHEDULE_MAX);
+  const jobs = tasks.flatMap((task) => taskReminderJob(tx, userId, task, settings) ?? []);
+  await jobsService.enqueueJobs(tx, jobs);
+  await scheduleAgendaWith(tx, userId, settings);
+  return settings;
 }
 
 // ---------- tasks ----------
