@@ -46,7 +46,7 @@ describe('webhooks of events written over CalDAV and by .ics import', () => {
       ...(options.body === undefined ? {} : { body: options.body }),
     });
 
-  /** Delivers everything queued and returns the verified messages, in the order of `types`. */
+  /** Delivers everything queued and returns the verified messages (and forgets them). */
   async function delivered(secret: string): Promise<Message[]> {
     await deliverAll(server, runner);
     const messages = receiver.received.map((r) => verify(secret, r) as Message);
