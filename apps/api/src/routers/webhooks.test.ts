@@ -1,52 +1,22 @@
 /**
  * Outgoing webhooks end to end (issue 23, part 2), on PGlite or PostgreSQL (TEST_DATABASE_URL): endpoints made over
- * tRPC, events emitted by the real write procedures, delivered by the real job runner to a receiver here that
- * checks every signature with the `standardwebhooks` package's own `Webhook.verify`.
+ * tRPC, events emitted by the real write procedures, delivered by the real job runner to a local receiver
+ * (test/webhook-receiver.ts) that checks every signature with the `standardwebhooks` package's own `Webhook.verify`.
  */
 
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { jobsService, tasksService } from '@lifeos/core/server';
 import { sql } from '@lifeos/db';
-import Fastify from 'fastify';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BrowserClient, expectCode, setupOwner, startTestServer, type TestServer } from '../../test/harness.js';
-import { JobRunner } from '../jobs/runner.js';
-import { webhookDeliverJob } from '../jobs/webhook-deliver.js';
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver that records every request and answers with the next of `answers` (then 204). */
-async function startReceiver() {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server = http.createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      const status = answers.shift() ?? 204;
-      response.writeHead(status).end(status >= 400 ? 'receiver says no' : '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { server, url, received, answers };
-}
-
-const verify = (secret: string, r: Received) =>
-  new Webhook(secret).verify(r.body, {
-    'webhook-id': String(r.headers['webhook-id']),
-    'webhook-timestamp': String(r.headers['webhook-timestamp']),
-    'webhook-signature': String(r.headers['webhook-signature']),
-  });
+import {
+  deliverAll as deliverAllOf,
+  deliveryRunner,
+  type Received,
+  startReceiver,
+  verify,
+} from '../../test/webhook-receiver.js';
+import type { JobRunner } from '../jobs/runner.js';
 
 describe('webhooks with private addresses allowed (a receiver on loopback)', () => {
   let server: TestServer;
@@ -55,34 +25,14 @@ describe('webhooks with private addresses allowed (a receiver on loopback)', () 
   let runner: JobRunner;
   let ownerId: string;
 
-  /** Runs every due delivery, retries included (the backoff here is 1 ms), until none is queued. */
-  async function deliverAll() {
-    for (let round = 0; round < 50; round++) {
-      await runner.drain();
-      const queued = await server.database.db
-        .selectFrom('jobs')
-        .select('id')
-        .where('kind', '=', 'webhook.deliver')
-        .where('state', 'in', ['queued', 'running'])
-        .execute();
-      if (queued.length === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error('deliveries still queued after 50 rounds');
-  }
+  const deliverAll = () => deliverAllOf(server, runner);
 
   beforeAll(async () => {
     server = await startTestServer({ env: { CALENDAR_ALLOW_PRIVATE_URLS: 'true' } });
     owner = await setupOwner(server);
     receiver = await startReceiver();
     ownerId = (await server.database.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id;
-    runner = new JobRunner({
-      db: server.services.db,
-      clock: server.clock,
-      log: Fastify({ logger: false }).log,
-      kinds: [webhookDeliverJob(server.services)],
-      backoff: { baseMs: 1, maxMs: 1 },
-    });
+    runner = deliveryRunner(server);
   });
   afterAll(async () => {
     await new Promise((resolve) => receiver?.server.close(resolve));
@@ -357,12 +307,7 @@ describe('webhooks without the private-address opt-in', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     await owner.client.tasks.create.mutate({ title: 'x' });
-    const runner = new JobRunner({
-      db: server.services.db,
-      clock: server.clock,
-      log: Fastify({ logger: false }).log,
-      kinds: [webhookDeliverJob(server.services)],
-    });
+    const runner = deliveryRunner(server);
     await runner.drain();
     expect(receiver.received).toEqual([]);
     const [delivery] = await owner.client.webhooks.deliveries.query({ endpointId });

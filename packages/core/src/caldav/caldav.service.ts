@@ -338,7 +338,7 @@ export async function putObject(
       await caldavQueries.forgetDeletedName(db, userId, collection, name);
     }
     if ('task' in object) await tasksService.saveTaskObject(tx, userId, projectOf(collection), object.task, name);
-    else await calendarService.saveEventObject(db, userId, object, name, deps.clock.now());
+    else await calendarService.saveEventObject({ ...deps, db }, userId, object, name);
     const [saved] = await caldavQueries.findResources(db, userId, collection, [uid]);
     if (!saved) throw new Error('The saved object has no change record');
     return { status: target ? 'updated' : 'created', etag: etagOf(saved) };
@@ -358,7 +358,7 @@ export async function deleteObject(
     const target = (await resolveNames(db, userId, collection, [name])).get(name);
     if (conditionFails(target, condition)) return target ? 'precondition-failed' : 'not-found';
     if (!target) return 'not-found';
-    if (collection === EVENTS_COLLECTION) await calendarService.deleteEventObject(db, userId, target.uid);
+    if (collection === EVENTS_COLLECTION) await calendarService.deleteEventObject({ ...deps, db }, userId, target.uid);
     else await tasksService.deleteTaskObject(db, userId, projectOf(collection), target.uid);
     return 'deleted';
   });

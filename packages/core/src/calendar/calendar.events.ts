@@ -152,7 +152,7 @@ export async function createEvent(deps: Deps, userId: string, input: TCreateEven
 }
 
 /** What an event's webhook says of it: its times and whether it repeats, never its title or notes. */
-const eventDates = (row: EventRow) => ({
+export const eventDates = (row: EventRow) => ({
   startsAt: row.startsAt.toISOString(),
   endsAt: row.endsAt.toISOString(),
   allDay: row.allDay,

@@ -2,6 +2,8 @@
 import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
 import { userTimeZone } from '../common/time-zone.js';
 import { inTransaction } from '../common/transaction.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
+import { eventDates } from './calendar.events.js';
 import { buildIcsYielding } from './calendar.ics-export.js';
 import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
 import { EXDATES_MAX, type TExportIcs, type TImportReport } from './calendar.schemas.js';
@@ -46,8 +48,93 @@ export async function importIcs(deps: Deps, userId: string, ics: string): Promis
     warnings: parsed.warnings,
   };
   const now = deps.clock.now();
-  await inTransaction(deps, ({ db: trx }) => writeParsedEvents(trx, userId, parsed.events, now, report));
+  await inTransaction(deps, async ({ db: trx }) => {
+    const written = await writeParsedEvents(trx, userId, parsed.events, now, report);
+    await emitWritten({ ...deps, db: trx }, userId, written);
+  });
   return report;
+}
+
+/**
+ * What a write of parsed events did, one entry per event: a series and its changed occurrences are one event, named
+ * by the series' row (or, for changed occurrences without their series, the first of them).
+ */
+export interface WrittenEvents {
+  created: EventRow[];
+  /** `fields`: what changed, named as the web app's edits name them (`occurrences`: a changed occurrence's rows). */
+  updated: { row: EventRow; fields: string[] }[];
+  deleted: EventRow[];
+}
+
+/** The webhooks of a write of parsed events, with the payloads of the web app's own writes, in one batch. */
+export function emitWritten(deps: Deps, userId: string, written: WrittenEvents): Promise<void> {
+  return webhooksService.emitMany(deps, userId, [
+    ...written.created.map((row) => ({
+      type: 'event.created' as const,
+      data: { id: row.id, object: 'event', changed: eventDates(row) },
+    })),
+    ...written.updated.map(({ row, fields }) => ({
+      type: 'event.updated' as const,
+      data: { id: row.id, object: 'event', changed: { scope: 'series', fields, occurrenceStart: null } },
+    })),
+    ...written.deleted.map((row) => ({
+      type: 'event.deleted' as const,
+      data: { id: row.id, object: 'event', changed: { scope: 'series', occurrenceStart: null } },
+    })),
+  ]);
+}
+
+/** A row's change, per UID, as writeParsedEvents makes it. */
+interface RowChange {
+  kind: 'created' | 'updated' | 'deleted';
+  row: EventRow;
+  fields: string[];
+}
+
+/** The web app's names (its edit input's keys) of the stored fields that differ. */
+function changedFields(row: EventRow, event: ParsedEvent, exdates: Date[]): string[] {
+  const fields: string[] = [];
+  if (row.title !== event.title) fields.push('title');
+  if (row.description !== event.description) fields.push('description');
+  if (row.location !== event.location) fields.push('location');
+  if (row.allDay !== event.allDay) fields.push('allDay');
+  if (!sameTime(row.startsAt, event.startsAt)) fields.push('start');
+  if (!sameTime(row.endsAt, event.endsAt)) fields.push('end');
+  if (row.timezone !== event.timezone) fields.push('timezone');
+  const datesDiffer = (a: Date[], b: Date[]) => a.length !== b.length || a.some((d, i) => !sameTime(d, b[i] ?? null));
+  if (row.rrule !== event.rrule || datesDiffer(row.exdates, exdates) || datesDiffer(row.rdates, event.rdates)) {
+    fields.push('recurrence');
+  }
+  return fields;
+}
+
+/** One event per UID from its rows' changes: created when it had no rows, deleted when none are left. */
+function summarize(changes: Map<string, RowChange[]>, before: Map<string, EventRow[]>): WrittenEvents {
+  const written: WrittenEvents = { created: [], updated: [], deleted: [] };
+  const masterOf = (rows: EventRow[]) => rows.find((row) => !row.recurrenceId) ?? rows[0];
+  for (const [uid, rowChanges] of changes) {
+    const had = before.get(uid) ?? [];
+    const deletedIds = new Set(rowChanges.filter((c) => c.kind === 'deleted').map((c) => c.row.id));
+    const left = [
+      ...had.filter((row) => !deletedIds.has(row.id)),
+      ...rowChanges.filter((c) => c.kind === 'created').map((c) => c.row),
+    ];
+    const master = masterOf(left);
+    const first = masterOf(had);
+    if (had.length === 0 && master) written.created.push(master);
+    else if (!master && first) written.deleted.push(first);
+    else if (master) {
+      const fields = new Set<string>();
+      for (const change of rowChanges) {
+        if (change.row.recurrenceId) fields.add('occurrences');
+        else for (const field of change.fields) fields.add(field);
+      }
+      // The series itself as it is now (its row updated in place keeps its id).
+      const current = rowChanges.find((c) => c.row.id === master.id && c.kind !== 'deleted')?.row ?? master;
+      written.updated.push({ row: current, fields: [...fields] });
+    }
+  }
+  return written;
 }
 
 export interface WriteOptions {
@@ -69,7 +156,7 @@ export async function writeParsedEvents(
   now: Date,
   report: TImportReport,
   options: WriteOptions = {},
-): Promise<void> {
+): Promise<WrittenEvents> {
   const uids = [...new Set(events.map((e) => e.icsUid))];
   const existing = new Map<string, EventRow>();
   for (let i = 0; i < uids.length; i += 1000) {
@@ -78,7 +165,14 @@ export async function writeParsedEvents(
     }
   }
   const seriesByUid = new Map<string, EventRow>();
-  for (const row of existing.values()) if (!row.recurrenceId) seriesByUid.set(row.icsUid, row);
+  const before = new Map<string, EventRow[]>();
+  for (const row of existing.values()) {
+    if (!row.recurrenceId) seriesByUid.set(row.icsUid, row);
+    before.set(row.icsUid, [...(before.get(row.icsUid) ?? []), row]);
+  }
+  const changes = new Map<string, RowChange[]>();
+  const record = (change: RowChange) =>
+    changes.set(change.row.icsUid, [...(changes.get(change.row.icsUid) ?? []), change]);
 
   const masters = events.filter((e) => !e.recurrenceId);
   const overrides = events.filter((e) => e.recurrenceId && !e.cancelled);
@@ -104,7 +198,7 @@ export async function writeParsedEvents(
       });
       continue;
     }
-    const row = await saveImported(trx, userId, event, existing, null, exdates, now, report, options);
+    const row = await saveImported(trx, userId, event, existing, null, exdates, now, report, options, record);
     seriesByUid.set(event.icsUid, row);
   }
   for (const event of overrides) {
@@ -117,7 +211,8 @@ export async function writeParsedEvents(
       continue;
     }
     const series = seriesByUid.get(event.icsUid);
-    await saveImported(trx, userId, event, existing, series?.rrule ? series.id : null, [], now, report, options);
+    const seriesId = series?.rrule ? series.id : null;
+    await saveImported(trx, userId, event, existing, seriesId, [], now, report, options, record);
   }
   for (const c of cancellations.filter((c) => !masters.some((m) => m.icsUid === c.icsUid))) {
     report.skipped.push({
@@ -131,9 +226,13 @@ export async function writeParsedEvents(
       events.filter((e) => !e.cancelled).map((e) => `${e.icsUid}\n${e.recurrenceId?.getTime() ?? ''}`),
     );
     for (const [key, row] of existing) {
-      if (!keep.has(key) && !refused.has(row.icsUid)) await calendarQueries.deleteEvent(trx, userId, row.id);
+      if (!keep.has(key) && !refused.has(row.icsUid)) {
+        await calendarQueries.deleteEvent(trx, userId, row.id);
+        record({ kind: 'deleted', row, fields: [] });
+      }
     }
   }
+  return summarize(changes, before);
 }
 
 async function saveImported(
@@ -146,6 +245,7 @@ async function saveImported(
   now: Date,
   report: TImportReport,
   options: WriteOptions,
+  record: (change: RowChange) => void,
 ): Promise<EventRow> {
   const fields = {
     title: event.title,
@@ -174,9 +274,13 @@ async function saveImported(
       report.unchanged++;
       return found;
     }
-    const row = await calendarQueries.updateEvent(db, userId, found.id, { ...fields, updatedAt: now });
+    const row = (await calendarQueries.updateEvent(db, userId, found.id, { ...fields, updatedAt: now })) ?? found;
     report.updated++;
-    return row ?? found;
+    // A resource's new name alone (a phone taking over an event made in the web app) changes nothing of the event.
+    if (!unchanged(found, event, seriesId, exdates)) {
+      record({ kind: 'updated', row, fields: changedFields(found, event, exdates) });
+    }
+    return row;
   }
   const row = await calendarQueries.insertEvent(db, {
     userId,
@@ -187,6 +291,7 @@ async function saveImported(
     updatedAt: now,
   });
   report.imported++;
+  record({ kind: 'created', row, fields: [] });
   return row;
 }
 

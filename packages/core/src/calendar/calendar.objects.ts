@@ -6,12 +6,12 @@
 import { calendarQueries, type DB, type Kysely } from '@lifeos/db';
 import { eventLoopSlicer } from '../common/slices.js';
 import { CalendarDataError, ValidationError } from '../errors.js';
-import { writeParsedEvents } from './calendar.ics.js';
+import { emitWritten, writeParsedEvents } from './calendar.ics.js';
 import { buildIcs, type ExportableEvent } from './calendar.ics-export.js';
 import { type ParsedEvent, parseIcs } from './calendar.ics-import.js';
 import { expandOccurrences, expandOccurrencesYielding } from './calendar.recurrence.js';
 import { ICS_MAX_CHARS, MAX_RANGE_DAYS, type TImportReport } from './calendar.schemas.js';
-import { DAY_MS, type EventRow } from './calendar.shared.js';
+import { DAY_MS, type Deps, type EventRow } from './calendar.shared.js';
 
 /** The largest calendar object accepted (the .ics import's limit), advertised as CALDAV:max-resource-size. */
 export const EVENT_OBJECT_MAX_CHARS = ICS_MAX_CHARS;
@@ -63,26 +63,28 @@ export function parseEventObject(ics: string, timezone: string): EventObject {
 }
 
 /**
- * Stores a parsed object as the whole of its UID's rows, inside the caller's transaction: created, updated in place
- * (ids kept, so links into the web app stay), changed occurrences the client no longer has removed.
+ * Stores a parsed object as the whole of its UID's rows, inside the caller's transaction (`deps.db`): created,
+ * updated in place (ids kept, so links into the web app stay), changed occurrences the client no longer has
+ * removed; the event's webhook is emitted in the same transaction.
  */
-export async function saveEventObject(
-  trx: Kysely<DB>,
-  userId: string,
-  object: EventObject,
-  davName: string,
-  now: Date,
-): Promise<void> {
+export async function saveEventObject(deps: Deps, userId: string, object: EventObject, davName: string): Promise<void> {
   const report: TImportReport = { imported: 0, updated: 0, unchanged: 0, skipped: [], warnings: [] };
-  await writeParsedEvents(trx, userId, object.events, now, report, { resource: { davName } });
+  const written = await writeParsedEvents(deps.db, userId, object.events, deps.clock.now(), report, {
+    resource: { davName },
+  });
   const [skipped] = report.skipped;
-  // Thrown inside the transaction, so nothing of the object is kept.
+  // Thrown inside the transaction, so nothing of the object is kept (nor any webhook queued).
   if (skipped) throw new CalendarDataError(skipped.reason, 'valid-calendar-data');
+  await emitWritten(deps, userId, written);
 }
 
-/** Removes a UID's rows; false when there were none. */
-export async function deleteEventObject(db: Kysely<DB>, userId: string, uid: string): Promise<boolean> {
-  return (await calendarQueries.deleteEventsByUid(db, userId, uid)) > 0;
+/** Removes a UID's rows, inside the caller's transaction, with its `event.deleted`; false when there were none. */
+export async function deleteEventObject(deps: Deps, userId: string, uid: string): Promise<boolean> {
+  const rows = await calendarQueries.listEventsByUids(deps.db, userId, [uid]);
+  if ((await calendarQueries.deleteEventsByUid(deps.db, userId, uid)) === 0) return false;
+  const series = rows.find((row) => !row.recurrenceId) ?? rows[0];
+  if (series) await emitWritten(deps, userId, { created: [], updated: [], deleted: [series] });
+  return true;
 }
 
 /**
