@@ -18,11 +18,13 @@ import * as ece from 'http_ece';
 import { importJWK, jwtVerify } from 'jose';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobRunner } from '../src/jobs/index.js';
 import type { JobRunner } from '../src/jobs/runner.js';
 import { createNotifier } from '../src/services.js';
 import { type BrowserClient, OWNER, setupOwner, startTestServer, type TestServer } from './harness.js';
+import { startReceiver } from './webhook-receiver.js';
 
 const ZONE = 'Europe/Berlin';
 const MINUTE = 60_000;
@@ -252,6 +254,39 @@ describe('reminders on Web Push and email', () => {
       'email sent',
       'webpush sent',
     ]);
+  });
+
+  it('tells the webhooks that want reminder.sent, signed and without the reminder’s text', async () => {
+    const receiver = await startReceiver();
+    try {
+      const { secret } = await owner.client.webhooks.create.mutate({
+        url: receiver.url,
+        eventTypes: ['reminder.sent'],
+      });
+      const task = await owner.client.tasks.create.mutate({ title: 'Water the ferns', dueDate: dayAfter(3) });
+      const [job] = await reminderJobs(task.id);
+      await runAt(job?.runAt as Date, 10_000);
+      await runner.drain();
+      expect(receiver.received).toHaveLength(1);
+      const { headers, body } = receiver.received[0] as { headers: Record<string, unknown>; body: string };
+      // Signed at the test's clock, days ahead of the real one, which Webhook.verify's freshness check reads: the
+      // signature is checked with the same library's sign() at the message's own timestamp instead.
+      const signed = new Webhook(secret).sign(
+        String(headers['webhook-id']),
+        new Date(Number(headers['webhook-timestamp']) * 1000),
+        body,
+      );
+      expect(String(headers['webhook-signature']).split(' ')).toContain(signed);
+      const message = JSON.parse(body) as {
+        type: string;
+        data: { object: string; changed: { kind: string; late: boolean } };
+      };
+      expect(message).toMatchObject({ type: 'reminder.sent', data: { object: 'notification' } });
+      expect(message.data.changed).toMatchObject({ kind: 'task', late: false });
+      expect(body).not.toContain('Water the ferns');
+    } finally {
+      await new Promise((resolve) => receiver.server.close(resolve));
+    }
   });
 
   it('sends nothing for a task completed or deleted before its time, and follows a changed due date', async () => {

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import { inTransaction } from '../common/transaction.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import * as jobsService from '../jobs/jobs.service.js';
+import * as webhooksService from '../webhooks/webhooks.service.js';
 import {
   assertPushEndpoint,
   ChannelGoneError,
@@ -161,6 +162,14 @@ export async function notify(deps: Omit<NotificationsDeps, 'notifier'>, userId: 
       status: n.status,
     });
     if (id === null || n.status === 'dropped') return id;
+    // A reminder (not a channel's test) tells the user's webhooks too: its kind and times, never its text.
+    if (n.kind !== 'test') {
+      await webhooksService.emit(tx, userId, 'reminder.sent', {
+        id: String(id),
+        object: 'notification',
+        changed: { kind: n.kind, dueAt: n.dueAt.toISOString(), late: n.late },
+      });
+    }
     const channels = await notificationsQueries.insertDeliveries(tx.db, userId, id, n.channelIds ?? 'all');
     await jobsService.enqueueJobs(
       tx,

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { ZId } from '../common/common.schemas.js';
 
-/**
- * The events a webhook endpoint may subscribe to. `reminder.sent` is reserved for the reminders (issue 22): an
- * endpoint may want it already; nothing emits it yet.
- */
+/** The events a webhook endpoint may subscribe to (`reminder.sent`: a reminder or the daily agenda was sent). */
 export const WEBHOOK_EVENT_TYPES = [
   'task.created',
   'task.completed',

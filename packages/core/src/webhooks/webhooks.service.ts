@@ -184,14 +184,17 @@ export interface WebhookEventData {
   changed?: Record<string, string | number | boolean | null | readonly string[]>;
 }
 
-type EmittedType = Exclude<TWebhookEventType, 'reminder.sent'>;
-
 /**
  * Emits `type` for the user's endpoints that want it: one delivery and one delivery job each, in the caller's
  * transaction (the write that caused it), so they exist exactly when the write commits. A user without endpoints
  * costs one indexed read.
  */
-export function emit(deps: WebhooksDeps, userId: string, type: EmittedType, data: WebhookEventData): Promise<void> {
+export function emit(
+  deps: WebhooksDeps,
+  userId: string,
+  type: TWebhookEventType,
+  data: WebhookEventData,
+): Promise<void> {
   return emitMany(deps, userId, [{ type, data }]);
 }
 
@@ -206,10 +209,10 @@ const EMIT_CHUNK = 1_000;
 export async function emitMany(
   deps: WebhooksDeps,
   userId: string,
-  events: readonly { type: EmittedType; data: WebhookEventData }[],
+  events: readonly { type: TWebhookEventType; data: WebhookEventData }[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const wanting = new Map<EmittedType, string[]>();
+  const wanting = new Map<TWebhookEventType, string[]>();
   for (const type of new Set(events.map((e) => e.type))) {
     wanting.set(type, await webhooksQueries.endpointsWanting(deps.db, userId, type));
   }

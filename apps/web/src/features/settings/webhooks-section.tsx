@@ -28,7 +28,7 @@ const EVENT_LABELS: Record<TWebhookEventType, string> = {
   'event.created': 'Calendar event created',
   'event.updated': 'Calendar event changed',
   'event.deleted': 'Calendar event deleted',
-  'reminder.sent': 'Reminder sent (coming with reminders)',
+  'reminder.sent': 'Reminder sent',
 };
 
 const STATUS_LABELS: Record<TWebhookDelivery['status'], string> = {
