@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { jobsService, systemClock } from '@lifeos/core/server';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killWorkers, startWorkerProcess } from './jobs/worker-process.js';
+import { killMidRun, killWorkers, startWorkerProcess } from './jobs/worker-process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const JOBS = 1_000;
@@ -75,23 +75,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two worker processes on one PostgreSQL, one
       Array.from({ length: JOBS }, (_, i) => ({ kind: 'test.deliver', key: `delivery-${i}`, payload: { i } })),
     );
 
-    // Halfway, and at a moment the worker holds jobs (it always does while there is work, bar the instant between
-    // finishing its jobs and its next claim).
-    const holdsJobs = async () =>
-      (
-        await database.db
-          .selectFrom('jobs')
-          .select('id')
-          .where('state', '=', 'running')
-          .where('lockedBy', '=', 'worker-a')
-          .limit(1)
-          .execute()
-      ).length > 0;
-    while (deliveries.length < JOBS / 2 || !(await holdsJobs())) {
-      if (Date.now() - started > 30_000) throw new Error(`only ${deliveries.length} deliveries after 30 s`);
-      await sleep(5);
-    }
-    a.child.kill('SIGKILL');
+    await killMidRun(database.db, a, 'worker-a', () => deliveries.length, JOBS / 2);
     const killedAt = deliveries.length;
     // What the killed worker held: its claims in flight have committed or rolled back by now (well within the lease).
     await sleep(300);

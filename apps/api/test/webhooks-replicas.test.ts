@@ -12,7 +12,7 @@ import { systemClock, webhooksService } from '@lifeos/core/server';
 import { createTestDatabase, type TestDatabase } from '@lifeos/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killWorkers, startWorkerProcess } from './jobs/worker-process.js';
+import { killMidRun, killWorkers, startWorkerProcess } from './jobs/worker-process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const EVENTS = 300;
@@ -94,21 +94,7 @@ describe.skipIf(!TEST_DATABASE_URL)('webhook deliveries with a worker killed by 
         );
     }
 
-    const holdsJobs = async () =>
-      (
-        await database.db
-          .selectFrom('jobs')
-          .select('id')
-          .where('state', '=', 'running')
-          .where('lockedBy', '=', 'worker-a')
-          .limit(1)
-          .execute()
-      ).length > 0;
-    while (received.length < EVENTS / 2 || !(await holdsJobs())) {
-      if (Date.now() - started > 30_000) throw new Error(`only ${received.length} deliveries after 30 s`);
-      await sleep(5);
-    }
-    a.child.kill('SIGKILL');
+    await killMidRun(database.db, a, 'worker-a', () => received.length, EVENTS / 2);
     await sleep(300);
     const held = await database.db
       .selectFrom('jobs')

@@ -3,6 +3,7 @@
  * apps/api/test/jobs/) runs the real runner against `DATABASE_URL` and prints "ready" once it polls.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { DB, Kysely } from '@lifeos/db';
 import { API_DIR } from '../bundle.js';
 
 export interface WorkerProcess {
@@ -35,4 +36,34 @@ export function startWorkerProcess(script: string, workerId: string, env: Record
 /** Kills whatever worker is still running (afterAll). */
 export function killWorkers(children: readonly ChildProcess[]) {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/**
+ * Kills `workerId` with SIGKILL once `delivered()` has reached `half` and at a moment it holds leased jobs (it does
+ * while there is work, bar the instant between finishing its jobs and its next claim): the kill -9 the replica tests
+ * are about. Fails after 30 s.
+ */
+export async function killMidRun(
+  db: Kysely<DB>,
+  worker: WorkerProcess,
+  workerId: string,
+  delivered: () => number,
+  half: number,
+) {
+  const started = Date.now();
+  const holdsJobs = async () =>
+    (
+      await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('state', '=', 'running')
+        .where('lockedBy', '=', workerId)
+        .limit(1)
+        .execute()
+    ).length > 0;
+  while (delivered() < half || !(await holdsJobs())) {
+    if (Date.now() - started > 30_000) throw new Error(`only ${delivered()} deliveries after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  worker.child.kill('SIGKILL');
 }

@@ -20,19 +20,22 @@ export interface JournalEntrySelection {
   updatedAt: Date;
 }
 
+/** The user's entry of a type on a date (the query both lookups below run). */
+const entryOn = (db: Kysely<DB>, userId: string, type: JournalEntryType, date: string) =>
+  db
+    .selectFrom('journalEntries')
+    .select(entryColumns)
+    .where('userId', '=', userId)
+    .where('type', '=', type)
+    .where('entryDate', '=', date);
+
 export async function findEntry(
   db: Kysely<DB>,
   userId: string,
   type: JournalEntryType,
   date: string,
 ): Promise<JournalEntrySelection | undefined> {
-  return db
-    .selectFrom('journalEntries')
-    .select(entryColumns)
-    .where('userId', '=', userId)
-    .where('type', '=', type)
-    .where('entryDate', '=', date)
-    .executeTakeFirst();
+  return entryOn(db, userId, type, date).executeTakeFirst();
 }
 
 /** The latest entry of a type dated within [from, to] (a weekly review within its week). */
@@ -71,14 +74,7 @@ export async function findEntryForUpdate(
   type: JournalEntryType,
   date: string,
 ): Promise<JournalEntrySelection | undefined> {
-  return db
-    .selectFrom('journalEntries')
-    .select(entryColumns)
-    .where('userId', '=', userId)
-    .where('type', '=', type)
-    .where('entryDate', '=', date)
-    .forUpdate()
-    .executeTakeFirst();
+  return entryOn(db, userId, type, date).forUpdate().executeTakeFirst();
 }
 
 /**
